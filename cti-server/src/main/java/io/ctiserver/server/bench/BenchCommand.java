@@ -1,0 +1,56 @@
+package io.ctiserver.server.bench;
+
+import io.ctiserver.server.cli.UsageException;
+import io.ctiserver.server.cli.Verb;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code bench NAME [FLAGS]}: the benchmarks anyone can rerun. Each reports its figures as ratios against a baseline
+ * measured in the same run.
+ */
+public final class BenchCommand implements Verb {
+
+    /** A benchmark: takes its own flags, prints its report, returns the exit status. */
+    public interface Benchmark {
+        String summary();
+
+        int run(List<String> args) throws Exception;
+    }
+
+    private final Map<String, Benchmark> benchmarks = new LinkedHashMap<>();
+
+    public BenchCommand() {
+        benchmarks.put("ami", new io.ctiserver.server.ami.AmiBenchmark());
+    }
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "benchmarks: " + String.join(", ", benchmarks.keySet());
+    }
+
+    @Override
+    public String usage() {
+        StringBuilder sb = new StringBuilder("usage: java -jar cti-server.jar bench NAME [FLAGS]\n\nbenchmarks:\n");
+        benchmarks.forEach((name, b) -> sb.append(String.format("  %-6s %s%n", name, b.summary())));
+        return sb.toString();
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        if (args.isEmpty()) {
+            throw new UsageException("which benchmark? one of " + benchmarks.keySet());
+        }
+        Benchmark b = benchmarks.get(args.get(0));
+        if (b == null) {
+            throw new UsageException("unknown benchmark '" + args.get(0) + "'; one of " + benchmarks.keySet());
+        }
+        return b.run(args.subList(1, args.size()));
+    }
+}
