@@ -18,7 +18,11 @@ import org.junit.jupiter.api.Test;
 class GatewayResumeTest {
 
     static AgentStateChanged pauseEvent(int i) {
-        AgentView a = new AgentView("pbx1", Fixture.AGENT_201, "Agent 201", AgentState.PAUSED, "reason-" + i,
+        return pauseEvent(i, "reason-" + i);
+    }
+
+    static AgentStateChanged pauseEvent(int i, String reason) {
+        AgentView a = new AgentView("pbx1", Fixture.AGENT_201, "Agent 201", AgentState.PAUSED, reason,
                 List.of("support"), null, Instant.parse("2026-11-23T10:00:00Z").plusSeconds(i));
         return new AgentStateChanged("pbx1", a.since(), a, AgentState.AVAILABLE);
     }
