@@ -128,7 +128,9 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (session == null) {
-            error(ctx, id, CommandError.of(Code.UNAUTHENTICATED, "authenticate first: {\"type\":\"auth\",\"token\":...}"));
+            // A command always gets a result, so that a desktop waiting on its id is answered.
+            error(ctx, id, CommandError.of(Code.UNAUTHENTICATED, "authenticate first: {\"type\":\"auth\",\"token\":...}"),
+                    type.equals("command") ? "result" : "error");
             return;
         }
         switch (type) {
