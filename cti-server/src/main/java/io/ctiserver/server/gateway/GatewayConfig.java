@@ -54,7 +54,7 @@ public record GatewayConfig(
         maxFrameBytes = maxFrameBytes <= 0 ? 65536 : maxFrameBytes;
         outboundQueueFrames = outboundQueueFrames <= 0 ? 1024 : outboundQueueFrames;
         resumeBufferEvents = resumeBufferEvents <= 0 ? 256 : resumeBufferEvents;
-        resumeWindowSeconds = resumeWindowSeconds <= 0 ? 120 : resumeWindowSeconds;
+        resumeWindowSeconds = resumeWindowSeconds <= 0 ? 60 : resumeWindowSeconds;
         sessionGraceSeconds = sessionGraceSeconds <= 0 ? 120 : sessionGraceSeconds;
         authTimeoutSeconds = authTimeoutSeconds <= 0 ? 10 : authTimeoutSeconds;
         commandsPerSecond = commandsPerSecond <= 0 ? 10 : commandsPerSecond;
