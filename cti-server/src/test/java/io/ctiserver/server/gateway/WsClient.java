@@ -22,7 +22,11 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     final WebSocket ws;
 
     private WsClient(URI uri) {
-        this.ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, this).join();
+        this(HttpClient.newHttpClient(), uri);
+    }
+
+    WsClient(HttpClient client, URI uri) {
+        this.ws = client.newWebSocketBuilder().buildAsync(uri, this).join();
     }
 
     static WsClient connect(int port, String query) {
