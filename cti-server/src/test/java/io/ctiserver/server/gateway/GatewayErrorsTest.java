@@ -110,4 +110,39 @@ class GatewayErrorsTest {
             assertFalse(f.gateway.sessions().all().isEmpty());
         }
     }
+
+    @Test
+    void aRestBodyOverTheLimitGetsAJsonError() throws Exception {
+        try (Fixture f = new Fixture(config(100, 100, 4096))) {
+            String token = f.login("agent201");
+            var r = f.post("/api/commands", "{\"command\":\"pause\",\"reason\":\"" + "x".repeat(10_000) + "\"}",
+                    token);
+            assertEquals(413, r.statusCode());
+            assertEquals("frame_too_large", Fixture.json(r).get("error").get("code").asText());
+        }
+    }
+
+    @Test
+    void reconnectingWithoutTheSessionIdCannotPileUpSessions() throws Exception {
+        try (Fixture f = new Fixture(config(100, 100, 0))) {
+            String token = f.login("agent201");
+            java.util.List<WsClient> clients = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                WsClient c = WsClient.connect(f.port(), "token=" + token);
+                c.next("snapshot");
+                clients.add(c);
+            }
+            assertEquals(20, f.gateway.sessions().size(), "live connections keep their sessions");
+            clients.forEach(WsClient::close);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (f.gateway.sessions().all().stream().anyMatch(s -> s.attached()) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            try (WsClient again = WsClient.connect(f.port(), "token=" + token)) {
+                again.next("snapshot");
+                assertEquals(io.ctiserver.server.gateway.session.SessionRegistry.MAX_SESSIONS_PER_USER,
+                        f.gateway.sessions().size());
+            }
+        }
+    }
 }

@@ -8,13 +8,29 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.buffer.Unpooled;
+import io.ctiserver.server.gateway.commands.CommandError;
+import java.util.Map;
 
 /**
  * The pipeline of one connection: [TLS] -> HTTP codec -> request aggregator (bounded by {@code maxFrameBytes}) ->
  * WebSocket upgrade at {@code /ws} (frames bounded by {@code maxFrameBytes}) -> desktop handler -> REST/static handler.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
+
+    /** A desktop is pinged after this long without a frame sent to it; one silent for {@link #IDLE_CLOSE_SECONDS} is gone. */
+    static final int PING_SECONDS = 30;
+    static final int IDLE_CLOSE_SECONDS = 95;
 
     private final GatewayServices services;
     private final SslContext ssl;
@@ -41,10 +57,29 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         }
         int max = services.config().maxFrameBytes();
         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
-        p.addLast("aggregator", new HttpObjectAggregator(max));
+        p.addLast("idle", new IdleStateHandler(IDLE_CLOSE_SECONDS, PING_SECONDS, 0));
+        p.addLast("aggregator", new JsonAwareAggregator(max));
         p.addLast("ws", new WebSocketServerProtocolHandler(wsConfig));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(max));
         p.addLast("desktop", new WebSocketHandler(services));
         p.addLast("api", api);
+    }
+
+    /** A REST body over the limit gets the gateway's JSON error (413 frame_too_large), then the connection closes. */
+    private static final class JsonAwareAggregator extends HttpObjectAggregator {
+        JsonAwareAggregator(int max) {
+            super(max);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            byte[] body = Http.json(Map.of("ok", false, "error", CommandError.of(CommandError.Code.FRAME_TOO_LARGE,
+                    "request body over " + maxContentLength() + " bytes")));
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 }

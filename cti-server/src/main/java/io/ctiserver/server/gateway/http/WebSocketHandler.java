@@ -17,7 +17,10 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -49,6 +52,7 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
     private final GatewayServices services;
     private DesktopSession session;
     private ScheduledFuture<?> authTimeout;
+    private boolean upgraded;
 
     WebSocketHandler(GatewayServices services) {
         this.services = services;
@@ -57,6 +61,7 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hs) {
+            upgraded = true;
             QueryStringDecoder q = new QueryStringDecoder(hs.requestUri());
             String token = first(q, "token");
             String auth = hs.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
@@ -72,6 +77,16 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
                                 + services.config().authTimeoutSeconds() + " s");
                     }
                 }, services.config().authTimeoutSeconds(), TimeUnit.SECONDS);
+            }
+            return;
+        }
+        if (evt instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.READER_IDLE && !upgraded) {
+                ctx.close(); // an idle REST keep-alive connection
+            } else if (idle.state() == IdleState.READER_IDLE) {
+                close(ctx, 1001, "idle: no frame for " + GatewayInitializer.IDLE_CLOSE_SECONDS + " s");
+            } else if (idle.state() == IdleState.WRITER_IDLE && session != null) {
+                ctx.writeAndFlush(new PingWebSocketFrame());
             }
             return;
         }

@@ -21,18 +21,25 @@ public final class SessionRegistry {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<DesktopSession> NONE = Set.of();
+    public static final int MAX_SESSIONS_PER_USER = 16;
 
     private final GatewayConfig config;
     private final Map<String, DesktopSession> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<DesktopSession>> byAgent = new ConcurrentHashMap<>();
     private final Map<String, Set<DesktopSession>> byQueue = new ConcurrentHashMap<>();
     private final Set<DesktopSession> everything = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<DesktopSession>> byUser = new ConcurrentHashMap<>();
 
     public SessionRegistry(GatewayConfig config) {
         this.config = config;
     }
 
+    /**
+     * A new session for {@code user}. A user keeps at most {@link #MAX_SESSIONS_PER_USER}: beyond that the oldest
+     * detached one is dropped, so that a client reconnecting without its session id cannot pile up buffers.
+     */
     public DesktopSession create(User user) {
+        evictDetached(user.username());
         byte[] bytes = new byte[18];
         RANDOM.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -40,6 +47,7 @@ public final class SessionRegistry {
                 TimeUnit.SECONDS.toNanos(config.resumeWindowSeconds()), config.outboundQueueFrames(),
                 new RateLimiter(config.commandsPerSecond(), config.commandBurst()));
         byId.put(id, s);
+        byUser.computeIfAbsent(user.username(), k -> ConcurrentHashMap.newKeySet()).add(s);
         if (user.role().seesEverything()) {
             everything.add(s);
         }
@@ -48,6 +56,18 @@ public final class SessionRegistry {
         }
         subscribe(s, user.queues());
         return s;
+    }
+
+    private void evictDetached(String username) {
+        Set<DesktopSession> own = byUser.getOrDefault(username, NONE);
+        while (own.size() >= MAX_SESSIONS_PER_USER) {
+            DesktopSession oldest = own.stream().filter(s -> !s.attached())
+                    .min(java.util.Comparator.comparingLong(DesktopSession::detachedAtNanos)).orElse(null);
+            if (oldest == null) {
+                return; // all attached: each holds a live connection, bounded by the connections themselves
+            }
+            remove(oldest);
+        }
     }
 
     public DesktopSession find(String id) {
@@ -75,6 +95,10 @@ public final class SessionRegistry {
 
     public void remove(DesktopSession s) {
         byId.remove(s.id());
+        Set<DesktopSession> own = byUser.get(s.user().username());
+        if (own != null) {
+            own.remove(s);
+        }
         everything.remove(s);
         if (s.user().iface() != null) {
             Set<DesktopSession> set = byAgent.get(agentKey(s.user().pbx(), s.user().iface()));
