@@ -7,7 +7,7 @@ import java.util.List;
  * The {@code gateway} section of the server config. Missing numbers take the defaults below (Jackson leaves them 0).
  *
  * @param bind                 address to listen on
- * @param port                 HTTP/WebSocket port; 0 picks a free one (tests)
+ * @param port                 HTTP/WebSocket port (default 8080); 0 picks a free one (tests)
  * @param tls                  certificate and key (PEM, PKCS#8 key) to serve HTTPS/WSS, or null for plain HTTP
  * @param staticDir            directory served for paths outside /api and /ws; null serves the bundled {@code web/}
  * @param users                agents, supervisors, admins and integrations
@@ -27,7 +27,7 @@ import java.util.List;
  */
 public record GatewayConfig(
         String bind,
-        int port,
+        Integer port,
         Tls tls,
         String staticDir,
         List<UserConfig> users,
@@ -47,7 +47,7 @@ public record GatewayConfig(
 
     public GatewayConfig {
         bind = bind == null ? "0.0.0.0" : bind;
-        port = port < 0 ? 8080 : port;
+        port = port == null || port < 0 ? 8080 : port; // 0 (tests) binds any free port
         users = users == null ? List.of() : List.copyOf(users);
         tokenTtlSeconds = tokenTtlSeconds <= 0 ? 8 * 3600 : tokenTtlSeconds;
         crmUrlTemplate = crmUrlTemplate == null ? "" : crmUrlTemplate;

@@ -1,6 +1,5 @@
 package io.ctiserver.server.gateway.events;
 
-import io.ctiserver.events.AgentState;
 import io.ctiserver.events.AgentView;
 import io.ctiserver.events.CallState;
 import io.ctiserver.events.CallView;
@@ -80,9 +79,5 @@ public final class Figures {
             loggedIn++;
         }
         return new Kpi(waiting, longest, calls.size(), loggedIn, available, onCall, ringing, wrapUp, paused);
-    }
-
-    static boolean loggedIn(AgentView a) {
-        return a.state() != AgentState.LOGGED_OUT;
     }
 }

@@ -187,11 +187,6 @@ public final class DesktopSession {
         }
     }
 
-    /** Writes a non-sequenced message (command result, error) to the attached desktop, if any. */
-    public void sendControl(Channel ch, byte[] json) {
-        ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(json)));
-    }
-
     private void send(Channel ch, long s, byte[] body, boolean flush) {
         if (pending.get() >= outboundLimit) {
             closeSlow(ch);
