@@ -246,4 +246,21 @@ class GatewayDesktopTest {
         assertFalse(all.contains(token), "token in audit");
         assertFalse(all.contains(Fixture.PASSWORD), "password in audit");
     }
+
+    @Test
+    void eachEventIsSerialisedOnceForAllItsDesktops() throws Exception {
+        f.close();
+        // No kpi tick during the test: it would be serialised too.
+        f = new Fixture(new GatewayConfig("127.0.0.1", 0, null, null, Fixture.users(), 0, null, 0, 0, 0, 0, 0, 0, 0,
+                0, 3_600_000, "pbx1", null));
+        try (WsClient agent = f.desktop("agent201"); WsClient sup = f.desktop("sup");
+             WsClient admin = f.desktop("admin"); WsClient crm = f.desktop("crm")) {
+            long before = f.gateway.fanout().serialised();
+            f.gateway.onEvent(GatewayResumeTest.pauseEvent(7));
+            for (WsClient c : List.of(agent, sup, admin, crm)) {
+                assertEquals("reason-7", c.next("agent.state").get("payload").get("agent").get("pausedReason").asText());
+            }
+            assertEquals(before + 1, f.gateway.fanout().serialised(), "one serialisation for four desktops");
+        }
+    }
 }

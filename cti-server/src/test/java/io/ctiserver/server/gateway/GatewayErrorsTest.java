@@ -145,4 +145,18 @@ class GatewayErrorsTest {
             }
         }
     }
+
+    @Test
+    void repeatedFailedLoginsAreThrottled() throws Exception {
+        try (Fixture f = new Fixture(config(100, 100, 0))) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(401, f.post("/api/login", "{\"username\":\"agent201\",\"password\":\"guess" + i + "\"}",
+                        null).statusCode());
+            }
+            var r = f.post("/api/login", "{\"username\":\"agent201\",\"password\":\"" + Fixture.PASSWORD + "\"}", null);
+            assertEquals(429, r.statusCode(), "even the right password waits out the window");
+            assertEquals("rate_limited", Fixture.json(r).get("error").get("code").asText());
+            f.login("agent202"); // other users are not affected
+        }
+    }
 }

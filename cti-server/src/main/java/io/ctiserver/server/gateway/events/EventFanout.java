@@ -71,6 +71,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private final BlockingQueue<Inbound> inbox;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong dispatched = new AtomicLong();
+    private final AtomicLong serialised = new AtomicLong();
     private final Map<String, CallRecord> recentEnded = new LinkedHashMap<>(256, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CallRecord> eldest) {
@@ -121,6 +122,11 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
 
     public long dispatched() {
         return dispatched.get();
+    }
+
+    /** How many event bodies were serialised: one per event, however many desktops receive it. */
+    public long serialised() {
+        return serialised.get();
     }
 
     /** The record of a recently ended call (for dispositions after the call), or null. */
@@ -256,7 +262,8 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
         return encode(e.type(), e.time(), e.pbx(), payload);
     }
 
-    private static byte[] encode(String type, Instant time, String pbx, Object payload) {
+    private byte[] encode(String type, Instant time, String pbx, Object payload) {
+        serialised.incrementAndGet();
         try {
             return Json.MAPPER.writeValueAsBytes(new Envelope(type, time, pbx, payload));
         } catch (JsonProcessingException ex) {

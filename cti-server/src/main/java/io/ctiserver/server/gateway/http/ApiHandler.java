@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ctiserver.events.CallView;
 import io.ctiserver.events.CtiStateView;
 import io.ctiserver.server.gateway.Json;
+import io.ctiserver.server.gateway.auth.LoginThrottle;
 import io.ctiserver.server.gateway.auth.TokenService;
 import io.ctiserver.server.gateway.auth.User;
 import io.ctiserver.server.gateway.commands.CommandError;
@@ -47,10 +48,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final StaticFiles staticFiles;
     private final byte[] openApi;
     private final Map<String, RateLimiter> restLimiters = new ConcurrentHashMap<>();
+    private final LoginThrottle throttle;
 
     public ApiHandler(GatewayServices services) {
         this.services = services;
         this.staticFiles = StaticFiles.load(services.config().staticDir());
+        this.throttle = new LoginThrottle(services.users());
         try (InputStream in = ApiHandler.class.getResourceAsStream("/gateway/openapi.json")) {
             this.openApi = in == null ? "{}".getBytes() : in.readAllBytes();
         } catch (IOException e) {
@@ -166,16 +169,25 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         String username = u.asText();
+        if (throttle.blocked(username)) {
+            services.commands().auditRefusal(null, "login " + safe(username),
+                    CommandError.of(Code.RATE_LIMITED, "too many failed logins"));
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.RATE_LIMITED,
+                    "too many failed logins for this user; wait a minute"));
+            return;
+        }
         char[] password = p.asText().toCharArray();
         try {
             services.loginExecutor().execute(() -> {
                 var user = services.users().authenticate(username, password);
                 if (user.isEmpty()) {
+                    throttle.failed(username);
                     services.commands().auditRefusal(null, "login " + safe(username),
                             CommandError.of(Code.UNAUTHENTICATED, "bad credentials"));
                     Http.sendError(ctx, keepAlive, CommandError.of(Code.UNAUTHENTICATED, "wrong username or password"));
                     return;
                 }
+                throttle.succeeded(username);
                 TokenService.Grant g = services.tokens().issue(user.get());
                 services.commands().auditLogin(user.get());
                 Map<String, Object> res = new LinkedHashMap<>();
