@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the marker's {@code System.nanoTime()} (the same monotonic clock in both JVMs on Linux).
  *
  * <p>Protocol on stdin/stdout: prints {@code CONNECTED n}; reads {@code RESET} (forget samples), {@code REPORT}
- * (prints {@code RESULT count p50 p99 p999 max} in microseconds) and {@code QUIT}.
+ * (prints {@code RESULT count p50 p99 p999 max frames closed}, times in microseconds) and {@code QUIT}.
  */
 public final class WsBenchClient {
 
@@ -45,6 +45,7 @@ public final class WsBenchClient {
     private static final AtomicInteger count = new AtomicInteger();
     private static final AtomicInteger connected = new AtomicInteger();
     private static final AtomicLong frames = new AtomicLong();
+    private static final AtomicInteger closed = new AtomicInteger();
 
     private WsBenchClient() {
     }
@@ -106,7 +107,7 @@ public final class WsBenchClient {
         long[] s = Arrays.copyOf(samples, n);
         Arrays.sort(s);
         return "RESULT " + n + " " + pct(s, 0.50) + " " + pct(s, 0.99) + " " + pct(s, 0.999) + " "
-                + (n == 0 ? 0 : s[n - 1] / 1000) + " " + frames.get();
+                + (n == 0 ? 0 : s[n - 1] / 1000) + " " + frames.get() + " " + closed.get();
     }
 
     private static long pct(long[] sorted, double p) {
@@ -151,6 +152,14 @@ public final class WsBenchClient {
             if (slot < MAX_SAMPLES) {
                 samples[slot] = now - sent;
             }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (ready) {
+                closed.incrementAndGet();
+            }
+            ctx.fireChannelInactive();
         }
 
         @Override

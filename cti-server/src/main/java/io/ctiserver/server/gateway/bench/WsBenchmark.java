@@ -87,7 +87,7 @@ public final class WsBenchmark implements BenchCommand.Benchmark {
     }
 
     private record Phase(long samples, long p50, long p99, long p999, long max, long heapBefore, long heapConnected,
-                         long heapAfterLoad, int connected) {
+                         long heapAfterLoad, int connected, int closed) {
         long heapPerConnection() {
             return connected == 0 ? 0 : Math.max(0, heapConnected - heapBefore) / connected;
         }
@@ -96,6 +96,10 @@ public final class WsBenchmark implements BenchCommand.Benchmark {
     private static void print(String name, Phase p, Phase base) {
         System.out.printf("%-22s %9d %9d %9d %9d %9d %12s%n", name, p.samples, p.p50, p.p99, p.p999, p.max,
                 p.connected > 1 ? p.heapPerConnection() + " B" : "-");
+        if (p.closed > 0) {
+            System.out.printf("%-22s %d desktop(s) closed by the gateway as not reading (machine overloaded?)%n", "",
+                    p.closed);
+        }
         if (base != null && base.p50 > 0 && base.p99 > 0) {
             System.out.printf("%-22s %9s %8.2fx %8.2fx %8.2fx%n", "  ratio to baseline", "",
                     (double) p.p50 / base.p50, (double) p.p99 / base.p99, (double) p.p999 / Math.max(1, base.p999));
@@ -142,7 +146,7 @@ public final class WsBenchmark implements BenchCommand.Benchmark {
             in.println("QUIT");
             child.waitFor(30, TimeUnit.SECONDS);
             return new Phase(Long.parseLong(r[1]), Long.parseLong(r[2]), Long.parseLong(r[3]), Long.parseLong(r[4]),
-                    Long.parseLong(r[5]), before, afterConnect, afterLoad, connected);
+                    Long.parseLong(r[5]), before, afterConnect, afterLoad, connected, Integer.parseInt(r[7]));
         } finally {
             child.destroy();
             Files.deleteIfExists(tokens);
