@@ -3,7 +3,9 @@ package io.ctiserver.server.gateway.auth;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +27,11 @@ public final class TokenService {
         }
     }
 
+    /** Tokens per user beyond which the oldest is revoked: a login loop cannot grow the map without bound. */
+    public static final int MAX_TOKENS_PER_USER = 32;
+
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+    private final Map<String, ArrayDeque<String>> byUser = new HashMap<>();
     private final Clock clock;
     private final long ttlSeconds;
 
@@ -40,6 +46,14 @@ public final class TokenService {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Grant g = new Grant(token, user, clock.instant().plusSeconds(ttlSeconds));
         grants.put(token, g);
+        synchronized (byUser) {
+            ArrayDeque<String> own = byUser.computeIfAbsent(user.username(), k -> new ArrayDeque<>());
+            own.removeIf(t -> !grants.containsKey(t));
+            own.addLast(token);
+            while (own.size() > MAX_TOKENS_PER_USER) {
+                grants.remove(own.removeFirst());
+            }
+        }
         return g;
     }
 
