@@ -28,8 +28,46 @@ class GatewayResumeTest {
     }
 
     static GatewayConfig config(int buffer) {
-        return new GatewayConfig("127.0.0.1", 0, null, null, Fixture.users(), 0, null, 0, 0, buffer, 0, 0, 0, 0, 0,
-                0, "pbx1", null);
+        return config(buffer, 0);
+    }
+
+    static GatewayConfig config(int buffer, int outboundFrames) {
+        return new GatewayConfig("127.0.0.1", 0, null, null, Fixture.users(), 0, null, 0, outboundFrames, buffer, 0,
+                0, 0, 0, 0, 0, "pbx1", null);
+    }
+
+    private static void awaitSeq(io.ctiserver.server.gateway.session.DesktopSession s, long seq) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (s.seq() < seq && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(seq, s.seq(), "the fan-out buffered every event");
+    }
+
+    @Test
+    void aReplayLargerThanTheOutboundQueueIsNotMistakenForASlowDesktop() throws Exception {
+        try (Fixture f = new Fixture(config(4096, 64))) {
+            String token = f.login("agent201");
+            WsClient first = WsClient.connect(f.port(), "token=" + token);
+            String session = first.next("welcome").get("session").asText();
+            first.next("snapshot");
+            first.close();
+            for (int i = 1; i <= 1000; i++) {
+                f.gateway.onEvent(pauseEvent(i));
+            }
+            awaitSeq(f.gateway.sessions().find(session), 1000);
+            try (WsClient second = WsClient.connect(f.port(), "token=" + token + "&session=" + session
+                    + "&lastSeq=0")) {
+                second.next("welcome");
+                for (int i = 1; i <= 1000; i++) {
+                    JsonNode e = second.next(m -> m.has("seq"), "event " + i);
+                    assertEquals("agent.state", e.get("type").asText());
+                    assertEquals(i, e.get("seq").asLong());
+                }
+                f.gateway.onEvent(pauseEvent(1001));
+                assertEquals(1001, second.next("agent.state").get("seq").asLong());
+            }
+        }
     }
 
     @Test
@@ -98,11 +136,7 @@ class GatewayResumeTest {
                 f.gateway.onEvent(pauseEvent(i));
             }
             // Wait until the fan-out has buffered all 100 (the desktop is away: nothing to read yet).
-            var s = f.gateway.sessions().find(session);
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (s.seq() < 100 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            awaitSeq(f.gateway.sessions().find(session), 100);
             f.state.agents.put(Fixture.AGENT_201, pauseEvent(100).agent());
 
             WsClient second = WsClient.connect(f.port(), "token=" + token + "&session=" + session + "&lastSeq=1");

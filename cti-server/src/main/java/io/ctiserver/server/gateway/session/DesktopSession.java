@@ -116,7 +116,7 @@ public final class DesktopSession {
             buffer.addLast(new Buffered(s, nowNanos, body));
             trim(nowNanos);
             if (channel != null) {
-                send(channel, s, body, true);
+                send(channel, s, body);
             }
         }
     }
@@ -163,9 +163,11 @@ public final class DesktopSession {
         long first = buffer.isEmpty() ? seq + 1 : buffer.peekFirst().seq;
         boolean replayable = resuming && !gap && lastSeq >= first - 1 && lastSeq <= seq;
         if (replayable) {
+            // Not counted against the outbound limit: the replay is bounded by the buffer, and counting it would close
+            // a desktop for the size of what it missed rather than for not reading.
             for (Buffered b : buffer) {
                 if (b.seq > lastSeq) {
-                    send(ch, b.seq, b.body, false);
+                    ch.write(new TextWebSocketFrame(frame(b.seq, b.body)));
                 }
             }
         } else {
@@ -187,14 +189,14 @@ public final class DesktopSession {
         }
     }
 
-    private void send(Channel ch, long s, byte[] body, boolean flush) {
+    private void send(Channel ch, long s, byte[] body) {
         if (pending.get() >= outboundLimit) {
             closeSlow(ch);
             return;
         }
         pending.incrementAndGet();
         TextWebSocketFrame frame = new TextWebSocketFrame(frame(s, body));
-        (flush ? ch.writeAndFlush(frame) : ch.write(frame)).addListener(f -> pending.decrementAndGet());
+        ch.writeAndFlush(frame).addListener(f -> pending.decrementAndGet());
     }
 
     private void closeSlow(Channel ch) {
