@@ -46,6 +46,8 @@ final class Call {
     int liveChannels;
     /** Destination Uniqueid of each ringing agent leg, and the member interface rung. */
     final Map<String, String> ringing = new LinkedHashMap<>(2);
+    /** When each ringing agent leg started (clock millis), for AgentRingNoAnswer's RingTime. */
+    final Map<String, Long> ringStartedAt = new java.util.HashMap<>(2);
     final Map<String, Party> parties = new LinkedHashMap<>(4);
     final Map<String, String> data = new LinkedHashMap<>(4);
     final List<Transfer> transfers = new ArrayList<>(1);

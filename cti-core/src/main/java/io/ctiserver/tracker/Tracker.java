@@ -821,6 +821,7 @@ public final class Tracker implements AmiListener {
         String destId = m.get("DestUniqueid");
         if (destId != null) {
             call.ringing.put(destId, iface);
+            call.ringStartedAt.put(destId, clock.millis());
         }
         if (!call.connected()) {
             call.state = CallState.RINGING;
@@ -839,6 +840,11 @@ public final class Tracker implements AmiListener {
             return;
         }
         String destId = m.get("DestUniqueid");
+        Long ringStart = destId == null ? null : ch.call.ringStartedAt.remove(destId);
+        long ringTime = parseLong(m.get("RingTime"), -1);
+        if (ringStart != null && ringTime > 0) {
+            clock.atLeast(ringStart + ringTime);
+        }
         String iface = destId == null ? null : ch.call.ringing.remove(destId);
         if (iface == null) {
             iface = m.get("Interface");
