@@ -604,6 +604,14 @@ public final class Tracker implements AmiListener {
                 addParty(call, other, Party.Role.OTHER, null, null);
             }
         }
+        Agent callingAgent = call.agentIface == null ? agentsByDevice.get(call.callerChannel.device) : null;
+        if (callingAgent != null) {
+            // An agent's own outbound or internal call: the record names the agent who placed it.
+            call.agentIface = callingAgent.iface;
+            call.agentName = callingAgent.memberName;
+            callingAgent.call = call;
+            refreshAgent(callingAgent);
+        }
         for (String ringingId : List.copyOf(call.ringing.keySet())) {
             stopRinging(call, call.ringing.remove(ringingId));
         }
