@@ -134,7 +134,6 @@ public final class Tracker implements AmiListener {
             case DISCONNECTED, AUTH_FAILED, CONNECTING -> resyncWanted = true;
             case CONNECTED, FULLY_BOOTED -> {
                 if (resyncWanted) {
-                    resyncWanted = false;
                     requestResync();
                 }
             }
@@ -1205,7 +1204,6 @@ public final class Tracker implements AmiListener {
             lastUptime = uptime;
         }
         if (restarted || resyncWanted) {
-            resyncWanted = false;
             requestResync();
         }
     }
@@ -1213,6 +1211,7 @@ public final class Tracker implements AmiListener {
     private void requestResync() {
         Runnable r = resyncRequester;
         if (r != null) {
+            resyncWanted = false;
             r.run();
         }
     }
