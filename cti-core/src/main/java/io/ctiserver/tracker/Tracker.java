@@ -401,8 +401,15 @@ public final class Tracker implements AmiListener {
         if (ringingIface != null) {
             stopRinging(call, ringingIface);
         }
-        if (call.parties.remove(ch.uniqueid) != null) {
+        Party party = call.parties.remove(ch.uniqueid);
+        if (party != null) {
             touch(call);
+            Agent agent = party.role() == Party.Role.AGENT && party.iface() != null ? agents.get(party.iface()) : null;
+            if (agent != null && agent.call == call) {
+                // The agent's leg is gone (hung up, transferred away): free the agent even if AgentComplete lags.
+                agent.call = null;
+                refreshAgent(agent);
+            }
         }
         if (spies.containsKey(ch.uniqueid)) {
             chanSpyStop(ch.uniqueid);
@@ -603,11 +610,14 @@ public final class Tracker implements AmiListener {
                 addParty(call, other, Party.Role.OTHER, null, null);
             }
         }
-        Agent callingAgent = call.agentIface == null ? agentsByDevice.get(call.callerChannel.device) : null;
+        Agent callingAgent = agentsByDevice.get(call.callerChannel.device);
         if (callingAgent != null) {
-            // An agent's own outbound or internal call: the record names the agent who placed it.
-            call.agentIface = callingAgent.iface;
-            call.agentName = callingAgent.memberName;
+            // An agent's own outbound or internal call: the agent is on it, and the record names them when nobody
+            // else is an agent.
+            if (call.agentIface == null) {
+                call.agentIface = callingAgent.iface;
+                call.agentName = callingAgent.memberName;
+            }
             callingAgent.call = call;
             refreshAgent(callingAgent);
         }
@@ -754,6 +764,9 @@ public final class Tracker implements AmiListener {
 
     private void transferred(Call call, Transfer transfer) {
         call.transfers.add(transfer);
+        // The agent hands the call on; unless someone answers it again, the transfer is how it ended for us.
+        call.agentEndReason = "transfer";
+        call.answeredSinceAgentEnd = false;
         touch(call);
         emit(new CallTransferred(pbx, clock.instant(), callView(call), transfer));
     }
@@ -925,7 +938,7 @@ public final class Tracker implements AmiListener {
         call.agentEndReason = m.get("Reason");
         call.answeredSinceAgentEnd = false;
         Agent agent = agents.get(iface);
-        if (agent != null && agent.call == call) {
+        if (agent != null && (agent.call == call || agent.call == null)) {
             agent.call = null;
             int wrapUp = 0;
             for (QueueMember member : agent.memberships) {
