@@ -74,15 +74,13 @@ final class Reconciler {
             t.moveToBridge(ch, m.get("BridgeId"));
         }
         // CoreShowChannels lists ;2 before ;1 at times: pair Local halves once all are known.
+        Map<String, Channel> byName = new java.util.HashMap<>();
+        for (Channel ch : t.channels().values()) {
+            byName.put(ch.name, ch);
+        }
         for (Channel ch : t.channels().values()) {
             if (ch.local && ch.localPeer == null && ch.name.endsWith(";1")) {
-                Channel two = null;
-                String twoName = ch.name.substring(0, ch.name.length() - 1) + "2";
-                for (Channel c : t.channels().values()) {
-                    if (c.name.equals(twoName)) {
-                        two = c;
-                    }
-                }
+                Channel two = byName.get(ch.name.substring(0, ch.name.length() - 1) + "2");
                 if (two != null) {
                     ch.localPeer = two;
                     two.localPeer = ch;

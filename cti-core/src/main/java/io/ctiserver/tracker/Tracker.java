@@ -1243,6 +1243,18 @@ public final class Tracker implements AmiListener {
         publishIfChanged();
     }
 
+    /**
+     * Lets time pass without an AMI message (call it every second or so on the tracker thread): ends wrap-ups on a
+     * quiet PBX. Messages with receive times do the same on their own.
+     */
+    public void tick(long epochMillis) {
+        clock.onMessage(epochMillis);
+        if (clock.millis() >= nextWrapUpEnd) {
+            endWrapUps();
+        }
+        publishIfChanged();
+    }
+
     // ------------------------------------------------------------------ desktop data
 
     /** Attaches a key-value pair to a live call (desktops); it travels with transfers. False if no such call. */

@@ -348,4 +348,22 @@ class SyntheticStreamsTest {
         assertEquals(before, h.tracker.view().call(c[0].uid()).orElseThrow());
         assertEquals(events, h.events.size(), "nothing emitted");
     }
+
+    @Test
+    void wrapUpFollowsAgentCompleteAndEndsWithTime() {
+        Chan[] c = connectedQueueCall();
+        pbx.send("QueueMember", "Queue", "support", "Name", "SIP Agent 1", "Location", "PJSIP/agent1",
+                "StateInterface", "PJSIP/agent1", "Penalty", "0", "CallsTaken", "0", "InCall", "1", "Status", "2",
+                "Paused", "0", "PausedReason", "", "Wrapuptime", "15");
+        pbx.advance(10);
+        pbx.complete(c[0], c[1], "support", "PJSIP/agent1", "SIP Agent 1", 4, 10, "caller");
+        assertEquals(AgentState.WRAP_UP, agentState("PJSIP/agent1"));
+        pbx.hangup(c[0], c[1]);
+        assertEquals(AgentState.WRAP_UP, agentState("PJSIP/agent1"));
+        h.tracker.tick(pbx.now + 14_000);
+        assertEquals(AgentState.WRAP_UP, agentState("PJSIP/agent1"));
+        h.tracker.tick(pbx.now + 16_000);
+        assertEquals(AgentState.AVAILABLE, agentState("PJSIP/agent1"), "15 s of wrap-up are over");
+        assertEquals(List.of("available", "ringing", "on_call", "wrap_up", "available"), agentStates("SIP Agent 1"));
+    }
 }
