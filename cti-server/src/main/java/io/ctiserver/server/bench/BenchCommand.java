@@ -23,6 +23,7 @@ public final class BenchCommand implements Verb {
 
     public BenchCommand() {
         benchmarks.put("ami", new io.ctiserver.server.ami.AmiBenchmark());
+        benchmarks.put("tracker", new io.ctiserver.server.replay.TrackerBenchmark());
     }
 
     @Override
