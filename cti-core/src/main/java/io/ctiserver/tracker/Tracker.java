@@ -76,7 +76,6 @@ public final class Tracker implements AmiListener {
     private final Map<String, Spy> spies = new LinkedHashMap<>();
     /** LocalOptimizationBegin: Local ;1 Uniqueid to the channel that will replace the pair. */
     private final Map<String, String> optimizingSources = new HashMap<>();
-    private final Map<String, String> spyOptionsByOriginate = new HashMap<>();
 
     private final CallViewCache viewCache = new CallViewCache();
     private boolean callsDirty;
@@ -387,6 +386,7 @@ public final class Tracker implements AmiListener {
     /** Forgets a channel that is gone: out of its bridge, its call, its ringing and spying. */
     private void removeChannel(Channel ch) {
         channels.remove(ch.uniqueid);
+        optimizingSources.remove(ch.uniqueid);
         channelsByName.remove(ch.name, ch);
         if (ch.bridge != null) {
             ch.bridge.channels.remove(ch);
@@ -560,7 +560,8 @@ public final class Tracker implements AmiListener {
             emit(new CallRetrieved(pbx, clock.instant(), callView(call)));
         } else if (!call.parties.containsKey(ch.uniqueid) && !call.isCallerSide(ch) && bridgeHasCaller(bridge, call)) {
             addParty(call, ch, Party.Role.OTHER, null, null);
-            if (before >= 2) {
+            // A Local pair optimising away swaps its real channel in: that is the same party, not a third one.
+            if (before >= 2 && !optimizingSources.containsValue(ch.uniqueid)) {
                 emit(new CallConferenced(pbx, clock.instant(), callView(call)));
             }
         }
@@ -787,6 +788,7 @@ public final class Tracker implements AmiListener {
         call.queue = queueName;
         call.callerChannel = ch;
         setCallerId(call, ch);
+        addParty(call, ch, Party.Role.CALLER, null, null);
         call.queuedAt = clock.instant();
         call.state = CallState.QUEUED;
         touch(call);
@@ -1134,9 +1136,7 @@ public final class Tracker implements AmiListener {
             return;
         }
         Channel spyer = channel(spyerId);
-        String options = spyer != null && spyer.spyOptions != null ? spyer.spyOptions
-                : spyOptionsByOriginate.remove(spyerId);
-        MonitorKind kind = spyKind(options);
+        MonitorKind kind = spyKind(spyer == null ? null : spyer.spyOptions);
         String spyerName = m.get("SpyerChannel", spyer == null ? "" : spyer.name);
         Call call = spyee.call;
         spies.put(spyerId, new Spy(call, kind, spyerName));
@@ -1162,14 +1162,11 @@ public final class Tracker implements AmiListener {
     }
 
     private void originateResponse(AmiMessage m) {
+        // An originated supervisor leg: the ChanSpy options are only visible here (no Newexten runs them).
         if ("ChanSpy".equalsIgnoreCase(m.get("Application"))) {
-            String uniqueid = m.get("Uniqueid");
-            Channel ch = channel(uniqueid);
-            String opts = spyOptionsOf(m.get("Data"));
+            Channel ch = channel(m.get("Uniqueid"));
             if (ch != null) {
-                ch.spyOptions = opts;
-            } else if (uniqueid != null) {
-                spyOptionsByOriginate.put(uniqueid, opts);
+                ch.spyOptions = spyOptionsOf(m.get("Data"));
             }
         }
     }

@@ -64,6 +64,8 @@ class CaptureTrackerTest {
         List<CallOffered> offers = h.of(CallOffered.class);
         assertNull(offers.get(0).agentInterface(), "queue entry offer has no agent");
         assertEquals(CallState.QUEUED, offers.get(0).call().state());
+        assertEquals(List.of(new Party(Party.Role.CALLER, "Local/5000@incoming-00000000;2", "1795458467.1", null,
+                "John Doe", "5551001")), offers.get(0).call().parties(), "the screen pop shows the caller");
         assertEquals("Local/201@agents/n", offers.get(1).agentInterface());
         assertEquals("Agent 201", offers.get(1).agentName());
         assertEquals(CallState.RINGING, offers.get(1).call().state());

@@ -366,4 +366,45 @@ class SyntheticStreamsTest {
         assertEquals(AgentState.AVAILABLE, agentState("PJSIP/agent1"), "15 s of wrap-up are over");
         assertEquals(List.of("available", "ringing", "on_call", "wrap_up", "available"), agentStates("SIP Agent 1"));
     }
+
+    @Test
+    void localPairOptimisedAwayKeepsTheCallAndTheAgent() {
+        pbx.member("support", "Local/205@agents", "Agent 205", "0", "1");
+        Chan caller = pbx.channel("PJSIP/trunk-00000001", null, "incoming", "5000", "5556000", "Optimised");
+        pbx.join(caller, "support", 1);
+        Chan one = pbx.channel("Local/205@agents-00000002;1", caller, "agents", "205", "5556000", "Optimised");
+        Chan two = pbx.channel("Local/205@agents-00000002;2", caller, "agents", "205", "5556000", "Optimised");
+        pbx.agentCalled(caller, one, "support", "Local/205@agents", "Agent 205");
+        Chan phone = pbx.channel("PJSIP/agent5-00000003", caller, "agents", "s", "agent5", "Agent Five");
+        pbx.advance(2);
+        pbx.connect(caller, one, "support", "Local/205@agents", "Agent 205", 2);
+        pbx.bridge("b1", one, caller);
+        pbx.bridge("b2", two, phone);
+        pbx.send("LocalOptimizationBegin", "LocalOneChannel", one.name(), "LocalOneUniqueid", one.uid(),
+                "LocalTwoChannel", two.name(), "LocalTwoUniqueid", two.uid(),
+                "SourceChannel", phone.name(), "SourceUniqueid", phone.uid(), "DestUniqueId", caller.uid(), "Id", "1");
+        // Worst order: the real channel enters the caller's bridge before the Local half leaves it.
+        pbx.leave("b2", phone);
+        pbx.on("BridgeEnter", phone, "BridgeUniqueid", "b1");
+        pbx.leave("b1", one);
+        pbx.send("LocalOptimizationEnd", "LocalOneChannel", one.name(), "LocalOneUniqueid", one.uid(),
+                "LocalTwoChannel", two.name(), "LocalTwoUniqueid", two.uid(), "Success", "Yes", "Id", "1");
+        pbx.leave("b2", two);
+        pbx.hangup(one, two);
+
+        CallView call = h.tracker.view().call(caller.uid()).orElseThrow();
+        assertEquals(CallState.CONNECTED, call.state());
+        assertEquals(List.of(), h.of(io.ctiserver.events.CallConferenced.class), "a swap is not a conference");
+        io.ctiserver.events.Party agentParty = call.parties().stream()
+                .filter(p -> p.role() == io.ctiserver.events.Party.Role.AGENT).findFirst().orElseThrow();
+        assertEquals("PJSIP/agent5-00000003", agentParty.channel(), "the real channel took the Local half's place");
+        assertEquals("Local/205@agents", agentParty.iface());
+        assertEquals(AgentState.ON_CALL, agentState("Local/205@agents"));
+        pbx.advance(6);
+        pbx.complete(caller, one, "support", "Local/205@agents", "Agent 205", 2, 6, "agent");
+        pbx.hangup(phone, caller);
+        assertEquals(1, h.records().size());
+        assertEquals("Agent 205", h.records().get(0).agentName());
+        assertEquals(AgentState.AVAILABLE, agentState("Local/205@agents"));
+    }
 }
