@@ -179,6 +179,9 @@ public final class Tracker implements AmiListener {
             case "BridgeDestroy" -> bridgeDestroy(m);
             case "Hold" -> hold(channel(m.get("Uniqueid")), true);
             case "Unhold" -> hold(channel(m.get("Uniqueid")), false);
+            // Park keeps the call (same Linkedid); for the desktop it is a hold until someone picks it up.
+            case "ParkedCall" -> hold(channel(m.get("ParkeeUniqueid")), true);
+            case "UnParkedCall", "ParkedCallTimeOut" -> hold(channel(m.get("ParkeeUniqueid")), false);
             case "MusicOnHoldStart" -> musicOnHold(m, true);
             case "MusicOnHoldStop" -> musicOnHold(m, false);
             case "BlindTransfer" -> blindTransfer(m);

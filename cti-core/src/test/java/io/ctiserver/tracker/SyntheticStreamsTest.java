@@ -407,4 +407,26 @@ class SyntheticStreamsTest {
         assertEquals("Agent 205", h.records().get(0).agentName());
         assertEquals(AgentState.AVAILABLE, agentState("Local/205@agents"));
     }
+
+    @Test
+    void parkAndPickupAreHoldAndRetrieveOfTheSameCall() {
+        Chan[] c = connectedQueueCall();
+        Chan caller = c[0];
+        pbx.send("BlindTransfer", "Result", "Success", "TransfererChannel", c[1].name(), "TransfererUniqueid", c[1].uid(),
+                "TransfereeChannel", caller.name(), "TransfereeUniqueid", caller.uid(), "IsExternal", "No",
+                "Context", "from-agents", "Extension", "700");
+        pbx.leave("b1", c[1]);
+        pbx.leave("b1", caller);
+        pbx.hangup(c[1]);
+        pbx.on("BridgeEnter", caller, "BridgeUniqueid", "parking-701", "BridgeType", "parking");
+        pbx.send("ParkedCall", "ParkeeChannel", caller.name(), "ParkeeUniqueid", caller.uid(), "ParkeeLinkedid",
+                caller.linkedid(), "Parkinglot", "default", "ParkingSpace", "701", "ParkingTimeout", "45");
+        assertEquals(CallState.HELD, h.tracker.view().call(caller.uid()).orElseThrow().state());
+        Chan picker = pbx.channel("PJSIP/agent1-00000009", null, "from-agents", "701", "1001", "SIP Agent 1");
+        pbx.send("UnParkedCall", "ParkeeChannel", caller.name(), "ParkeeUniqueid", caller.uid(),
+                "RetrieverChannel", picker.name(), "RetrieverUniqueid", picker.uid(), "ParkingSpace", "701");
+        assertEquals(CallState.CONNECTED, h.tracker.view().call(caller.uid()).orElseThrow().state());
+        assertEquals(List.of("call.offered", "call.offered", "call.answered", "call.transferred", "call.held",
+                "call.retrieved"), h.callTypes());
+    }
 }
