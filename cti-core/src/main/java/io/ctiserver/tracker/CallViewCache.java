@@ -9,7 +9,7 @@ import io.ctiserver.events.QueueView;
  */
 final class CallViewCache {
 
-    CallView call(Call call, Tracker tracker) {
+    CallView call(Call call, TrackerState tracker) {
         CallView v = call.view;
         if (v == null) {
             v = tracker.buildView(call);
@@ -22,7 +22,7 @@ final class CallViewCache {
         call.view = null;
     }
 
-    QueueView queue(QueueState q, Tracker tracker) {
+    QueueView queue(QueueState q, TrackerState tracker) {
         QueueView v = q.view;
         if (v == null) {
             v = tracker.buildQueueView(q);
