@@ -7,6 +7,8 @@ final class Device {
     String behaviour;
     double ringSeconds;
     double answerShare;
+    /** Talk time for scripted queue calls answered here, or 0 for the call's own. */
+    double talkSeconds;
     boolean busy;
     boolean ringing;
     long wrapUntil;

@@ -101,6 +101,19 @@ final class Pbx {
         return c;
     }
 
+    /** A channel that arrives with its caller id already known (an inbound SIP call, capture 09). */
+    Chan newChannelWithCallerId(String device, ChanState state, String context, String exten, String num,
+                                String name) {
+        String tech = device.substring(0, device.indexOf('/'));
+        String uid = nextUniqueid();
+        Chan c = new Chan(device + "-" + nextSeq(tech), tech, uid, uid, now(), state, context, exten);
+        c.callerId(num, name);
+        c.connected(num, name);
+        channels.put(c.name, c);
+        emitChan("Newchannel", "call,all", c);
+        return c;
+    }
+
     /** A Local pair for {@code exten@context}: ;1 (Down) and ;2 (Ring), both announced. Returns ;1. */
     Chan newLocalPair(String exten, String context, String linkedid) {
         String base = "Local/" + exten + "@" + context + "-" + nextSeq("Local");
@@ -253,10 +266,11 @@ final class Pbx {
         if (one != null && !one.hungUp) {
             hangupRequest(one, cause);
         }
-        hangup(two, cause);
+        // An unbridged pair goes ;1 first (captures 02, 06); a bridged ;1 is ended by its flow.
         if (one != null) {
             hangup(one, cause);
         }
+        hangup(two, cause);
     }
 
     /** Hangs up one channel, and the other half if it is a Local channel; used for simple ends. */

@@ -89,18 +89,28 @@ public final class PbxSimulator implements AutoCloseable {
      * queues. Returns the caller's channel name. The agent talks 8 s and hangs up; the caller never abandons.
      */
     public String placeInboundCall(String callerNumber, String exten) {
-        return placeInboundCall(callerNumber, exten, null, Traffic.SCRIPTED_TALK_SECONDS, 0);
+        return placeInboundCall(InboundCall.of(callerNumber, exten));
+    }
+
+    /** Places a scripted inbound call; returns the caller's channel name. */
+    public String placeInboundCall(InboundCall call) {
+        return engine.call(() -> Traffic.placeInbound(pbx, call).caller.name).join();
     }
 
     /** As above with an IVR choice, talk time and patience (0 = never abandons), in simulated seconds. */
     public String placeInboundCall(String callerNumber, String exten, String ivrChoice, double talkSeconds,
                                    double patienceSeconds) {
-        return engine.call(() -> Traffic.placeInbound(pbx, callerNumber, "Caller " + callerNumber, exten,
-                ivrChoice, talkSeconds, patienceSeconds, true).caller.name).join();
+        return placeInboundCall(InboundCall.of(callerNumber, exten).ivr(ivrChoice).talk(talkSeconds, true)
+                .patience(patienceSeconds));
     }
 
     /** Sets how an agent's device behaves from now on: {@code answer}, {@code noanswer} or {@code busy}. */
     public void setAgentBehaviour(String iface, String behaviour, double ringSeconds) {
+        setAgentBehaviour(iface, behaviour, ringSeconds, 0);
+    }
+
+    /** As above, and the agent talks {@code talkSeconds} on queue calls (0 = the call's own talk time). */
+    public void setAgentBehaviour(String iface, String behaviour, double ringSeconds, double talkSeconds) {
         engine.call(() -> {
             Device d = pbx.devices.get(iface);
             if (d == null) {
@@ -109,6 +119,7 @@ public final class PbxSimulator implements AutoCloseable {
             d.behaviour = behaviour;
             d.ringSeconds = ringSeconds;
             d.answerShare = 1.0;
+            d.talkSeconds = talkSeconds;
             return null;
         }).join();
     }

@@ -236,9 +236,8 @@ final class QueueCall implements CallFlow {
             leg.dialed.snapshot(b, "Dest");
             pbx.emit(b.add("Queue", queue.name).add("Interface", leg.member.iface)
                     .add("MemberName", leg.member.name).add("RingTime", Long.toString(ringMs)));
-            pbx.dialEnd(caller, leg.dialed, "NOANSWER");
             ringNoAnswerLog(leg);
-            cancelLegBegin(leg);
+            cancelLegBegin(leg, "NOANSWER");
             cancelLegEnd(leg);
         }
         ringRoundOver();
@@ -259,7 +258,12 @@ final class QueueCall implements CallFlow {
 
     /** First half of cancelling a ringing leg (DialEnd CANCEL, the dialled side hangs up). */
     private void cancelLegBegin(Leg leg) {
-        pbx.dialEnd(caller, leg.dialed, "CANCEL");
+        cancelLegBegin(leg, "CANCEL");
+    }
+
+    /** For a Local leg Asterisk reports the dial end twice: {@code status}, then CANCEL (capture 03). */
+    private void cancelLegBegin(Leg leg, String status) {
+        pbx.dialEnd(caller, leg.dialed, status);
         leg.member.device.ringing = false;
         Chan inner = leg.inner();
         if (inner != null) {
@@ -338,7 +342,8 @@ final class QueueCall implements CallFlow {
         pbx.queueLog.write(pbx.now(), caller.uniqueid, queue.name, queue.agentName(m), "CONNECT", hold,
                 leg.dialed.uniqueid, ring);
         pbx.bridge(leg.dialed, caller);
-        talkTimer = pbx.engine.after(talkSeconds * 1000, () -> {
+        double talk = m.device.talkSeconds > 0 ? m.device.talkSeconds : talkSeconds;
+        talkTimer = pbx.engine.after(talk * 1000, () -> {
             if (atxfer != null) {
                 atxfer.transfererDone();
             } else if (agentHangsUp) {
@@ -418,7 +423,10 @@ final class QueueCall implements CallFlow {
         queue.completed++;
         AmiMessage.Builder b = Pbx.event("AgentComplete", "agent,all");
         caller.snapshot(b, "");
-        leg.dialed.snapshot(b, "Dest");
+        if (!reason.equals("transfer")) {
+            // After a transfer the agent's channel is already gone: no Dest fields (captures 06, 08).
+            leg.dialed.snapshot(b, "Dest");
+        }
         pbx.emit(b.add("Queue", queue.name).add("Interface", leg.member.iface).add("MemberName", leg.member.name)
                 .add("HoldTime", Long.toString((connectedAt - joinedAt) / 1000)).add("TalkTime", Long.toString(talk))
                 .add("Reason", reason));
@@ -488,7 +496,7 @@ final class QueueCall implements CallFlow {
         pbx.queueLog.write(pbx.now(), caller.uniqueid, queue.name, "NONE", logEvent, pos, originalPosition, wait);
         phase = Phase.DONE;
         if (abandon) {
-            callerHangupEnd(cause);
+            callerHangupEnd(0);
         }
         for (Leg leg : ringing) {
             cancelLegEnd(leg);
@@ -501,7 +509,12 @@ final class QueueCall implements CallFlow {
     /** The caller's side starts hanging up: for a Local caller the originating ;1 goes first. */
     private void callerHangupBegin(int cause) {
         Chan one = caller.localPeer;
-        pbx.hangupRequest(caller, cause);
+        if (one == null) {
+            // A SIP caller's BYE: HangupRequest without a Cause (capture 09).
+            pbx.emitChan("HangupRequest", "call,all", caller);
+        } else {
+            pbx.hangupRequest(caller, cause);
+        }
         if (one != null) {
             pbx.hangup(one, cause);
         }
@@ -544,6 +557,7 @@ final class QueueCall implements CallFlow {
         if (inner != null) {
             pbx.softHangupRequest(inner, 16);
         }
+        caller.location(context, exten, 1); // the transferee leaves the bridge already at the target
         pbx.bridgeLeave(caller);
         if (inner != null) {
             pbx.hangup(inner, 16);

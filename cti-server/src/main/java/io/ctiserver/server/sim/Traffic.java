@@ -88,25 +88,23 @@ final class Traffic {
                     : customers.get(pbx.random.nextInt(customers.size()));
             String ivr = cfg.ivrChoices().isEmpty() ? null
                     : cfg.ivrChoices().get(pbx.random.nextInt(cfg.ivrChoices().size()));
-            placeInbound(pbx, number, "Caller " + number, cfg.inboundExten(), ivr, talkSeconds(), patienceSeconds(),
-                    pbx.random.nextBoolean());
+            placeInbound(pbx, new InboundCall("PJSIP/trunk", number, "Caller " + number, cfg.inboundExten(), ivr,
+                    talkSeconds(), patienceSeconds(), pbx.random.nextBoolean()));
         }
     }
 
     /** An inbound SIP call from the trunk, like capture 09: answer, IVR variable, AGI, queue. */
-    static QueueCall placeInbound(Pbx pbx, String number, String name, String exten, String ivrChoice,
-                                  double talkSeconds, double patienceSeconds, boolean agentHangsUp) {
+    static QueueCall placeInbound(Pbx pbx, InboundCall call) {
         pbx.processedCalls++;
-        Chan caller = pbx.newChannel("PJSIP/trunk", null, ChanState.RING, "incoming", exten);
-        caller.callerId(number, name);
-        caller.connected(number, name);
-        caller.location("incoming", exten, 2);
+        Chan caller = pbx.newChannelWithCallerId(call.trunk(), ChanState.RING, "incoming", call.exten(),
+                call.number(), call.name());
+        caller.location("incoming", call.exten(), 2);
         pbx.newState(caller, ChanState.UP);
-        if (ivrChoice != null) {
-            pbx.setVar(caller, "IVR_CHOICE", ivrChoice);
+        if (call.ivrChoice() != null) {
+            pbx.setVar(caller, "IVR_CHOICE", call.ivrChoice());
         }
-        QueueCall qc = new QueueCall(pbx, caller, talkSeconds, patienceSeconds);
-        qc.agentHangsUp = agentHangsUp;
+        QueueCall qc = new QueueCall(pbx, caller, call.talkSeconds(), call.patienceSeconds());
+        qc.agentHangsUp = call.agentHangsUp();
         qc.start(pbx.agi);
         return qc;
     }
