@@ -28,10 +28,11 @@ import org.junit.jupiter.api.Test;
  * member rrmemory rings first depends on the calls before), so ids, sequence numbers, uniqueids, timestamps and
  * counters drop out.
  *
- * <p>Ordering: for every channel role, the events that name it must come in the capture's order; and the events
- * as a whole must be the same multiset. The global interleaving of independent channels is not asserted because
- * Asterisk itself does not keep it: captures 02, 06 and 08 run the same originate and show three different
- * interleavings of the Local pair's Newstate, DialEnd and OriginateResponse.
+ * <p>Ordering: the events must be the same multiset; for every channel role, the events that name it must come in
+ * the capture's order; and from the AGI step on, the whole sequence must be the capture's, in order. Only the few
+ * events of the originate itself may interleave differently, because Asterisk itself does not keep that
+ * order: captures 02, 06 and 08 run the same originate and show three different interleavings of the Local pair's
+ * Newstate, DialEnd and OriginateResponse. (Capture 09 has no originate: its whole sequence is compared.)
  *
  * <p>Left out, and why: Newexten (the simulator does not run the dialplan line by line), DeviceStateChange,
  * QueueMemberStatus and MusicOnHold (side effects, no call identity), NewCallerid/NewConnectedLine, Cdr, RTCP and
@@ -137,6 +138,25 @@ class SimFidelityTest {
         String report = "\ncapture:\n  " + String.join("\n  ", want) + "\nsimulator:\n  " + String.join("\n  ", got);
         assertEquals(count(want), count(got), "same events (as a multiset)" + report);
         assertEquals(perRole(want), perRole(got), "same order of events for each channel" + report);
+        assertEquals(afterOriginate(want), afterOriginate(got), "same global order from the AGI step on"
+                + report);
+    }
+
+    /**
+     * The sequence from the AGI step on when the call was originated (all of it otherwise), with session counters
+     * masked: the originate's own events race with each other in Asterisk.
+     */
+    private static List<String> afterOriginate(List<String> lines) {
+        int from = 0;
+        if (lines.stream().anyMatch(l -> l.startsWith("OriginateResponse"))) {
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).startsWith("AGIExecStart")) {
+                    from = i;
+                    break;
+                }
+            }
+        }
+        return lines.subList(from, lines.size()).stream().map(l -> l.replaceAll("Value=\\d+$", "Value=N")).toList();
     }
 
     static List<AmiMessage> decode(String capture) {
