@@ -80,11 +80,11 @@ final class AgiStep {
         });
     }
 
-    static String envBlock(Chan chan, List<String> args) {
+    String envBlock(Chan chan, List<String> args) {
         StringBuilder sb = new StringBuilder(640);
         line(sb, "network", "yes");
         line(sb, "network_script", "route");
-        line(sb, "request", "agi://" + "127.0.0.1:4573/route");
+        line(sb, "request", "agi://" + host + ":" + port + "/route");
         line(sb, "channel", chan.name);
         line(sb, "language", chan.language);
         line(sb, "type", chan.tech);
