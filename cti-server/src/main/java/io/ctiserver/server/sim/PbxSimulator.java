@@ -124,6 +124,49 @@ public final class PbxSimulator implements AutoCloseable {
         }).join();
     }
 
+    /** Stops generating new calls; calls in progress go on to their end. */
+    public void stopTraffic() {
+        engine.call(() -> {
+            pbx.traffic().stop();
+            return null;
+        }).join();
+    }
+
+    /**
+     * Stops generating calls once {@code simulatedSeconds} of simulated time have passed since traffic started; with
+     * a fixed seed this gives a reproducible run.
+     */
+    public void stopTrafficAt(double simulatedSeconds) {
+        engine.call(() -> {
+            pbx.traffic().stopAt(simulatedSeconds);
+            return null;
+        }).join();
+    }
+
+    /** Starts (again) generating calls at the configured rate. */
+    public void startTraffic() {
+        engine.call(() -> {
+            pbx.traffic().start();
+            return null;
+        }).join();
+    }
+
+    /**
+     * Waits until traffic generation has stopped and no channel is left (every call has ended), checking every
+     * {@code 10 ms}; false on timeout. For
+     * tests and benchmarks that need the truth to be complete.
+     */
+    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (engine.call(() -> !pbx.traffic().running() && pbx.channels.isEmpty()).join()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+
     /** Names of the live channels. */
     public List<String> channels() {
         return engine.call(() -> List.copyOf(pbx.channels.keySet())).join();

@@ -163,6 +163,12 @@ public record SimConfig(
                 file);
     }
 
+    public SimConfig withWriteLimits(int timeoutMs, int backlogBytes) {
+        return new SimConfig(enabled, amiPort, amiBindAddress, users, agiHost, agiPort, agiTimeoutMs, speed, seed,
+                arrivalsPerSecond, meanHandleSeconds, meanPatienceSeconds, vipShare, outboundShare, internalShare,
+                ivrChoices, customers, defaultQueue, inboundExten, queues, timeoutMs, backlogBytes, queueLogFile);
+    }
+
     private static <T> T or(T v, T fallback) {
         return v == null ? fallback : v;
     }

@@ -145,11 +145,12 @@ public final class SimEngine {
             if (t.cancelled) {
                 continue;
             }
-            now = Math.max(now, t.due);
+            // A timer sees its own due time, even if outside input already moved the clock a little further:
+            // that keeps a seeded run's timeline independent of when actions and AGI replies happened to arrive.
+            now = t.due;
             recordLag((wallVirtualNow() - t.due) / speed);
             safely(t.task);
         }
-        now = Math.max(now, target);
     }
 
     private void recordLag(double lagMs) {

@@ -19,6 +19,8 @@ final class Traffic {
     private final SimConfig cfg;
     private boolean running;
     private long generated;
+    private long startedAt;
+    private SimEngine.Timer stopTimer;
 
     Traffic(Pbx pbx) {
         this.pbx = pbx;
@@ -42,6 +44,10 @@ final class Traffic {
         return 0;
     }
 
+    boolean running() {
+        return running;
+    }
+
     long generated() {
         return generated;
     }
@@ -55,7 +61,16 @@ final class Traffic {
             return;
         }
         running = true;
+        startedAt = pbx.now();
         scheduleNext();
+    }
+
+    /** Stops generating {@code seconds} of simulated time after the traffic started: a reproducible run length. */
+    void stopAt(double seconds) {
+        if (stopTimer != null) {
+            stopTimer.cancel();
+        }
+        stopTimer = pbx.engine.after(Math.max(0, startedAt + seconds * 1000 - pbx.now()), this::stop);
     }
 
     void stop() {
