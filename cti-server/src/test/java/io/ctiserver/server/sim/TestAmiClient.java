@@ -142,6 +142,21 @@ final class TestAmiClient implements AutoCloseable {
         return out;
     }
 
+    /** The next decode error the client's codec reported (garbage from the PBX). */
+    io.ctiserver.server.ami.codec.AmiDecodeError nextDecodeError() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            Object o = inbox.poll(deadline - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+            if (o instanceof io.ctiserver.server.ami.codec.AmiDecodeError e) {
+                return e;
+            }
+            if (o instanceof AmiMessage m) {
+                received.add(m);
+            }
+        }
+        throw new AssertionError("no decode error");
+    }
+
     Object poll(long ms) throws InterruptedException {
         return inbox.poll(ms, TimeUnit.MILLISECONDS);
     }
