@@ -92,26 +92,11 @@ public final class InMemoryCustomerDirectory implements CustomerDirectory {
         int imported = 0;
         List<String> rejected = new ArrayList<>();
         for (int i = 0; i < root.size(); i++) {
-            JsonNode n = root.get(i);
-            if (!n.isObject()) {
-                rejected.add("[" + i + "]: not an object");
-                continue;
-            }
-            Map<String, String> fields = new LinkedHashMap<>();
-            List<String> numbers = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (e.getKey().equals("numbers") && e.getValue().isArray()) {
-                    e.getValue().forEach(v -> numbers.add(v.asText()));
-                } else if (!e.getValue().isNull()) {
-                    fields.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
-                }
-            }
-            String error = add(fields, numbers);
-            if (error == null) {
+            try {
+                put(fromJson(root.get(i)));
                 imported++;
-            } else {
-                rejected.add("[" + i + "]: " + error);
+            } catch (IllegalArgumentException e) {
+                rejected.add("[" + i + "]: " + e.getMessage());
             }
         }
         return new ImportResult(imported, rejected);
@@ -165,12 +150,47 @@ public final class InMemoryCustomerDirectory implements CustomerDirectory {
     }
 
     private String add(Map<String, String> fields, List<String> numbers) {
+        try {
+            put(toCustomer(fields, numbers));
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * A customer from one JSON object with the directory's field names (what a CRM connector receives).
+     *
+     * @throws IllegalArgumentException when it has no id or no phone number
+     */
+    public static Customer fromJson(JsonNode n) {
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("a customer is a JSON object");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        List<String> numbers = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("numbers") && e.getValue().isArray()) {
+                e.getValue().forEach(v -> numbers.add(v.asText()));
+            } else if (e.getKey().equals("numbers")) {
+                for (String s : e.getValue().asText().split(";")) {
+                    numbers.add(s.trim());
+                }
+            } else if (!e.getValue().isNull()) {
+                fields.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+            }
+        }
+        return toCustomer(fields, numbers);
+    }
+
+    private static Customer toCustomer(Map<String, String> fields, List<String> numbers) {
         String id = blankToNull(fields.get("id"));
         if (id == null) {
-            return "no id";
+            throw new IllegalArgumentException("no id");
         }
         if (numbers.stream().map(PhoneNumbers::normalize).allMatch(String::isEmpty)) {
-            return "customer " + id + " has no phone number";
+            throw new IllegalArgumentException("customer " + id + " has no phone number");
         }
         Map<String, String> attributes = new LinkedHashMap<>();
         fields.forEach((k, v) -> {
@@ -178,10 +198,9 @@ public final class InMemoryCustomerDirectory implements CustomerDirectory {
                 attributes.put(k, v);
             }
         });
-        put(new Customer(id, blankToNull(fields.get("name")), numbers, blankToNull(fields.get("tier")),
+        return new Customer(id, blankToNull(fields.get("name")), numbers, blankToNull(fields.get("tier")),
                 blankToNull(fields.get("language")), blankToNull(fields.get("product")),
-                blankToNull(fields.get("accountManager")), attributes));
-        return null;
+                blankToNull(fields.get("accountManager")), attributes);
     }
 
     private static String blankToNull(String s) {
