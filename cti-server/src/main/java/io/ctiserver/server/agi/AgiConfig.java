@@ -57,6 +57,11 @@ public record AgiConfig(
                 commandTimeoutMillis, maxQueuedCommands, ioThreads, surveyFile, surveyPrompt, surveyDigitTimeoutMillis);
     }
 
+    public AgiConfig withIoThreads(int n) {
+        return new AgiConfig(enabled, bindAddress, port, maxLineLength, maxEnvBytes, envTimeoutMillis,
+                commandTimeoutMillis, maxQueuedCommands, n, surveyFile, surveyPrompt, surveyDigitTimeoutMillis);
+    }
+
     public AgiConfig withBindAddress(String a) {
         return new AgiConfig(enabled, a, port, maxLineLength, maxEnvBytes, envTimeoutMillis,
                 commandTimeoutMillis, maxQueuedCommands, ioThreads, surveyFile, surveyPrompt, surveyDigitTimeoutMillis);

@@ -23,6 +23,7 @@ public final class BenchCommand implements Verb {
 
     public BenchCommand() {
         benchmarks.put("ami", new io.ctiserver.server.ami.AmiBenchmark());
+        benchmarks.put("agi", new io.ctiserver.server.agi.AgiBenchmark());
     }
 
     @Override
