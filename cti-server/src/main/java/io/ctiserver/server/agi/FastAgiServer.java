@@ -50,7 +50,7 @@ public final class FastAgiServer implements AutoCloseable {
         }
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
-        Map<String, AgiScript> byName = Map.copyOf(scripts);
+        Map<String, AgiScript> byName = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(scripts));
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)

@@ -124,6 +124,29 @@ public final class AgiLoadClient implements AutoCloseable {
                 lat.length / seconds, lat);
     }
 
+    /**
+     * Runs exactly {@code total} sessions, {@code concurrency} at a time, and waits for all of them (at most
+     * {@code timeoutMillis}). Every session is counted.
+     */
+    public Result runSessions(InetSocketAddress server, int concurrency, int total, long timeoutMillis,
+                              IntFunction<String> env, Answers answers) throws InterruptedException {
+        Run run = new Run(server, env, answers, concurrency);
+        run.limit = total;
+        run.measureFrom = Long.MIN_VALUE;
+        run.measureTo = Long.MAX_VALUE;
+        long start = System.nanoTime();
+        for (int i = 0; i < concurrency; i++) {
+            run.startSession();
+        }
+        if (!run.drained.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            run.stopping.set(true);
+        }
+        long[] lat = run.latencies.toSortedArray();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(concurrency, lat.length, run.rejected.sum(), run.commands.sum(), seconds,
+                lat.length / seconds, lat);
+    }
+
     @Override
     public void close() {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -135,6 +158,8 @@ public final class AgiLoadClient implements AutoCloseable {
         final Answers answers;
         final Bootstrap bootstrap;
         final AtomicLong sessionNo = new AtomicLong();
+        final AtomicLong startedSessions = new AtomicLong();
+        volatile long limit;
         final LongAdder rejected = new LongAdder();
         final LongAdder commands = new LongAdder();
         final Latencies latencies = new Latencies();
@@ -161,7 +186,7 @@ public final class AgiLoadClient implements AutoCloseable {
         }
 
         void startSession() {
-            if (stopping.get()) {
+            if (stopping.get() || limit > 0 && startedSessions.incrementAndGet() > limit) {
                 if (running.decrementAndGet() == 0) {
                     drained.countDown();
                 }
