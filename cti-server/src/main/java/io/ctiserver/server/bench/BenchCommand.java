@@ -24,6 +24,7 @@ public final class BenchCommand implements Verb {
     public BenchCommand() {
         benchmarks.put("ami", new io.ctiserver.server.ami.AmiBenchmark());
         benchmarks.put("tracker", new io.ctiserver.server.replay.TrackerBenchmark());
+        benchmarks.put("agi", new io.ctiserver.server.agi.AgiBenchmark());
     }
 
     @Override
