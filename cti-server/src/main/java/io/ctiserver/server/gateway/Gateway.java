@@ -1,0 +1,244 @@
+package io.ctiserver.server.gateway;
+
+import io.ctiserver.ami.AmiActionSender;
+import io.ctiserver.events.CtiEvent;
+import io.ctiserver.events.CtiEventListener;
+import io.ctiserver.events.CtiStateView;
+import io.ctiserver.server.gateway.auth.TokenService;
+import io.ctiserver.server.gateway.auth.UserDirectory;
+import io.ctiserver.server.gateway.commands.AuditLog;
+import io.ctiserver.server.gateway.commands.CommandHandler;
+import io.ctiserver.server.gateway.commands.DispositionStore;
+import io.ctiserver.server.gateway.events.EventFanout;
+import io.ctiserver.server.gateway.events.Figures;
+import io.ctiserver.server.gateway.http.GatewayInitializer;
+import io.ctiserver.server.gateway.http.GatewayServices;
+import io.ctiserver.server.gateway.session.SessionRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The desktop gateway: REST under {@code /api}, the desktop WebSocket at {@code /ws} and static files, on one port.
+ *
+ * <pre>{@code
+ * Gateway gw = Gateway.builder()
+ *         .config(serverConfig.section("gateway", GatewayConfig.class, GatewayConfig.defaults()))
+ *         .stateView(tracker)                     // CtiStateView
+ *         .actionSender("pbx1", amiClient)        // one per PBX (or actionSenders(resolver))
+ *         .customerLookup(crm)                    // optional
+ *         .callDataSink(tracker::attachData)      // optional
+ *         .build()
+ *         .start();
+ * tracker.addListener(gw);                        // the gateway is a CtiEventListener
+ * ...
+ * gw.close();
+ * }</pre>
+ */
+public final class Gateway implements CtiEventListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final int INBOX = 65_536;
+
+    private final GatewayConfig config;
+    private final CtiStateView state;
+    private final Clock clock;
+    private final UserDirectory users;
+    private final TokenService tokens;
+    private final SessionRegistry sessions;
+    private final EventFanout fanout;
+    private final AuditLog audit = new AuditLog(10_000);
+    private final DispositionStore dispositions = new DispositionStore(10_000);
+    private final CommandHandler commands;
+    private final ThreadPoolExecutor loginExecutor;
+    private final ScheduledExecutorService timer;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel server;
+
+    private Gateway(Builder b) {
+        this.config = Objects.requireNonNull(b.config, "config");
+        this.state = Objects.requireNonNull(b.state, "stateView");
+        this.clock = b.clock;
+        this.users = new UserDirectory(config.users(), config.defaultPbx());
+        this.tokens = new TokenService(clock, config.tokenTtlSeconds());
+        this.sessions = new SessionRegistry(config);
+        this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX);
+        this.commands = new CommandHandler(config, users, state, b.senders, b.dataSink, fanout::recentlyEnded, audit,
+                dispositions, clock);
+        // PBKDF2 is slow on purpose: two threads, a short queue, refusal beyond it (a login storm cannot pile up).
+        this.loginExecutor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64),
+                r -> daemon(r, "gateway-login"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "gateway-timer"));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the port and starts the fan-out and timers. */
+    public Gateway start() throws InterruptedException, SSLException {
+        SslContext ssl = null;
+        if (config.tls() != null && config.tls().certFile() != null) {
+            ssl = SslContextBuilder.forServer(new File(config.tls().certFile()), new File(config.tls().keyFile()),
+                    config.tls().keyPassword()).build();
+        }
+        fanout.start();
+        GatewayServices services = new GatewayServices(config, users, tokens, sessions, fanout, commands, state,
+                loginExecutor);
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        server = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 << 10, 256 << 10))
+                .childHandler(new GatewayInitializer(services, ssl))
+                .bind(new InetSocketAddress(config.bind(), config.port()))
+                .sync().channel();
+        timer.scheduleAtFixedRate(this::tick, config.kpiIntervalMillis(), config.kpiIntervalMillis(),
+                TimeUnit.MILLISECONDS);
+        LOG.info("desktop gateway listening on {}:{} ({}), {} users", config.bind(), port(),
+                ssl == null ? "http" : "https", users.all().size());
+        return this;
+    }
+
+    private void tick() {
+        try {
+            fanout.publishKpi(Figures.kpi(state, clock.instant()));
+            sessions.sweep(System.nanoTime(), s -> LOG.debug("session {} expired", s.id()));
+            tokens.sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("gateway timer failed", e);
+        }
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Called on the tracker's thread; hands the event off without blocking. */
+    @Override
+    public void onEvent(CtiEvent event) {
+        fanout.onEvent(event);
+    }
+
+    /** A token for a user, without a password: for trusted in-process callers (benchmark, a future SSO). */
+    public TokenService.Grant issueToken(String username) {
+        return tokens.issue(users.byName(username)
+                .orElseThrow(() -> new IllegalArgumentException("no user '" + username + "'")));
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public DispositionStore dispositions() {
+        return dispositions;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    public EventFanout fanout() {
+        return fanout;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        loginExecutor.shutdownNow();
+        fanout.close();
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** What the wiring provides. {@code config} and {@code stateView} are required. */
+    public static final class Builder {
+        private GatewayConfig config;
+        private CtiStateView state;
+        private final Map<String, AmiActionSender> senderMap = new java.util.concurrent.ConcurrentHashMap<>();
+        private Function<String, AmiActionSender> senders = senderMap::get;
+        private CustomerLookup customers = CustomerLookup.FROM_CALL_DATA;
+        private CallDataSink dataSink = CallDataSink.NONE;
+        private Clock clock = Clock.systemUTC();
+
+        public Builder config(GatewayConfig c) {
+            this.config = c;
+            return this;
+        }
+
+        public Builder stateView(CtiStateView s) {
+            this.state = s;
+            return this;
+        }
+
+        /** The AMI sender of one PBX; commands on that PBX's calls and agents go there. */
+        public Builder actionSender(String pbx, AmiActionSender sender) {
+            senderMap.put(pbx, sender);
+            return this;
+        }
+
+        /** Resolves a PBX id to its sender (null when unknown), instead of {@link #actionSender}. */
+        public Builder actionSenders(Function<String, AmiActionSender> resolver) {
+            this.senders = resolver;
+            return this;
+        }
+
+        public Builder customerLookup(CustomerLookup c) {
+            this.customers = c;
+            return this;
+        }
+
+        public Builder callDataSink(CallDataSink s) {
+            this.dataSink = s;
+            return this;
+        }
+
+        public Builder clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
+        public Gateway build() {
+            return new Gateway(this);
+        }
+    }
+}

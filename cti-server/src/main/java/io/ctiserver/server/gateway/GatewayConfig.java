@@ -1,0 +1,114 @@
+package io.ctiserver.server.gateway;
+
+import io.ctiserver.server.gateway.auth.UserConfig;
+import java.util.List;
+
+/**
+ * The {@code gateway} section of the server config. Missing numbers take the defaults below (Jackson leaves them 0).
+ *
+ * @param bind                 address to listen on
+ * @param port                 HTTP/WebSocket port; 0 picks a free one (tests)
+ * @param tls                  certificate and key (PEM, PKCS#8 key) to serve HTTPS/WSS, or null for plain HTTP
+ * @param staticDir            directory served for paths outside /api and /ws; null serves the bundled {@code web/}
+ * @param users                agents, supervisors, admins and integrations
+ * @param tokenTtlSeconds      lifetime of a login token
+ * @param crmUrlTemplate       screen-pop link, e.g. {@code https://crm.example/customers/{customerId}?phone={callerNumber}}
+ * @param maxFrameBytes        largest WebSocket frame (and REST body) accepted
+ * @param outboundQueueFrames  frames waiting to be written to one desktop before it is closed as not reading
+ * @param resumeBufferEvents   events kept per session for resume
+ * @param resumeWindowSeconds  how long an event stays resumable (bounds the memory of events held for detached desktops)
+ * @param sessionGraceSeconds  how long a disconnected session can be resumed
+ * @param authTimeoutSeconds   a WebSocket that has not authenticated within this time is closed
+ * @param commandsPerSecond    sustained command rate per session (token bucket)
+ * @param commandBurst         bucket size
+ * @param kpiIntervalMillis    period of the supervisors' {@code kpi} event
+ * @param defaultPbx           PBX of users whose config names none
+ * @param dialplan             where call-control actions send channels
+ */
+public record GatewayConfig(
+        String bind,
+        int port,
+        Tls tls,
+        String staticDir,
+        List<UserConfig> users,
+        long tokenTtlSeconds,
+        String crmUrlTemplate,
+        int maxFrameBytes,
+        int outboundQueueFrames,
+        int resumeBufferEvents,
+        long resumeWindowSeconds,
+        long sessionGraceSeconds,
+        long authTimeoutSeconds,
+        double commandsPerSecond,
+        int commandBurst,
+        long kpiIntervalMillis,
+        String defaultPbx,
+        Dialplan dialplan) {
+
+    public GatewayConfig {
+        bind = bind == null ? "0.0.0.0" : bind;
+        port = port < 0 ? 8080 : port;
+        users = users == null ? List.of() : List.copyOf(users);
+        tokenTtlSeconds = tokenTtlSeconds <= 0 ? 8 * 3600 : tokenTtlSeconds;
+        crmUrlTemplate = crmUrlTemplate == null ? "" : crmUrlTemplate;
+        maxFrameBytes = maxFrameBytes <= 0 ? 65536 : maxFrameBytes;
+        outboundQueueFrames = outboundQueueFrames <= 0 ? 1024 : outboundQueueFrames;
+        resumeBufferEvents = resumeBufferEvents <= 0 ? 256 : resumeBufferEvents;
+        resumeWindowSeconds = resumeWindowSeconds <= 0 ? 60 : resumeWindowSeconds;
+        sessionGraceSeconds = sessionGraceSeconds <= 0 ? 120 : sessionGraceSeconds;
+        authTimeoutSeconds = authTimeoutSeconds <= 0 ? 10 : authTimeoutSeconds;
+        commandsPerSecond = commandsPerSecond <= 0 ? 10 : commandsPerSecond;
+        commandBurst = commandBurst <= 0 ? 20 : commandBurst;
+        kpiIntervalMillis = kpiIntervalMillis <= 0 ? 2000 : kpiIntervalMillis;
+        defaultPbx = defaultPbx == null ? "pbx1" : defaultPbx;
+        dialplan = dialplan == null ? Dialplan.DEFAULT : dialplan;
+    }
+
+    /** Defaults everywhere, port 8080, no users. */
+    public static GatewayConfig defaults() {
+        return new GatewayConfig(null, 8080, null, null, null, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
+    }
+
+    public GatewayConfig withPort(int newPort) {
+        return new GatewayConfig(bind, newPort, tls, staticDir, users, tokenTtlSeconds, crmUrlTemplate, maxFrameBytes,
+                outboundQueueFrames, resumeBufferEvents, resumeWindowSeconds, sessionGraceSeconds, authTimeoutSeconds,
+                commandsPerSecond, commandBurst, kpiIntervalMillis, defaultPbx, dialplan);
+    }
+
+    public GatewayConfig withUsers(List<UserConfig> newUsers) {
+        return new GatewayConfig(bind, port, tls, staticDir, newUsers, tokenTtlSeconds, crmUrlTemplate, maxFrameBytes,
+                outboundQueueFrames, resumeBufferEvents, resumeWindowSeconds, sessionGraceSeconds, authTimeoutSeconds,
+                commandsPerSecond, commandBurst, kpiIntervalMillis, defaultPbx, dialplan);
+    }
+
+    /** PEM files; {@code keyPassword} may be null for an unencrypted key. */
+    public record Tls(String certFile, String keyFile, String keyPassword) {
+    }
+
+    /**
+     * Dialplan locations that call control relies on (see docs/gateway.md for the matching extensions.conf).
+     *
+     * @param dialContext        click-to-dial and conference dial-out: {@code Exten} = the number
+     * @param transferContext    blind and attended transfer targets
+     * @param holdContext        hold: the caller goes to {@code holdExten} (music on hold), the agent to {@code parkExten}
+     * @param conferenceContext  three-way calls: extension = the numeric room, runs ConfBridge
+     * @param recordingDir       where MixMonitor writes
+     * @param originateTimeoutMs how long an originated device rings
+     */
+    public record Dialplan(String dialContext, String transferContext, String holdContext, String holdExten,
+                           String parkExten, String conferenceContext, String recordingDir, int originateTimeoutMs) {
+
+        public static final Dialplan DEFAULT = new Dialplan(null, null, null, null, null, null, null, 0);
+
+        public Dialplan {
+            dialContext = dialContext == null ? "from-agents" : dialContext;
+            transferContext = transferContext == null ? "transfer-targets" : transferContext;
+            holdContext = holdContext == null ? "cti-hold" : holdContext;
+            holdExten = holdExten == null ? "hold" : holdExten;
+            parkExten = parkExten == null ? "wait" : parkExten;
+            conferenceContext = conferenceContext == null ? "cti-conference" : conferenceContext;
+            recordingDir = recordingDir == null ? "/var/spool/asterisk/monitor" : recordingDir;
+            originateTimeoutMs = originateTimeoutMs <= 0 ? 30000 : originateTimeoutMs;
+        }
+    }
+}

@@ -1,0 +1,321 @@
+package io.ctiserver.server.gateway.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.ctiserver.events.AgentStateChanged;
+import io.ctiserver.events.CallAnswered;
+import io.ctiserver.events.CallConferenced;
+import io.ctiserver.events.CallEnded;
+import io.ctiserver.events.CallHeld;
+import io.ctiserver.events.CallOffered;
+import io.ctiserver.events.CallRecord;
+import io.ctiserver.events.CallRetrieved;
+import io.ctiserver.events.CallTransferred;
+import io.ctiserver.events.CallView;
+import io.ctiserver.events.CtiEvent;
+import io.ctiserver.events.CtiEventListener;
+import io.ctiserver.events.CtiStateView;
+import io.ctiserver.events.MonitoringStarted;
+import io.ctiserver.events.MonitoringStopped;
+import io.ctiserver.events.Party;
+import io.ctiserver.events.PbxLinkChanged;
+import io.ctiserver.events.QueueUpdated;
+import io.ctiserver.events.StateReconciled;
+import io.ctiserver.server.gateway.CustomerLookup;
+import io.ctiserver.server.gateway.Json;
+import io.ctiserver.server.gateway.auth.User;
+import io.ctiserver.server.gateway.session.DesktopSession;
+import io.ctiserver.server.gateway.session.SessionRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns domain events into desktop frames. The tracker's thread only offers the event to a bounded inbox (never
+ * blocks: when the inbox is full the event is counted as dropped and every session is resynced); one fan-out thread
+ * serialises each event once and hands the shared bytes to every session that should see it.
+ *
+ * <p>Routing: an agent gets the events of calls on their interface and their own state; queue subscribers get that
+ * queue's stats and calls; supervisors, admins and integrations get everything; {@code pbx.status} goes to all;
+ * {@code kpi} to supervisors and admins.
+ */
+public final class EventFanout implements CtiEventListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventFanout.class);
+    private static final int RECENT_ENDED = 10_000;
+
+    /** An event wrapped with the nanoTime it entered the gateway. */
+    private record Inbound(Object event, long enteredNanos) {
+    }
+
+    private record Envelope(String type, Instant time, String pbx, Object payload) {
+    }
+
+    private record Snapshot(String type, long seq, boolean resync, Instant time, List<CallView> calls,
+                            List<?> agents, List<?> queues) {
+    }
+
+    private final SessionRegistry sessions;
+    private final CtiStateView state;
+    private final CustomerLookup customers;
+    private final String crmTemplate;
+    private final Clock clock;
+    private final BlockingQueue<Inbound> inbox;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong dispatched = new AtomicLong();
+    private final Map<String, CallRecord> recentEnded = new LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CallRecord> eldest) {
+            return size() > RECENT_ENDED;
+        }
+    };
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long mark;
+    private long droppedSeen;
+
+    public EventFanout(SessionRegistry sessions, CtiStateView state, CustomerLookup customers, String crmTemplate,
+                       Clock clock, int inboxCapacity) {
+        this.sessions = sessions;
+        this.state = state;
+        this.customers = customers;
+        this.crmTemplate = crmTemplate;
+        this.clock = clock;
+        this.inbox = new ArrayBlockingQueue<>(inboxCapacity);
+        this.thread = new Thread(this::run, "gateway-fanout");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Called on the tracker's thread: hands off without blocking. */
+    @Override
+    public void onEvent(CtiEvent event) {
+        offer(event);
+    }
+
+    /** Publishes the supervisors' figures (from the KPI timer). */
+    public void publishKpi(Figures.Kpi kpi) {
+        offer(kpi);
+    }
+
+    private void offer(Object o) {
+        if (!inbox.offer(new Inbound(o, System.nanoTime()))) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    public long dispatched() {
+        return dispatched.get();
+    }
+
+    /** The record of a recently ended call (for dispositions after the call), or null. */
+    public CallRecord recentlyEnded(String callId) {
+        synchronized (recentEnded) {
+            return recentEnded.get(callId);
+        }
+    }
+
+    private void run() {
+        while (running) {
+            Inbound in;
+            try {
+                in = inbox.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                dispatch(in.event());
+                dispatched.incrementAndGet();
+            } catch (RuntimeException e) {
+                LOG.error("could not deliver {}", in.event().getClass().getSimpleName(), e);
+            }
+            long d = dropped.get();
+            if (d != droppedSeen && inbox.isEmpty()) {
+                LOG.warn("gateway inbox overflowed: {} events dropped; resyncing every desktop", d - droppedSeen);
+                droppedSeen = d;
+                for (DesktopSession s : sessions.all()) {
+                    s.resync(seq -> snapshot(s, seq, true));
+                }
+            }
+        }
+    }
+
+    private void dispatch(Object o) {
+        long now = System.nanoTime();
+        long m = ++mark;
+        if (o instanceof Figures.Kpi kpi) {
+            byte[] body = encode("kpi", clock.instant(), null, kpi);
+            deliver(sessions.everything(), body, m, now, true);
+            return;
+        }
+        CtiEvent e = (CtiEvent) o;
+        if (e instanceof CallOffered c) {
+            Object payload = c.agentInterface() == null ? Map.of("call", c.call()) : pop(c);
+            toCall(e.pbx(), c.call(), c.agentInterface(), encode(e, payload), m, now);
+        } else if (e instanceof CallAnswered c) {
+            toCall(e.pbx(), c.call(), null, encode(e, Map.of("call", c.call())), m, now);
+        } else if (e instanceof CallHeld c) {
+            toCall(e.pbx(), c.call(), null, encode(e, Map.of("call", c.call())), m, now);
+        } else if (e instanceof CallRetrieved c) {
+            toCall(e.pbx(), c.call(), null, encode(e, Map.of("call", c.call())), m, now);
+        } else if (e instanceof CallConferenced c) {
+            toCall(e.pbx(), c.call(), null, encode(e, Map.of("call", c.call())), m, now);
+        } else if (e instanceof CallTransferred c) {
+            toCall(e.pbx(), c.call(), null, encode(e, Map.of("call", c.call(), "transfer", c.transfer())), m, now);
+        } else if (e instanceof CallEnded c) {
+            CallRecord r = c.record();
+            synchronized (recentEnded) {
+                recentEnded.put(r.callId(), r);
+            }
+            byte[] body = encode(e, Map.of("callId", r.callId(), "record", r));
+            deliver(sessions.everything(), body, m, now, false);
+            deliver(sessions.agentSessions(e.pbx(), r.agentInterface()), body, m, now, false);
+            deliver(sessions.queueSessions(r.queue()), body, m, now, false);
+        } else if (e instanceof AgentStateChanged a) {
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("agent", a.agent());
+            payload.put("previous", a.previous());
+            byte[] body = encode(e, payload);
+            deliver(sessions.everything(), body, m, now, false);
+            deliver(sessions.agentSessions(e.pbx(), a.agent().iface()), body, m, now, false);
+        } else if (e instanceof QueueUpdated q) {
+            byte[] body = encode("queue.stats", e.time(), e.pbx(),
+                    Map.of("stats", Figures.queueStats(q.queue(), e.time()), "queue", q.queue()));
+            deliver(sessions.everything(), body, m, now, false);
+            deliver(sessions.queueSessions(q.queue().name()), body, m, now, false);
+        } else if (e instanceof MonitoringStarted ms) {
+            monitoring(e, ms.callId(), ms, m, now);
+        } else if (e instanceof MonitoringStopped ms) {
+            monitoring(e, ms.callId(), ms, m, now);
+        } else if (e instanceof PbxLinkChanged p) {
+            byte[] body = encode(e, Map.of("state", p.state(), "detail", p.detail() == null ? "" : p.detail()));
+            deliver(Set.copyOf(sessions.all()), body, m, now, false);
+        } else if (e instanceof StateReconciled r) {
+            deliver(sessions.everything(), encode(e, r), m, now, true);
+        }
+    }
+
+    private ScreenPop pop(CallOffered c) {
+        Map<String, Object> customer;
+        try {
+            customer = customers.lookup(c.call());
+        } catch (RuntimeException ex) {
+            LOG.warn("customer lookup failed for call {}: {}", c.call().callId(), ex.toString());
+            customer = Map.of();
+        }
+        return ScreenPop.of(c, customer == null ? Map.of() : customer, crmTemplate);
+    }
+
+    private void monitoring(CtiEvent e, String callId, Object payload, long m, long now) {
+        byte[] body = encode(e, payload);
+        deliver(sessions.everything(), body, m, now, false);
+        state.call(callId).ifPresent(c -> toCall(e.pbx(), c, null, body, m, now));
+    }
+
+    /** To everyone who sees everything, the agents on the call (and {@code extraIface}), and the queue's subscribers. */
+    private void toCall(String pbx, CallView c, String extraIface, byte[] body, long m, long now) {
+        deliver(sessions.everything(), body, m, now, false);
+        deliver(sessions.agentSessions(pbx, extraIface), body, m, now, false);
+        deliver(sessions.agentSessions(pbx, c.agentInterface()), body, m, now, false);
+        for (Party p : c.parties()) {
+            if (p.iface() != null) {
+                deliver(sessions.agentSessions(pbx, p.iface()), body, m, now, false);
+            }
+        }
+        deliver(sessions.queueSessions(c.queue()), body, m, now, false);
+    }
+
+    private static void deliver(Set<DesktopSession> set, byte[] body, long m, long now, boolean supervisorsOnly) {
+        for (DesktopSession s : set) {
+            if (!s.markDispatch(m)) {
+                continue;
+            }
+            if (supervisorsOnly && !s.user().role().supervises()) {
+                continue;
+            }
+            s.deliver(body, now);
+        }
+    }
+
+    private byte[] encode(CtiEvent e, Object payload) {
+        return encode(e.type(), e.time(), e.pbx(), payload);
+    }
+
+    private static byte[] encode(String type, Instant time, String pbx, Object payload) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(new Envelope(type, time, pbx, payload));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot serialise " + type, ex);
+        }
+    }
+
+    /**
+     * The state a session may see, as a {@code snapshot} message carrying the session's current seq: agents get their
+     * own calls and state and their subscribed queues; the others get everything.
+     */
+    public byte[] snapshot(DesktopSession s, long seq, boolean resync) {
+        User u = s.user();
+        List<CallView> calls = new ArrayList<>();
+        List<Object> agents = new ArrayList<>();
+        List<Object> queues = new ArrayList<>();
+        boolean all = u.role().seesEverything();
+        for (CallView c : state.calls()) {
+            if (all || involves(c, u) || (c.queue() != null && s.queues().contains(c.queue()))) {
+                calls.add(c);
+            }
+        }
+        state.agents().forEach(a -> {
+            if (all || (u.iface() != null && u.iface().equalsIgnoreCase(a.iface()) && u.pbx().equals(a.pbx()))) {
+                agents.add(a);
+            }
+        });
+        Instant now = clock.instant();
+        state.queues().forEach(q -> {
+            if (all || s.queues().contains(q.name())) {
+                queues.add(Map.of("stats", Figures.queueStats(q, now), "queue", q));
+            }
+        });
+        try {
+            return Json.MAPPER.writeValueAsBytes(new Snapshot("snapshot", seq, resync, now, calls, agents, queues));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot serialise snapshot", ex);
+        }
+    }
+
+    /** Whether the call is on the user's device: the agent ringing/connected, or any party on the user's interface. */
+    public static boolean involves(CallView c, User u) {
+        if (u.iface() == null || !u.pbx().equals(c.pbx())) {
+            return false;
+        }
+        if (u.iface().equalsIgnoreCase(c.agentInterface())) {
+            return true;
+        }
+        for (Party p : c.parties()) {
+            if (u.iface().equalsIgnoreCase(p.iface())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

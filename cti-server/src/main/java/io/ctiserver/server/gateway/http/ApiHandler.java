@@ -1,0 +1,261 @@
+package io.ctiserver.server.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ctiserver.events.CallView;
+import io.ctiserver.events.CtiStateView;
+import io.ctiserver.server.gateway.Json;
+import io.ctiserver.server.gateway.auth.TokenService;
+import io.ctiserver.server.gateway.auth.User;
+import io.ctiserver.server.gateway.commands.CommandError;
+import io.ctiserver.server.gateway.commands.CommandError.Code;
+import io.ctiserver.server.gateway.commands.CommandResult;
+import io.ctiserver.server.gateway.events.EventFanout;
+import io.ctiserver.server.gateway.session.RateLimiter;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * REST under {@code /api} and static files elsewhere. Reads come from the state view (immutable snapshots); commands
+ * go through the same {@code CommandHandler} as the WebSocket; login runs PBKDF2 on a small executor, off the event
+ * loop.
+ */
+@ChannelHandler.Sharable
+public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
+    private final GatewayServices services;
+    private final StaticFiles staticFiles;
+    private final byte[] openApi;
+    private final Map<String, RateLimiter> restLimiters = new ConcurrentHashMap<>();
+
+    public ApiHandler(GatewayServices services) {
+        this.services = services;
+        this.staticFiles = StaticFiles.load(services.config().staticDir());
+        try (InputStream in = ApiHandler.class.getResourceAsStream("/gateway/openapi.json")) {
+            this.openApi = in == null ? "{}".getBytes() : in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the bundled openapi.json", e);
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (!req.decoderResult().isSuccess()) {
+            Http.sendError(ctx, false, CommandError.of(Code.INVALID_FIELD, "malformed HTTP request"));
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (!path.startsWith("/api/") && !path.equals("/api")) {
+            serveStatic(ctx, req, path, keepAlive);
+            return;
+        }
+        try {
+            route(ctx, req, path, keepAlive);
+        } catch (RuntimeException e) {
+            LOG.warn("REST {} {} failed", req.method(), path, e);
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.INTERNAL, "internal error"));
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest req, String path, boolean keepAlive) {
+        HttpMethod m = req.method();
+        if (path.equals("/api/health") && m.equals(HttpMethod.GET)) {
+            health(ctx, keepAlive);
+            return;
+        }
+        if (path.equals("/api/openapi.json") && m.equals(HttpMethod.GET)) {
+            Http.send(ctx, keepAlive, HttpResponseStatus.OK, openApi, "application/json");
+            return;
+        }
+        if (path.equals("/api/login")) {
+            if (!m.equals(HttpMethod.POST)) {
+                methodNotAllowed(ctx, keepAlive, "POST");
+                return;
+            }
+            login(ctx, req, keepAlive);
+            return;
+        }
+        TokenService.Grant grant = bearer(req);
+        if (grant == null) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.UNAUTHENTICATED,
+                    "log in first: POST /api/login, then send 'Authorization: Bearer TOKEN'"));
+            return;
+        }
+        User user = grant.user();
+        CtiStateView state = services.state();
+        if (path.equals("/api/logout") && m.equals(HttpMethod.POST)) {
+            services.tokens().revoke(grant.token());
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, Map.of("ok", true));
+        } else if (path.equals("/api/commands")) {
+            if (!m.equals(HttpMethod.POST)) {
+                methodNotAllowed(ctx, keepAlive, "POST");
+                return;
+            }
+            command(ctx, req, user, keepAlive);
+        } else if (!m.equals(HttpMethod.GET)) {
+            methodNotAllowed(ctx, keepAlive, "GET");
+        } else if (path.equals("/api/calls")) {
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK,
+                    state.calls().stream().filter(c -> visible(c, user)).collect(Collectors.toList()));
+        } else if (path.startsWith("/api/calls/")) {
+            String id = QueryStringDecoder.decodeComponent(path.substring("/api/calls/".length()));
+            CallView c = state.call(id).filter(v -> visible(v, user)).orElse(null);
+            if (c == null) {
+                Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no live call '" + id + "'"));
+            } else {
+                Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, c);
+            }
+        } else if (path.equals("/api/agents")) {
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.agents());
+        } else if (path.equals("/api/queues")) {
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.queues());
+        } else {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no endpoint " + path));
+        }
+    }
+
+    /** Agents read their own calls and those of their configured queues; everyone else reads all. */
+    private static boolean visible(CallView c, User u) {
+        return u.role().seesEverything() || EventFanout.involves(c, u)
+                || (c.queue() != null && u.queues().contains(c.queue()));
+    }
+
+    private void health(ChannelHandlerContext ctx, boolean keepAlive) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        body.put("time", Instant.now());
+        body.put("sessions", services.sessions().size());
+        body.put("attached", services.sessions().all().stream().filter(s -> s.attached()).count());
+        body.put("eventsDispatched", services.fanout().dispatched());
+        body.put("eventsDropped", services.fanout().dropped());
+        Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, body);
+    }
+
+    private void login(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
+        JsonNode body = parse(req);
+        if (body == null || !body.isObject()) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.INVALID_JSON,
+                    "the body must be a JSON object {\"username\": ..., \"password\": ...}"));
+            return;
+        }
+        JsonNode u = body.get("username");
+        JsonNode p = body.get("password");
+        if (u == null || !u.isTextual() || p == null || !p.isTextual()) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.MISSING_FIELD, "username and password are required"));
+            return;
+        }
+        String username = u.asText();
+        char[] password = p.asText().toCharArray();
+        try {
+            services.loginExecutor().execute(() -> {
+                var user = services.users().authenticate(username, password);
+                if (user.isEmpty()) {
+                    services.commands().auditRefusal(null, "login " + safe(username),
+                            CommandError.of(Code.UNAUTHENTICATED, "bad credentials"));
+                    Http.sendError(ctx, keepAlive, CommandError.of(Code.UNAUTHENTICATED, "wrong username or password"));
+                    return;
+                }
+                TokenService.Grant g = services.tokens().issue(user.get());
+                services.commands().auditLogin(user.get());
+                Map<String, Object> res = new LinkedHashMap<>();
+                res.put("token", g.token());
+                res.put("expiresAt", g.expiresAt());
+                res.put("user", Map.of("username", g.user().username(), "role", g.user().role()));
+                Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, res);
+            });
+        } catch (RejectedExecutionException e) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.RATE_LIMITED, "too many logins at once; retry"));
+        }
+    }
+
+    private void command(ChannelHandlerContext ctx, FullHttpRequest req, User user, boolean keepAlive) {
+        JsonNode body = parse(req);
+        if (body == null) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.INVALID_JSON, "the body is not valid JSON"));
+            return;
+        }
+        RateLimiter limiter = restLimiters.computeIfAbsent(user.username(),
+                k -> new RateLimiter(services.config().commandsPerSecond(), services.config().commandBurst()));
+        if (!limiter.tryAcquire()) {
+            CommandError e = CommandError.of(Code.RATE_LIMITED, "more than "
+                    + services.config().commandsPerSecond() + " commands per second");
+            services.commands().auditRefusal(user, body.path("command").asText("?"), e);
+            Http.sendError(ctx, keepAlive, e);
+            return;
+        }
+        services.commands().handle(user, body).thenAccept((CommandResult r) -> {
+            if (r.ok()) {
+                Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, Map.of("ok", true, "data", r.data()));
+            } else {
+                Http.sendError(ctx, keepAlive, r.error());
+            }
+        });
+    }
+
+    private TokenService.Grant bearer(FullHttpRequest req) {
+        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return services.tokens().check(h.substring(7).trim()).orElse(null);
+    }
+
+    private static JsonNode parse(FullHttpRequest req) {
+        try (InputStream in = new ByteBufInputStream(req.content())) {
+            return Json.MAPPER.readTree(in);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void serveStatic(ChannelHandlerContext ctx, FullHttpRequest req, String path, boolean keepAlive) {
+        if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+            methodNotAllowed(ctx, keepAlive, "GET");
+            return;
+        }
+        StaticFiles.File f = staticFiles.get(path);
+        if (f == null) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no file " + path));
+            return;
+        }
+        Http.send(ctx, keepAlive, HttpResponseStatus.OK,
+                req.method().equals(HttpMethod.HEAD) ? new byte[0] : f.bytes(), f.contentType());
+    }
+
+    private static void methodNotAllowed(ChannelHandlerContext ctx, boolean keepAlive, String allowed) {
+        Http.sendJson(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, Map.of("ok", false, "error",
+                CommandError.of(Code.INVALID_FIELD, "method not allowed; use " + allowed)));
+    }
+
+    private static String safe(String s) {
+        String clean = s.replaceAll("[^A-Za-z0-9_.@-]", "?");
+        return clean.length() > 40 ? clean.substring(0, 40) : clean;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("HTTP connection failed", cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,240 @@
+package io.ctiserver.server.gateway.session;
+
+import io.ctiserver.server.gateway.auth.User;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One desktop's event stream: a per-session {@code seq}, a bounded buffer of recent events for resume, and the
+ * WebSocket it is attached to (none while the desktop is away).
+ *
+ * <p>Events arrive from the fan-out thread; attach/resume come from an event loop. Both hold this object's lock, so
+ * an event is either in the buffer replayed on resume or written after it, never both and never neither.
+ *
+ * <p>The event body is shared by every session that receives it (serialised once); only the {@code {"seq":N,}}
+ * prefix is per session.
+ */
+public final class DesktopSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DesktopSession.class);
+
+    /** WebSocket close code for a desktop closed because it does not read (1008: policy violation). */
+    public static final int CLOSE_SLOW_CONSUMER = 1008;
+
+    private record Buffered(long seq, long atNanos, byte[] body) {
+    }
+
+    private final String id;
+    private final User user;
+    private final int bufferLimit;
+    private final long windowNanos;
+    private final int outboundLimit;
+    private final Set<String> queues = ConcurrentHashMap.newKeySet();
+    private final RateLimiter limiter;
+    private final AtomicInteger pending = new AtomicInteger();
+
+    // Guarded by this.
+    private long seq;
+    private final ArrayDeque<Buffered> buffer = new ArrayDeque<>(8);
+    private boolean gap;
+    private Channel channel;
+    private long detachedAtNanos;
+    private String closeReason;
+
+    /** Written only by the fan-out thread: de-duplicates a session reached through two routes of one event. */
+    private long dispatchMark = -1;
+
+    public DesktopSession(String id, User user, int bufferLimit, long windowNanos, int outboundLimit,
+                          RateLimiter limiter) {
+        this.id = id;
+        this.user = user;
+        this.bufferLimit = bufferLimit;
+        this.windowNanos = windowNanos;
+        this.outboundLimit = outboundLimit;
+        this.limiter = limiter;
+        this.detachedAtNanos = System.nanoTime();
+    }
+
+    /** Fan-out thread only: true the first time this session is reached for dispatch {@code mark}. */
+    public boolean markDispatch(long mark) {
+        if (dispatchMark == mark) {
+            return false;
+        }
+        dispatchMark = mark;
+        return true;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public User user() {
+        return user;
+    }
+
+    public Set<String> queues() {
+        return queues;
+    }
+
+    public RateLimiter limiter() {
+        return limiter;
+    }
+
+    public synchronized long seq() {
+        return seq;
+    }
+
+    public synchronized boolean attached() {
+        return channel != null;
+    }
+
+    public synchronized long detachedAtNanos() {
+        return detachedAtNanos;
+    }
+
+    /** Why the last connection was closed by the gateway (e.g. not reading), or null. */
+    public synchronized String closeReason() {
+        return closeReason;
+    }
+
+    /** Appends an event (body = a JSON object serialised once) and writes it if a desktop is attached. */
+    public void deliver(byte[] body, long nowNanos) {
+        synchronized (this) {
+            long s = ++seq;
+            buffer.addLast(new Buffered(s, nowNanos, body));
+            trim(nowNanos);
+            if (channel != null) {
+                send(channel, s, body, true);
+            }
+        }
+    }
+
+    /**
+     * Events were lost before reaching this session (fan-out overflow): an attached desktop gets a resync snapshot now,
+     * a detached one on its next resume.
+     */
+    public synchronized void resync(LongFunction<byte[]> snapshot) {
+        if (channel == null) {
+            gap = true;
+            return;
+        }
+        pending.incrementAndGet();
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(snapshot.apply(seq))))
+                .addListener(f -> pending.decrementAndGet());
+        gap = false;
+    }
+
+    /** Drops buffered events older than the resume window. */
+    public synchronized void trim(long nowNanos) {
+        while (buffer.size() > bufferLimit) {
+            buffer.removeFirst();
+        }
+        Buffered head;
+        while ((head = buffer.peekFirst()) != null && nowNanos - head.atNanos > windowNanos) {
+            buffer.removeFirst();
+        }
+    }
+
+    /**
+     * Attaches a connection, first replaying every event after {@code lastSeq}. When the buffer no longer holds them
+     * all (or events were lost), nothing is replayed and {@code snapshot} builds a resync message for the current seq.
+     * Returns whether a snapshot was sent. Runs on {@code ch}'s event loop.
+     */
+    public synchronized boolean attach(Channel ch, long lastSeq, LongFunction<byte[]> snapshot, boolean resuming) {
+        if (channel != null && channel != ch) {
+            // A newer connection of the same session wins; the old one is closed.
+            Channel old = channel;
+            channel = null;
+            old.writeAndFlush(new CloseWebSocketFrame(4409, "session resumed elsewhere")).addListener(f -> old.close());
+        }
+        closeReason = null;
+        long first = buffer.isEmpty() ? seq + 1 : buffer.peekFirst().seq;
+        boolean replayable = resuming && !gap && lastSeq >= first - 1 && lastSeq <= seq;
+        if (replayable) {
+            for (Buffered b : buffer) {
+                if (b.seq > lastSeq) {
+                    send(ch, b.seq, b.body, false);
+                }
+            }
+        } else {
+            pending.incrementAndGet();
+            ch.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(snapshot.apply(seq))))
+                    .addListener(f -> pending.decrementAndGet());
+            gap = false;
+        }
+        ch.flush();
+        channel = ch;
+        return !replayable;
+    }
+
+    /** The connection went away; the session stays resumable for the grace period. */
+    public synchronized void detach(Channel ch) {
+        if (channel == ch) {
+            channel = null;
+            detachedAtNanos = System.nanoTime();
+        }
+    }
+
+    /** Writes a non-sequenced message (command result, error) to the attached desktop, if any. */
+    public void sendControl(Channel ch, byte[] json) {
+        ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(json)));
+    }
+
+    private void send(Channel ch, long s, byte[] body, boolean flush) {
+        if (pending.get() >= outboundLimit) {
+            closeSlow(ch);
+            return;
+        }
+        pending.incrementAndGet();
+        TextWebSocketFrame frame = new TextWebSocketFrame(frame(s, body));
+        (flush ? ch.writeAndFlush(frame) : ch.write(frame)).addListener(f -> pending.decrementAndGet());
+    }
+
+    private void closeSlow(Channel ch) {
+        String reason = "outbound queue full (" + outboundLimit + " frames): desktop not reading";
+        LOG.info("closing session {} of {}: {}", id, user.username(), reason);
+        closeReason = reason;
+        channel = null;
+        detachedAtNanos = System.nanoTime();
+        // The close frame may never get through a peer that does not read; the close itself does.
+        ch.writeAndFlush(new CloseWebSocketFrame(CLOSE_SLOW_CONSUMER, reason));
+        ch.close();
+    }
+
+    /** Frames waiting to be written (tests and metrics). */
+    public int pendingFrames() {
+        return pending.get();
+    }
+
+    public synchronized int buffered() {
+        return buffer.size();
+    }
+
+    static ByteBuf frame(long s, byte[] body) {
+        byte[] prefix = ("{\"seq\":" + s + ",").getBytes(StandardCharsets.US_ASCII);
+        // body is a JSON object: its leading '{' is replaced by the prefix.
+        return Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(prefix), Unpooled.wrappedBuffer(body, 1, body.length - 1));
+    }
+
+    /** For tests: the seqs currently held. */
+    synchronized long[] bufferedSeqs() {
+        long[] out = new long[buffer.size()];
+        Iterator<Buffered> it = buffer.iterator();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = it.next().seq;
+        }
+        return out;
+    }
+}
