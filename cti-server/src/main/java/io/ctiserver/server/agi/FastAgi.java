@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class FastAgi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FastAgi.class);
+    private static final String CLASSPATH = "classpath:";
 
     private final AgiConfig agiConfig;
     private final RoutingConfig routingConfig;
@@ -88,11 +89,27 @@ public final class FastAgi implements AutoCloseable {
         }
         InMemoryCustomerDirectory dir = new InMemoryCustomerDirectory();
         if (rc.customersFile() != null) {
-            InMemoryCustomerDirectory.ImportResult r = dir.importFile(Path.of(rc.customersFile()));
+            InMemoryCustomerDirectory.ImportResult r = importCustomers(dir, rc.customersFile());
             LOG.info("customer directory: {} customers imported from {}", r.imported(), rc.customersFile());
             r.rejected().forEach(why -> LOG.warn("customer directory {}: rejected {}", rc.customersFile(), why));
         }
         return dir;
+    }
+
+    /** A file path, or {@code classpath:NAME} for a list bundled in the jar (the demo's customers). */
+    private static InMemoryCustomerDirectory.ImportResult importCustomers(InMemoryCustomerDirectory dir, String source)
+            throws IOException {
+        if (!source.startsWith(CLASSPATH)) {
+            return dir.importFile(Path.of(source));
+        }
+        String name = "/" + source.substring(CLASSPATH.length());
+        try (java.io.InputStream in = FastAgi.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("customer list " + source + " is not in the jar");
+            }
+            return name.endsWith(".json") ? dir.importJson(in)
+                    : dir.importCsv(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     public InetSocketAddress start() throws InterruptedException {
