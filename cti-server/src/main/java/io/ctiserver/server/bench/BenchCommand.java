@@ -23,6 +23,8 @@ public final class BenchCommand implements Verb {
 
     public BenchCommand() {
         benchmarks.put("ami", new io.ctiserver.server.ami.AmiBenchmark());
+        benchmarks.put("tracker", new io.ctiserver.server.replay.TrackerBenchmark());
+        benchmarks.put("agi", new io.ctiserver.server.agi.AgiBenchmark());
         benchmarks.put("ws", new io.ctiserver.server.gateway.bench.WsBenchmark());
     }
 

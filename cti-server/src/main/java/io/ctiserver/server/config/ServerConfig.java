@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,15 @@ public final class ServerConfig {
 
     public static ServerConfig of(JsonNode root) {
         return new ServerConfig(root);
+    }
+
+    /** A copy with {@code section.field} set to {@code value} (the section is created when missing). */
+    public ServerConfig with(String section, String field, JsonNode value) {
+        ObjectNode copy = root.isObject() ? ((ObjectNode) root).deepCopy() : MAPPER.createObjectNode();
+        JsonNode s = copy.get(section);
+        ObjectNode target = s instanceof ObjectNode o ? o : copy.putObject(section);
+        target.set(field, value);
+        return new ServerConfig(copy);
     }
 
     /** The raw section, or a missing node. */

@@ -1,10 +1,19 @@
 package io.ctiserver.server.run;
 
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.ctiserver.server.cli.CliArgs;
+import io.ctiserver.server.cli.UsageException;
 import io.ctiserver.server.cli.Verb;
+import io.ctiserver.server.config.ServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 
-/** Placeholder until its issue lands: says so and fails. */
+/** {@code run}: starts the CTI server and keeps it up until the process is stopped. */
 public final class RunCommand implements Verb {
+
     @Override
     public String name() {
         return "run";
@@ -17,12 +26,50 @@ public final class RunCommand implements Verb {
 
     @Override
     public String usage() {
-        return "usage: java -jar cti-server.jar run\n";
+        return """
+                usage: java -jar cti-server.jar [run] [--config FILE] [--http-port N] [--agi-port N] [--sim-ami-port N]
+
+                  --config FILE      the JSON config (docs/configuration.md); without it, the bundled demo config:
+                                     an in-process PBX simulator, demo users, FastAGI routing, desktops on :8080
+                  --http-port N      desktop gateway port (REST, WebSocket, web pages); overrides gateway.port
+                  --agi-port N       FastAGI port; overrides agi.port
+                  --sim-ami-port N   the simulator's AMI port in demo mode; overrides sim.amiPort
+                """;
     }
 
     @Override
-    public int run(List<String> args) {
-        System.err.println("'run' is not built yet");
-        return 1;
+    public int run(List<String> args) throws Exception {
+        CliArgs a = CliArgs.parse(args, Set.of("config", "http-port", "agi-port", "sim-ami-port"), Set.of());
+        if (!a.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
+        }
+        Path file = a.has("config") ? Path.of(a.get("config", null)) : null;
+        if (file != null && !Files.isReadable(file)) {
+            throw new UsageException("config file " + file + " cannot be read");
+        }
+        ServerConfig config = ServerConfig.load(file);
+        config = override(config, a, "http-port", "gateway", "port");
+        config = override(config, a, "agi-port", "agi", "port");
+        config = override(config, a, "sim-ami-port", "sim", "amiPort");
+
+        CtiServer server = CtiServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private static ServerConfig override(ServerConfig config, CliArgs a, String flag, String section, String field) {
+        if (!a.has(flag)) {
+            return config;
+        }
+        int port = a.getInt(flag, 0);
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--" + flag + " must be a port number, got " + port);
+        }
+        return config.with(section, field, IntNode.valueOf(port));
     }
 }

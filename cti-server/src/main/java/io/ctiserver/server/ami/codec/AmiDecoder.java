@@ -4,8 +4,9 @@ import io.ctiserver.ami.AmiMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.ByteProcessor;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -17,31 +18,43 @@ import java.util.List;
  *
  * <h2>Output</h2>
  * <ul>
- *   <li>{@link AmiBanner} for the greeting line, when {@code expectBanner} (the client side);</li>
+ *   <li>{@link AmiBanner} for the greeting line, when {@code expectBanner} (the client side) and the first line has
+ *       no colon;</li>
  *   <li>{@link AmiMessage} for each message; a repeated key keeps every value, in order;</li>
  *   <li>{@link AmiDecodeError} for input it had to skip. The decoder never throws for bad input: it skips the bad
- *       line or message, resynchronises on the next blank line and goes on, so one bad event never costs the
- *       connection (and with it every event Asterisk sends during the reconnect).</li>
+ *       line (or the whole message when it is too large), and goes on with the next line, so one bad event never
+ *       costs the connection (and with it every event Asterisk sends during the reconnect). What each
+ *       {@link AmiDecodeError.Kind} skips is documented there.</li>
  * </ul>
  *
  * <h2>Memory limits</h2>
+ * Both limits are constructor arguments (the AMI client takes them from its {@code pbx} config:
+ * {@code maxLineLength}, {@code maxMessageSize}).
  * <ul>
- *   <li>{@code maxLineLength} (default {@value #DEFAULT_MAX_LINE_LENGTH} bytes): a longer line is discarded as it
- *       streams in, so it never accumulates in the cumulation buffer;</li>
- *   <li>{@code maxMessageSize} (default {@value #DEFAULT_MAX_MESSAGE_SIZE} bytes, counting every line and its line
- *       end): a larger message is discarded up to its blank line and reported once.</li>
+ *   <li>{@code maxLineLength} (default {@value #DEFAULT_MAX_LINE_LENGTH} bytes, line end excluded): a longer line is
+ *       dropped as it streams in, so it never accumulates in the cumulation buffer. Asterisk's longest lines are
+ *       {@code Output:} lines of a Command and long {@code Variable:} values, far below this.</li>
+ *   <li>{@code maxMessageSize} (default {@value #DEFAULT_MAX_MESSAGE_SIZE} bytes, counting every line with its line
+ *       end): a larger message is discarded up to its blank line and reported once. The largest real messages are
+ *       the answers to {@code Command} (one {@code Output:} line per channel).</li>
  * </ul>
- * At most {@code maxLineLength} bytes of one line plus {@code maxMessageSize} bytes of headers are ever held.
+ * At most {@code maxLineLength} bytes of one partial line plus {@code maxMessageSize} bytes of decoded headers are
+ * ever held.
  *
  * <h2>Text</h2>
- * Header values are decoded as UTF-8 (Asterisk sends caller names in UTF-8); pure ASCII lines take a fast path.
- * Keys are split from values on the first colon, and one space after it is dropped; values may contain {@code ": "}
- * and may be empty.
+ * Lines of printable ASCII (nearly all of them) take a single-pass fast path. Other lines must be valid UTF-8 without
+ * control characters (Asterisk sends caller names in UTF-8); anything else is binary junk. Keys are split from
+ * values on the first colon and one space after it is dropped; values may contain {@code ": "}, may be empty, and
+ * keep any trailing spaces, so re-encoding a decoded capture gives back its exact bytes.
+ *
+ * <p>Not sharable: one instance per channel.
  */
 public class AmiDecoder extends ByteToMessageDecoder {
 
     public static final int DEFAULT_MAX_LINE_LENGTH = 16 * 1024;
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
+
+    private static final int EXCERPT = 80;
 
     private final int maxLineLength;
     private final int maxMessageSize;
@@ -58,12 +71,22 @@ public class AmiDecoder extends ByteToMessageDecoder {
     private boolean discardingMessage;
     /** Set while skipping the rest of a line that went over {@link #maxLineLength}. */
     private boolean discardingLine;
-    private int discardedLineLength;
+    private long discardedLineLength;
+    private String discardedLineExcerpt;
+
+    // Results of the last scanLine(), kept in fields to spare an allocation per line.
+    private int colon;
+    private boolean printableAscii;
 
     public AmiDecoder(boolean expectBanner) {
         this(expectBanner, DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_MESSAGE_SIZE);
     }
 
+    /**
+     * @param expectBanner   the first line may be the {@code Asterisk Call Manager/x.y.z} greeting (client side)
+     * @param maxLineLength  the longest accepted line, in bytes, without its line end
+     * @param maxMessageSize the largest accepted message, in bytes, counting every line end
+     */
     public AmiDecoder(boolean expectBanner, int maxLineLength, int maxMessageSize) {
         if (maxLineLength < 16 || maxMessageSize < maxLineLength) {
             throw new IllegalArgumentException("need 16 <= maxLineLength <= maxMessageSize, got "
@@ -74,45 +97,112 @@ public class AmiDecoder extends ByteToMessageDecoder {
         this.maxMessageSize = maxMessageSize;
     }
 
+    public int maxLineLength() {
+        return maxLineLength;
+    }
+
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** Bytes received but not decoded yet (a partial line); never more than about {@link #maxLineLength}. */
+    int bufferedBytes() {
+        return internalBuffer().readableBytes();
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        while (in.isReadable()) {
-            int lf = in.forEachByte(ByteProcessor.FIND_LF);
+        int end = in.writerIndex();
+        while (in.readerIndex() < end) {
+            int lineStart = in.readerIndex();
+            int lf = scanLine(in, lineStart, end);
             if (lf < 0) {
                 guardPartialLine(in, out);
                 return;
             }
-            int lineStart = in.readerIndex();
             int lineEnd = lf > lineStart && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
             int consumed = lf + 1 - lineStart;
             in.readerIndex(lf + 1);
             if (discardingLine) {
                 discardingLine = false;
-                reportLongLine(out, discardedLineLength + consumed);
+                onLongLine(out, discardedLineLength + consumed, discardedLineExcerpt);
                 continue;
             }
             onLine(in, lineStart, lineEnd - lineStart, consumed, out);
         }
     }
 
+    /**
+     * Finds the LF that ends the line starting at {@code from}, noting on the way the first colon and whether the
+     * line is plain printable ASCII (CR and TAB allowed). One pass, because this runs over every byte received.
+     *
+     * @return the index of the LF, or -1 if the line is not complete yet
+     */
+    private int scanLine(ByteBuf in, int from, int to) {
+        int firstColon = -1;
+        boolean plain = true;
+        int lf = -1;
+        if (in.hasArray()) {
+            byte[] a = in.array();
+            int off = in.arrayOffset();
+            for (int i = from + off, e = to + off; i < e; i++) {
+                int c = a[i] & 0xff;
+                if (c < 0x20 || c >= 0x7f) {
+                    if (c == '\n') {
+                        lf = i - off;
+                        break;
+                    }
+                    if (c != '\r' && c != '\t') {
+                        plain = false;
+                    }
+                } else if (c == ':' && firstColon < 0) {
+                    firstColon = i - off;
+                }
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                int c = in.getByte(i) & 0xff;
+                if (c < 0x20 || c >= 0x7f) {
+                    if (c == '\n') {
+                        lf = i;
+                        break;
+                    }
+                    if (c != '\r' && c != '\t') {
+                        plain = false;
+                    }
+                } else if (c == ':' && firstColon < 0) {
+                    firstColon = i;
+                }
+            }
+        }
+        colon = firstColon;
+        printableAscii = plain;
+        return lf;
+    }
+
     /** No line end yet: keep waiting, unless the partial line is already over the limit. */
     private void guardPartialLine(ByteBuf in, List<Object> out) {
         int pending = in.readableBytes();
-        if (pending > maxLineLength) {
+        // +1: the CR of a line exactly at the limit may wait for its LF.
+        if (discardingLine || pending > maxLineLength + 1) {
             // Drop it now rather than buffering an unbounded line; the tail is skipped up to the next LF.
             if (!discardingLine) {
                 discardingLine = true;
                 discardedLineLength = 0;
+                discardedLineExcerpt = excerpt(in, in.readerIndex(), pending);
             }
             discardedLineLength += pending;
             in.skipBytes(pending);
         }
     }
 
-    private void reportLongLine(List<Object> out, int length) {
-        messageSize += length;
-        out.add(new AmiDecodeError(AmiDecodeError.Kind.LINE_TOO_LONG,
-                "line of " + length + " bytes is over the limit of " + maxLineLength + "; skipped", ""));
+    private void onLongLine(List<Object> out, long length, String excerpt) {
+        addToMessageSize(length);
+        if (!discardingMessage) {
+            out.add(new AmiDecodeError(AmiDecodeError.Kind.LINE_TOO_LONG,
+                    "line of " + length + " bytes is over the limit of " + maxLineLength + " bytes; skipped",
+                    excerpt));
+        }
     }
 
     private void onLine(ByteBuf in, int start, int length, int consumed, List<Object> out) {
@@ -121,73 +211,86 @@ public class AmiDecoder extends ByteToMessageDecoder {
             return;
         }
         if (length > maxLineLength) {
-            reportLongLine(out, consumed);
+            onLongLine(out, consumed, excerpt(in, start, length));
             return;
         }
-        if (expectBanner && headerCount == 0 && !discardingMessage) {
+        if (expectBanner) {
             expectBanner = false;
-            if (in.indexOf(start, start + length, (byte) ':') < 0) {
-                out.add(new AmiBanner(in.toString(start, length, StandardCharsets.UTF_8)));
+            if (colon < 0 && headerCount == 0 && printableAscii) {
+                out.add(new AmiBanner(in.toString(start, length, StandardCharsets.US_ASCII)));
                 return;
             }
         }
-        messageSize += consumed;
+        addToMessageSize(consumed);
         if (discardingMessage) {
             return;
         }
-        if (messageSize > maxMessageSize) {
-            discardingMessage = true;
-            clearHeaders();
-            return;
-        }
-        int colon = in.indexOf(start, start + length, (byte) ':');
-        boolean ascii = isPrintableAscii(in, start, length);
+        boolean ascii = printableAscii;
+        int keyEnd = colon;
         if (!ascii && !isText(in, start, length)) {
             out.add(new AmiDecodeError(AmiDecodeError.Kind.BINARY_LINE,
-                    "line of " + length + " bytes holds control or non-text bytes; skipped", excerpt(in, start, length)));
+                    "line of " + length + " bytes holds control or non-UTF-8 bytes; skipped",
+                    excerpt(in, start, length)));
             return;
         }
-        if (colon <= start) {
+        if (keyEnd <= start) {
             out.add(new AmiDecodeError(AmiDecodeError.Kind.LINE_WITHOUT_COLON,
-                    "header line has no 'Key:' part; skipped", excerpt(in, start, length)));
+                    keyEnd < 0 ? "header line has no colon; skipped" : "header line has an empty key; skipped",
+                    excerpt(in, start, length)));
             return;
         }
-        String key = keys.intern(in, start, colon - start);
-        int valueStart = colon + 1;
-        if (valueStart < start + length && in.getByte(valueStart) == ' ') {
+        String key = ascii ? keys.intern(in, start, keyEnd - start)
+                : in.toString(start, keyEnd - start, StandardCharsets.UTF_8);
+        int valueStart = keyEnd + 1;
+        int lineEnd = start + length;
+        if (valueStart < lineEnd && in.getByte(valueStart) == ' ') {
             valueStart++;
         }
-        int valueLength = start + length - valueStart;
+        int valueLength = lineEnd - valueStart;
         String value = valueLength == 0 ? ""
                 : in.toString(valueStart, valueLength, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         addHeader(key, value);
     }
 
+    private void addToMessageSize(long bytes) {
+        messageSize = (int) Math.min(Integer.MAX_VALUE, messageSize + bytes);
+        if (!discardingMessage && messageSize > maxMessageSize) {
+            discardingMessage = true;
+            clearHeaders();
+        }
+    }
+
     private void endOfMessage(List<Object> out) {
         if (discardingMessage) {
             out.add(new AmiDecodeError(AmiDecodeError.Kind.MESSAGE_TOO_LARGE,
-                    "message of " + messageSize + " bytes is over the limit of " + maxMessageSize + "; discarded", ""));
+                    "message of " + messageSize + " bytes is over the limit of " + maxMessageSize
+                            + " bytes; discarded", ""));
             discardingMessage = false;
         } else if (headerCount > 0) {
             out.add(AmiMessage.ofOwnedArrays(headerKeys, headerValues, headerCount));
-            // The arrays now belong to the message: start fresh ones, sized like this message.
-            int size = Math.max(8, headerCount + 4);
+            // The arrays now belong to the message (trimmed copies if they were larger): start fresh ones.
+            int size = Math.max(16, headerCount + 8);
             headerKeys = new String[size];
             headerValues = new String[size];
         }
-        // A blank line between messages (or one after skipped lines only) is harmless and produces nothing.
+        // A blank line between messages (or after skipped lines only) is harmless and produces nothing.
         headerCount = 0;
         messageSize = 0;
+        expectBanner = false;
     }
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-        decode(ctx, in, out);
+        if (in.isReadable()) {
+            decode(ctx, in, out);
+        }
         int partial = in.readableBytes();
         if (headerCount > 0 || discardingMessage || discardingLine || partial > 0) {
+            String excerpt = partial > 0 ? excerpt(in, in.readerIndex(), partial)
+                    : headerCount > 0 ? headerKeys[0] + ": " + headerValues[0] : "";
             out.add(new AmiDecodeError(AmiDecodeError.Kind.TRUNCATED_AT_EOF,
                     "connection closed inside a message: " + headerCount + " complete header(s) and "
-                            + partial + " byte(s) of a partial line lost", excerpt(in, in.readerIndex(), partial)));
+                            + partial + " byte(s) of a partial line lost", excerpt));
             in.skipBytes(partial);
             clearHeaders();
             discardingMessage = false;
@@ -209,38 +312,34 @@ public class AmiDecoder extends ByteToMessageDecoder {
         Arrays.fill(headerKeys, 0, headerCount, null);
         Arrays.fill(headerValues, 0, headerCount, null);
         headerCount = 0;
-        messageSize = 0;
     }
 
-    private static boolean isPrintableAscii(ByteBuf in, int start, int length) {
-        for (int i = start, end = start + length; i < end; i++) {
-            byte b = in.getByte(i);
-            if (b < 0x20 && b != '\t' || b >= 0x7f) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Text that is not plain ASCII: no control bytes, and valid UTF-8. */
+    /** Text that is not plain ASCII: no control bytes, and valid UTF-8. The rare path. */
     private static boolean isText(ByteBuf in, int start, int length) {
         for (int i = start, end = start + length; i < end; i++) {
-            byte b = in.getByte(i);
-            if (b >= 0 && b < 0x20 && b != '\t' || b == 0x7f) {
+            int c = in.getByte(i) & 0xff;
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
                 return false;
             }
         }
         try {
-            StandardCharsets.UTF_8.newDecoder().decode(in.nioBuffer(start, length));
+            UTF8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(in.nioBuffer(start, length));
             return true;
         } catch (CharacterCodingException e) {
             return false;
         }
     }
 
-    private static String excerpt(ByteBuf in, int start, int length) {
-        StringBuilder sb = new StringBuilder(Math.min(length, 80));
-        for (int i = start, end = start + Math.min(length, 80); i < end; i++) {
+    private static final Charset UTF8 = StandardCharsets.UTF_8;
+
+    /** The start of a bad line for the log: printable ASCII kept, anything else shown as '.'. */
+    static String excerpt(ByteBuf in, int start, int length) {
+        int n = Math.min(length, EXCERPT);
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = start, end = start + n; i < end; i++) {
             int b = in.getByte(i) & 0xff;
             sb.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
         }
@@ -255,11 +354,18 @@ public class AmiDecoder extends ByteToMessageDecoder {
         private final String[] table = new String[512];
 
         String intern(ByteBuf in, int start, int length) {
-            int h = 0;
-            for (int i = start, end = start + length; i < end; i++) {
-                h = 31 * h + in.getByte(i);
+            int h = length;
+            if (in.hasArray()) {
+                byte[] a = in.array();
+                for (int i = start + in.arrayOffset(), end = i + length; i < end; i++) {
+                    h = 31 * h + a[i];
+                }
+            } else {
+                for (int i = start, end = start + length; i < end; i++) {
+                    h = 31 * h + in.getByte(i);
+                }
             }
-            int slot = (h ^ (h >>> 16)) & (table.length - 1);
+            int slot = (h ^ (h >>> 9)) & (table.length - 1);
             String cached = table[slot];
             if (cached != null && matches(cached, in, start, length)) {
                 return cached;
@@ -272,6 +378,16 @@ public class AmiDecoder extends ByteToMessageDecoder {
         private static boolean matches(String s, ByteBuf in, int start, int length) {
             if (s.length() != length) {
                 return false;
+            }
+            if (in.hasArray()) {
+                byte[] a = in.array();
+                int off = start + in.arrayOffset();
+                for (int i = 0; i < length; i++) {
+                    if (s.charAt(i) != (char) (a[off + i] & 0xff)) {
+                        return false;
+                    }
+                }
+                return true;
             }
             for (int i = 0; i < length; i++) {
                 if (s.charAt(i) != (char) (in.getByte(start + i) & 0xff)) {

@@ -1,0 +1,72 @@
+package io.ctiserver.tracker;
+
+/** One Asterisk channel as the tracker knows it. Mutable; owned by the tracker thread. */
+final class Channel {
+
+    final String uniqueid;
+    final String linkedid;
+    final String name;
+    /** The device the channel belongs to: {@code PJSIP/agent1}, {@code Local/201@agents}; matches a member's. */
+    final String device;
+    final boolean local;
+    int state;
+    String callerNum;
+    String callerName;
+    String connectedNum;
+    String connectedName;
+    String context;
+    String exten;
+    Bridge bridge;
+    Call call;
+    /** The other half of a Local pair ({@code ;1} for {@code ;2} and back). */
+    Channel localPeer;
+    boolean hangupRequested;
+    /** ChanSpy options when this channel runs ChanSpy (from Newexten or OriginateResponse). */
+    String spyOptions;
+    /** Set when the caller left a live bridge without a transfer: a Newexten elsewhere means Redirect. */
+    String leftFromContext;
+    String leftFromExten;
+
+    Channel(String uniqueid, String linkedid, String name) {
+        this.uniqueid = uniqueid;
+        this.linkedid = linkedid == null ? uniqueid : linkedid;
+        this.name = name == null ? "" : name;
+        this.local = this.name.startsWith("Local/");
+        this.device = deviceOf(this.name);
+    }
+
+    /** {@code PJSIP/agent1-00000001} gives {@code PJSIP/agent1}; {@code Local/201@agents-00000001;1} gives {@code Local/201@agents}. */
+    static String deviceOf(String channelName) {
+        String n = channelName;
+        int semi = n.lastIndexOf(';');
+        if (semi > 0 && n.startsWith("Local/")) {
+            n = n.substring(0, semi);
+        }
+        int dash = n.lastIndexOf('-');
+        int slash = n.indexOf('/');
+        return dash > slash && slash > 0 ? n.substring(0, dash) : n;
+    }
+
+    /** A queue member interface as a device: {@code Local/201@agents/n} gives {@code Local/201@agents}. */
+    static String deviceOfInterface(String iface) {
+        if (iface.startsWith("Local/")) {
+            int at = iface.indexOf('@');
+            int opt = at < 0 ? -1 : iface.indexOf('/', at);
+            return opt < 0 ? iface : iface.substring(0, opt);
+        }
+        return iface;
+    }
+
+    /** The extension part of a Local channel ({@code 201} for {@code Local/201@agents-...}), else null. */
+    String localExten() {
+        if (!local) {
+            return null;
+        }
+        int at = name.indexOf('@');
+        return at > 6 ? name.substring(6, at) : null;
+    }
+
+    boolean sameSideAs(Channel other) {
+        return other != null && (other == this || other == localPeer);
+    }
+}

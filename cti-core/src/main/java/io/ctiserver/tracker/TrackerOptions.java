@@ -1,0 +1,31 @@
+package io.ctiserver.tracker;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How the tracker reads a dialplan it does not own. Asterisk does not say whether a call is inbound, or that a
+ * Redirect was a hold, so these few facts come from the configuration.
+ *
+ * @param inboundContexts   contexts where calls from outside arrive (a call starting there, or queued, is inbound)
+ * @param holdContexts      contexts a desktop's "hold" Redirects a caller to: such a Redirect is a hold, not a transfer
+ * @param internalMaxDigits a dialled number with more digits than this is outbound; otherwise internal
+ * @param dataPrefixes      channel variables (VarSet) with these prefixes become call data ({@code CTI_}, {@code IVR_})
+ */
+public record TrackerOptions(Set<String> inboundContexts, Set<String> holdContexts, int internalMaxDigits,
+                             List<String> dataPrefixes) {
+
+    public TrackerOptions {
+        inboundContexts = Set.copyOf(inboundContexts);
+        holdContexts = Set.copyOf(holdContexts);
+        dataPrefixes = List.copyOf(dataPrefixes);
+    }
+
+    public static TrackerOptions defaults() {
+        return new TrackerOptions(
+                Set.of("incoming", "incoming-noagi", "from-trunk", "from-pstn", "from-external"),
+                Set.of("cti-hold"),
+                5,
+                List.of("CTI_", "IVR_"));
+    }
+}

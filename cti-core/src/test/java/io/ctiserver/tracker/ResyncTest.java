@@ -1,0 +1,201 @@
+package io.ctiserver.tracker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ctiserver.ami.AmiActionException;
+import io.ctiserver.ami.AmiLinkState;
+import io.ctiserver.ami.AmiMessage;
+import io.ctiserver.ami.AmiResponse;
+import io.ctiserver.ami.capture.CaptureReader;
+import io.ctiserver.events.AgentState;
+import io.ctiserver.events.CallAnswered;
+import io.ctiserver.events.CallRecord;
+import io.ctiserver.events.CallResult;
+import io.ctiserver.events.CallState;
+import io.ctiserver.events.CallView;
+import io.ctiserver.events.EndedBy;
+import io.ctiserver.events.PbxLinkChanged;
+import io.ctiserver.events.StateReconciled;
+import io.ctiserver.testing.Captures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Resync after a disconnect: a capture is cut in the middle, and the snapshot Asterisk gave in capture 05 (its real
+ * CoreShowChannels and QueueStatus answers) is applied. The state must converge and the lost call must end.
+ */
+class ResyncTest {
+
+    private static final List<AmiMessage> CAPTURE_03 =
+            CaptureReader.readAll(Captures.file("03_queue_call_abandoned.txt"), "pbx1");
+    private static final List<AmiMessage> CAPTURE_05 =
+            CaptureReader.readAll(Captures.file("05_status_actions_during_call.txt"), "pbx1");
+
+    /** The answer to one action of capture 05: its Response and every event with the same ActionID. */
+    static AmiResponse answer(String actionId) {
+        AmiMessage response = null;
+        List<AmiMessage> events = new ArrayList<>();
+        for (AmiMessage m : CAPTURE_05) {
+            if (!actionId.equals(m.actionId())) {
+                continue;
+            }
+            if (m.isEvent()) {
+                events.add(m);
+            } else {
+                response = m;
+            }
+        }
+        return new AmiResponse(response, events);
+    }
+
+    static PbxSnapshot snapshotOf05() {
+        return new PbxSnapshot(answer("cti-4"), answer("cti-5"));
+    }
+
+    private static int indexOf(List<AmiMessage> messages, String event, int nth) {
+        int seen = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            if (event.equals(messages.get(i).eventName()) && ++seen == nth) {
+                return i;
+            }
+        }
+        throw new AssertionError(event + " #" + nth + " not found");
+    }
+
+    @Test
+    void lostCallEndsAndTheCallFoundInTheSnapshotAppears() {
+        ReplayHarness h = new ReplayHarness();
+        List<Runnable> resyncs = new ArrayList<>();
+        h.tracker.onResyncNeeded(() -> resyncs.add(() -> { }));
+        // Capture 03 up to the second agent ringing: a queued call, Agent 201 ringing.
+        h.feed(CAPTURE_03.subList(0, indexOf(CAPTURE_03, "AgentCalled", 2) + 1));
+        assertEquals(CallState.RINGING, h.tracker.view().call("1795458481.4").orElseThrow().state());
+        int resyncsBefore = resyncs.size();
+
+        h.tracker.onLinkState("pbx1", AmiLinkState.DISCONNECTED, "connection reset");
+        h.tracker.onLinkState("pbx1", AmiLinkState.CONNECTED, null);
+        assertEquals(resyncsBefore + 1, resyncs.size(), "a reconnect asks for a snapshot");
+        h.tracker.onLinkState("pbx1", AmiLinkState.FULLY_BOOTED, null);
+        assertEquals(resyncsBefore + 1, resyncs.size(), "once per connect");
+        assertEquals(3, h.of(PbxLinkChanged.class).size());
+
+        h.events.clear();
+        h.tracker.applySnapshot(snapshotOf05());
+
+        // The call of capture 03 is gone from Asterisk: it ends, lost.
+        List<CallRecord> records = h.records();
+        assertEquals(1, records.size());
+        CallRecord lost = records.get(0);
+        assertEquals("1795458481.4", lost.callId());
+        assertEquals(CallResult.FAILED, lost.result());
+        assertEquals(EndedBy.SYSTEM, lost.endedBy());
+        assertEquals(Tracker.LOST_REASON, lost.data().get(Tracker.END_REASON_KEY));
+
+        // The call of capture 05 exists: connected to Agent 202, found through the Local channel's device.
+        List<CallView> calls = h.tracker.view().calls();
+        assertEquals(1, calls.size());
+        CallView found = calls.get(0);
+        assertEquals("1795458499.10", found.callId());
+        assertEquals(CallState.CONNECTED, found.state());
+        assertEquals("Local/202@agents/n", found.agentInterface());
+        assertEquals("Agent 202", found.agentName());
+        assertEquals("5551003", found.callerNumber());
+        assertEquals(1, h.of(CallAnswered.class).size());
+
+        var agents = h.tracker.view().agents();
+        assertEquals(AgentState.ON_CALL, agents.stream().filter(a -> a.memberName().equals("Agent 202")).findFirst().orElseThrow().state());
+        assertEquals(AgentState.AVAILABLE, agents.stream().filter(a -> a.memberName().equals("Agent 201")).findFirst().orElseThrow().state(),
+                "no longer ringing for the lost call");
+        assertEquals(AgentState.PAUSED, agents.stream().filter(a -> a.memberName().equals("SIP Agent 1")).findFirst().orElseThrow().state());
+        assertEquals(5, agents.stream().filter(a -> a.state() != AgentState.LOGGED_OUT).count());
+        assertTrue(h.tracker.view().queues().stream().allMatch(q -> q.entries().isEmpty()));
+
+        StateReconciled done = h.of(StateReconciled.class).get(0);
+        assertEquals(1, done.callsEnded());
+        assertEquals(1, done.callsAdded());
+        assertTrue(done.membersChanged() >= 5, "members learned from QueueStatus: " + done.membersChanged());
+        assertEquals("state.reconciled", h.events.get(h.events.size() - 1).type(), "differences first, then reconciled");
+
+        // Asterisk goes on: the rest of capture 05 after the snapshot ends the found call cleanly.
+        h.feed(CAPTURE_05.subList(indexOf(CAPTURE_05, "QueueStatusComplete", 1) + 1, CAPTURE_05.size()));
+        CallRecord ended = h.records().get(1);
+        assertEquals("1795458499.10", ended.callId());
+        assertEquals(CallResult.ANSWERED, ended.result());
+        assertEquals("Agent 202", ended.agentName());
+        assertEquals(EndedBy.CALLER, ended.endedBy());
+        assertTrue(h.tracker.channels().isEmpty() && h.tracker.calls().isEmpty() && h.tracker.bridges().isEmpty(),
+                "no ghost after the resync");
+    }
+
+    @Test
+    void snapshotOfTheSameStateChangesNothing() {
+        ReplayHarness h = new ReplayHarness();
+        h.feed(CAPTURE_05.subList(0, indexOf(CAPTURE_05, "BridgeEnter", 2) + 1));
+        CallView before = h.tracker.view().calls().get(0);
+        h.events.clear();
+        h.tracker.applySnapshot(snapshotOf05());
+        assertEquals(List.of("queue.updated", "queue.updated", "state.reconciled").size(),
+                h.types().stream().filter(t -> !t.equals("agent.state")).count());
+        StateReconciled done = h.of(StateReconciled.class).get(0);
+        assertEquals(0, done.callsEnded());
+        assertEquals(0, done.callsAdded());
+        CallView after = h.tracker.view().calls().get(0);
+        assertEquals(before.callId(), after.callId());
+        assertEquals(before.answeredAt(), after.answeredAt());
+        assertEquals(before.parties(), after.parties());
+    }
+
+    @Test
+    void restartSeenInFullyBootedUptimeAsksForASnapshot() {
+        ReplayHarness h = new ReplayHarness();
+        int[] requests = {0};
+        h.tracker.onResyncNeeded(() -> requests[0]++);
+        h.tracker.onLinkState("pbx1", AmiLinkState.CONNECTED, null);
+        h.feed(AmiMessage.of("Event", "FullyBooted", "Uptime", "500", "Status", "Fully Booted"));
+        assertEquals(1, requests[0]);
+        h.feed(AmiMessage.of("Event", "FullyBooted", "Uptime", "700", "Status", "Fully Booted"));
+        assertEquals(1, requests[0], "uptime went up: same Asterisk");
+        h.feed(AmiMessage.of("Event", "FullyBooted", "Uptime", "3", "Status", "Fully Booted"));
+        assertEquals(2, requests[0], "uptime went down: Asterisk restarted");
+    }
+
+    @Test
+    void resyncSendsTheActionsAndAppliesTheAnswersOnTheTrackerExecutor() {
+        ReplayHarness h = new ReplayHarness();
+        h.feed(CAPTURE_03.subList(0, indexOf(CAPTURE_03, "QueueCallerJoin", 1) + 1));
+        List<String> sent = new ArrayList<>();
+        List<Runnable> trackerThread = new ArrayList<>();
+        Resync resync = new Resync(h.tracker, action -> {
+            sent.add(action.action());
+            return CompletableFuture.completedFuture(
+                    action.action().equals("CoreShowChannels") ? answer("cti-4") : answer("cti-5"));
+        }, trackerThread::add);
+        h.tracker.onResyncNeeded(resync::start);
+        h.tracker.onLinkState("pbx1", AmiLinkState.CONNECTED, null);
+
+        assertEquals(List.of("CoreShowChannels", "QueueStatus"), sent);
+        assertEquals(1, trackerThread.size(), "the snapshot is handed to the tracker's executor, not applied here");
+        assertEquals(0, h.of(StateReconciled.class).size());
+        trackerThread.get(0).run();
+        assertEquals(1, h.of(StateReconciled.class).size());
+        assertEquals("1795458499.10", h.tracker.view().calls().get(0).callId());
+    }
+
+    @Test
+    void failedSnapshotIsDroppedAndTheNextRequestRunsAgain() {
+        ReplayHarness h = new ReplayHarness();
+        int[] sends = {0};
+        Resync resync = new Resync(h.tracker, action -> {
+            sends[0]++;
+            return CompletableFuture.failedFuture(new AmiActionException(AmiActionException.Reason.DISCONNECTED, "down"));
+        }, Runnable::run);
+        resync.start();
+        resync.start();
+        assertEquals(4, sends[0], "two actions per attempt; a failure does not block the next");
+        assertEquals(0, h.of(StateReconciled.class).size());
+        assertTrue(h.tracker.view().calls().isEmpty());
+    }
+}

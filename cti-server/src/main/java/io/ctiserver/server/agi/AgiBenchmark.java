@@ -1,0 +1,242 @@
+package io.ctiserver.server.agi;
+
+import io.ctiserver.routing.CallHistory;
+import io.ctiserver.routing.Customer;
+import io.ctiserver.routing.InMemoryCustomerDirectory;
+import io.ctiserver.routing.QueueLoad;
+import io.ctiserver.routing.RouteDecision;
+import io.ctiserver.routing.RouteRequest;
+import io.ctiserver.routing.Router;
+import io.ctiserver.routing.RoutingConfig;
+import io.ctiserver.routing.RoutingService;
+import io.ctiserver.server.agi.bench.AgiLoadClient;
+import io.ctiserver.server.bench.BenchCommand;
+import io.ctiserver.server.cli.CliArgs;
+import io.ctiserver.server.cli.UsageException;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiRequest;
+import org.asteriskjava.fastagi.DefaultAgiServer;
+import org.asteriskjava.fastagi.SimpleMappingStrategy;
+
+/**
+ * {@code bench agi}: closed-loop synthetic FastAGI sessions over loopback TCP against our Netty server and, in the
+ * same run with the same routing decision, asterisk-java's {@code DefaultAgiServer} (thread pool, default sizes) as
+ * the baseline. Every session runs the {@code route} dialog: GET VARIABLE CHANNEL(linkedid) and IVR_CHOICE, the
+ * decision against the embedded directory (VIP, skills, overflow rules active), nine SET VARIABLEs. See
+ * docs/fastagi.md.
+ */
+public final class AgiBenchmark implements BenchCommand.Benchmark {
+
+    @Override
+    public String summary() {
+        return "FastAGI route sessions at 50/500/1000 concurrent, against asterisk-java's DefaultAgiServer";
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        CliArgs cli = CliArgs.parse(args, Set.of("concurrency", "seconds", "warmup", "customers", "io-threads",
+                "client-threads", "servers"), Set.of());
+        List<Integer> levels = new ArrayList<>();
+        for (String s : cli.get("concurrency", "50,500,1000").split(",")) {
+            try {
+                levels.add(Integer.parseInt(s.trim()));
+            } catch (NumberFormatException e) {
+                throw new UsageException("--concurrency takes numbers separated by commas");
+            }
+        }
+        long measureMillis = (long) (cli.getDouble("seconds", 5) * 1000);
+        long warmupMillis = (long) (cli.getDouble("warmup", 2) * 1000);
+        int customers = cli.getInt("customers", 10_000);
+        int ioThreads = cli.getInt("io-threads", 2);
+        int clientThreads = cli.getInt("client-threads", 1);
+        String servers = cli.get("servers", "netty,asterisk-java");
+
+        InMemoryCustomerDirectory directory = directory(customers);
+        RoutingConfig rc = config();
+        LongAdder decisions = new LongAdder();
+        RoutingService routing = new RoutingService(new Router(rc, load(), CallHistory.none()), directory,
+                d -> decisions.increment());
+
+        System.out.printf("bench agi: %d customers, warmup %.1f s, measure %.1f s per run, our io threads %d, "
+                        + "client threads %d, %d cores%n", customers, warmupMillis / 1000.0, measureMillis / 1000.0,
+                ioThreads, clientThreads, Runtime.getRuntime().availableProcessors());
+        System.out.println("load before: " + loadAverage());
+        System.out.printf("%-14s %6s %12s %9s %9s %9s %10s%n", "server", "conc", "sessions/s", "p50 ms", "p99 ms",
+                "max ms", "rejected");
+
+        Map<Integer, double[]> rates = new LinkedHashMap<>();
+        try (AgiLoadClient client = new AgiLoadClient(clientThreads, 10_000)) {
+            for (int c : levels) {
+                double[] r = new double[2];
+                if (servers.contains("netty")) {
+                    FastAgiServer ours = new FastAgiServer(AgiConfig.defaults().withPort(0)
+                            .withBindAddress("127.0.0.1").withIoThreads(ioThreads),
+                            List.of(new RouteScript(routing, rc.ivrVariables(), Clock.systemUTC())));
+                    try {
+                        InetSocketAddress addr = ours.start();
+                        r[0] = report("netty", client.run(addr, c, warmupMillis, measureMillis,
+                                AgiBenchmark::env, AgiBenchmark::answer));
+                    } finally {
+                        ours.close();
+                    }
+                }
+                if (servers.contains("asterisk-java")) {
+                    r[1] = report("asterisk-java", runAsteriskJava(client, routing, rc, c, warmupMillis,
+                            measureMillis));
+                }
+                rates.put(c, r);
+            }
+        }
+        System.out.println("load after: " + loadAverage());
+        if (servers.contains("netty") && servers.contains("asterisk-java")) {
+            rates.forEach((c, r) -> System.out.printf("ratio netty / asterisk-java at %d concurrent: %.2fx%n", c,
+                    r[1] > 0 ? r[0] / r[1] : Double.NaN));
+        }
+        System.out.println("decisions made: " + decisions.sum());
+        return 0;
+    }
+
+    private static double report(String name, AgiLoadClient.Result r) {
+        System.out.printf("%-14s %6d %12.0f %9.2f %9.2f %9.2f %10d%n", name, r.concurrency(), r.sessionsPerSecond(),
+                r.percentileMillis(50), r.percentileMillis(99), r.percentileMillis(100), r.rejected());
+        return r.sessionsPerSecond();
+    }
+
+    private static AgiLoadClient.Result runAsteriskJava(AgiLoadClient client, RoutingService routing, RoutingConfig rc,
+                                                        int concurrency, long warmup, long measure) throws Exception {
+        int port = freePort();
+        SimpleMappingStrategy mapping = new SimpleMappingStrategy();
+        mapping.setMappings(Map.of("route", (AgiRequest request, AgiChannel channel) -> {
+            String linkedid = channel.getVariable("CHANNEL(linkedid)");
+            Map<String, String> ivr = new LinkedHashMap<>();
+            for (String name : rc.ivrVariables()) {
+                String v = channel.getVariable(name);
+                if (v != null && !v.isEmpty()) {
+                    ivr.put(name, v);
+                }
+            }
+            String[] a = request.getArguments();
+            RouteDecision d = routing.route(new RouteRequest(request.getUniqueId(), linkedid, request.getChannel(),
+                    a.length > 1 ? a[1] : request.getCallerIdNumber(), request.getCallerIdName(),
+                    a.length > 0 ? a[0] : request.getExtension(), ivr, java.time.Instant.now())).join();
+            for (Map.Entry<String, String> e : d.variables().entrySet()) {
+                channel.setVariable(e.getKey(), e.getValue());
+            }
+        }));
+        DefaultAgiServer server = new DefaultAgiServer(mapping);
+        server.setPort(port);
+        server.setAddress(java.net.InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            try {
+                server.startup();
+            } catch (IOException e) {
+                System.err.println("asterisk-java server: " + e);
+            }
+        }, "asterisk-java-agi");
+        t.setDaemon(true);
+        t.start();
+        awaitListening(port);
+        try {
+            return client.run(new InetSocketAddress("127.0.0.1", port), concurrency, warmup, measure,
+                    AgiBenchmark::env, AgiBenchmark::answer);
+        } finally {
+            server.shutdown();
+            t.join(5_000);
+        }
+    }
+
+    static String env(int n) {
+        return AgiLoadClient.envBlock("route", n, n % 4 == 0 ? "6000" : "5000", caller(n));
+    }
+
+    static String answer(int n, String variable) {
+        return switch (variable) {
+            case "CHANNEL(linkedid)" -> "1795458592." + n;
+            case "IVR_CHOICE" -> Integer.toString(1 + n % 3);
+            default -> null;
+        };
+    }
+
+    /** Three in four callers are customers; one customer in ten is gold (VIP). */
+    static String caller(int n) {
+        return Integer.toString(5_550_000 + n % 13_333);
+    }
+
+    static InMemoryCustomerDirectory directory(int customers) {
+        InMemoryCustomerDirectory dir = new InMemoryCustomerDirectory();
+        for (int i = 0; i < customers; i++) {
+            String tier = i % 10 == 0 ? "gold" : "standard";
+            dir.put(new Customer("C" + i, "Customer " + i, List.of(Integer.toString(5_550_000 + i)), tier,
+                    i % 5 == 0 ? "de" : "en", i % 2 == 0 ? "internet" : "mobile",
+                    tier.equals("gold") ? "PJSIP/agent" + (i % 3 + 1) : null, Map.of()));
+        }
+        return dir;
+    }
+
+    static RoutingConfig config() {
+        return new RoutingConfig("support", 0, 300L, List.of("IVR_CHOICE"), null, null, null,
+                new RoutingConfig.Vip(List.of("gold", "platinum"), 10, 15),
+                List.of(new RoutingConfig.SkillRule(Map.of("dialed", "6000"), "sales"),
+                        new RoutingConfig.SkillRule(Map.of("customer.language", "de"), "support-de"),
+                        new RoutingConfig.SkillRule(Map.of("ivr.IVR_CHOICE", "2"), "billing")),
+                List.of(new RoutingConfig.OverflowRule("sales", 5, 120L, true, "support")),
+                null);
+    }
+
+    /** A fixed load: sales is busy (overflow fires), agent2 is on a call. */
+    static QueueLoad load() {
+        Map<String, QueueLoad.QueueStatus> queues = new ConcurrentHashMap<>(Map.of(
+                "sales", new QueueLoad.QueueStatus(7, 30, 1, 2),
+                "support", new QueueLoad.QueueStatus(1, 5, 2, 3)));
+        return new QueueLoad() {
+            @Override
+            public Optional<QueueStatus> status(String queue) {
+                return Optional.ofNullable(queues.get(queue));
+            }
+
+            @Override
+            public Availability agent(String iface) {
+                return iface.equals("PJSIP/agent2") ? Availability.BUSY : Availability.AVAILABLE;
+            }
+        };
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void awaitListening(int port) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (System.currentTimeMillis() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                // connected: it listens. This probe is a session without environment; the server drops it.
+                return;
+            } catch (IOException e) {
+                Thread.sleep(20);
+            }
+        }
+        throw new IllegalStateException("asterisk-java AGI server did not start on port " + port);
+    }
+
+    private static String loadAverage() {
+        return String.format("%.2f (1-min load average)", ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage());
+    }
+
+}

@@ -1,0 +1,69 @@
+package io.ctiserver.server.agi;
+
+import io.ctiserver.server.agi.codec.AgiDecoder;
+
+/**
+ * The {@code agi} section of the server config.
+ *
+ * @param enabled              start the FastAGI server with {@code run}
+ * @param bindAddress          where to listen (default all interfaces)
+ * @param port                 TCP port (default 4573, Asterisk's default for {@code agi://}); 0 picks a free one
+ * @param maxLineLength        decoder limit for one line (bytes)
+ * @param maxEnvBytes          decoder limit for the environment block (bytes)
+ * @param envTimeoutMillis     a connection that sends no complete environment block within this is closed
+ * @param commandTimeoutMillis each command's reply must come within this (GET DATA gets its own timeout on top)
+ * @param maxQueuedCommands    commands a script may queue at once
+ * @param ioThreads            event-loop threads (0: Netty's default, two per core)
+ * @param surveyFile           JSON-lines file for survey answers; null keeps them in memory
+ * @param surveyPrompt         sound file the survey plays (GET DATA), without extension
+ * @param surveyDigitTimeoutMillis how long the survey waits for the caller's digit
+ */
+public record AgiConfig(
+        Boolean enabled,
+        String bindAddress,
+        Integer port,
+        Integer maxLineLength,
+        Integer maxEnvBytes,
+        Long envTimeoutMillis,
+        Long commandTimeoutMillis,
+        Integer maxQueuedCommands,
+        Integer ioThreads,
+        String surveyFile,
+        String surveyPrompt,
+        Long surveyDigitTimeoutMillis) {
+
+    public static final int DEFAULT_PORT = 4573;
+
+    public AgiConfig {
+        enabled = enabled == null || enabled;
+        bindAddress = bindAddress == null || bindAddress.isBlank() ? "0.0.0.0" : bindAddress;
+        port = port == null ? DEFAULT_PORT : port;
+        maxLineLength = maxLineLength == null ? AgiDecoder.DEFAULT_MAX_LINE_LENGTH : maxLineLength;
+        maxEnvBytes = maxEnvBytes == null ? AgiDecoder.DEFAULT_MAX_ENV_BYTES : maxEnvBytes;
+        envTimeoutMillis = envTimeoutMillis == null ? 5_000L : envTimeoutMillis;
+        commandTimeoutMillis = commandTimeoutMillis == null ? 5_000L : commandTimeoutMillis;
+        maxQueuedCommands = maxQueuedCommands == null ? 64 : maxQueuedCommands;
+        ioThreads = ioThreads == null ? 0 : ioThreads;
+        surveyPrompt = surveyPrompt == null ? "cti-survey" : surveyPrompt;
+        surveyDigitTimeoutMillis = surveyDigitTimeoutMillis == null ? 6_000L : surveyDigitTimeoutMillis;
+    }
+
+    public static AgiConfig defaults() {
+        return new AgiConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public AgiConfig withPort(int p) {
+        return new AgiConfig(enabled, bindAddress, p, maxLineLength, maxEnvBytes, envTimeoutMillis,
+                commandTimeoutMillis, maxQueuedCommands, ioThreads, surveyFile, surveyPrompt, surveyDigitTimeoutMillis);
+    }
+
+    public AgiConfig withIoThreads(int n) {
+        return new AgiConfig(enabled, bindAddress, port, maxLineLength, maxEnvBytes, envTimeoutMillis,
+                commandTimeoutMillis, maxQueuedCommands, n, surveyFile, surveyPrompt, surveyDigitTimeoutMillis);
+    }
+
+    public AgiConfig withBindAddress(String a) {
+        return new AgiConfig(enabled, a, port, maxLineLength, maxEnvBytes, envTimeoutMillis,
+                commandTimeoutMillis, maxQueuedCommands, ioThreads, surveyFile, surveyPrompt, surveyDigitTimeoutMillis);
+    }
+}

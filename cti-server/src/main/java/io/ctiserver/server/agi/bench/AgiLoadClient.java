@@ -1,0 +1,301 @@
+package io.ctiserver.server.agi.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
+
+/**
+ * A synthetic Asterisk for load: {@code concurrency} FastAGI sessions in a closed loop (each session that ends starts
+ * the next one), on Netty so that a thousand sessions need no thousand threads. Each session sends an environment
+ * block shaped like the captured Asterisk 22 ones, answers every command like Asterisk would ({@code GET VARIABLE}
+ * with a value from {@link Answers}, everything else {@code 200 result=1}), and counts as completed when the server
+ * set {@code CTI_ROUTE} and then closed. Anything else (refused, reset, closed early, no close within the session
+ * timeout) counts as rejected.
+ */
+public final class AgiLoadClient implements AutoCloseable {
+
+    /** Values for GET VARIABLE, by variable name; null means "not set" ({@code 200 result=0}). */
+    @FunctionalInterface
+    public interface Answers {
+        String value(int session, String variable);
+    }
+
+    /**
+     * @param sessionsPerSecond completed sessions per second of the measured window
+     * @param latencyMicros     sorted session latencies (connect to close) of the measured window
+     */
+    public record Result(int concurrency, long completed, long rejected, long commands, double seconds,
+                         double sessionsPerSecond, long[] latencyMicros) {
+
+        public double percentileMillis(double p) {
+            if (latencyMicros.length == 0) {
+                return Double.NaN;
+            }
+            int i = (int) Math.ceil(p / 100.0 * latencyMicros.length) - 1;
+            return latencyMicros[Math.max(0, Math.min(latencyMicros.length - 1, i))] / 1000.0;
+        }
+    }
+
+    private static final byte[] OK = "200 result=1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NOT_SET = "200 result=0\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final EventLoopGroup group;
+    private final long sessionTimeoutMillis;
+
+    public AgiLoadClient(int threads, long sessionTimeoutMillis) {
+        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.sessionTimeoutMillis = sessionTimeoutMillis;
+    }
+
+    /** The environment block of session {@code n}: the captured Asterisk 22 shape, with its own ids and caller. */
+    public static String envBlock(String script, int n, String dialed, String caller) {
+        return "agi_network: yes\n"
+                + "agi_network_script: " + script + "\n"
+                + "agi_request: agi://127.0.0.1:4573/" + script + "\n"
+                + "agi_channel: PJSIP/sipp-in-" + String.format("%08x", n) + "\n"
+                + "agi_language: en\n"
+                + "agi_type: PJSIP\n"
+                + "agi_uniqueid: 1795458592." + n + "\n"
+                + "agi_version: 22.10.1\n"
+                + "agi_callerid: " + caller + "\n"
+                + "agi_calleridname: Load Caller\n"
+                + "agi_callingpres: 0\n"
+                + "agi_callingani2: 0\n"
+                + "agi_callington: 0\n"
+                + "agi_callingtns: 0\n"
+                + "agi_dnid: " + dialed + "\n"
+                + "agi_rdnis: unknown\n"
+                + "agi_context: incoming\n"
+                + "agi_extension: " + dialed + "\n"
+                + "agi_priority: 4\n"
+                + "agi_enhanced: 0.0\n"
+                + "agi_accountcode: \n"
+                + "agi_threadid: 139682158585536\n"
+                + "agi_arg_1: " + dialed + "\n"
+                + "agi_arg_2: " + caller + "\n"
+                + "\n";
+    }
+
+    /**
+     * Runs the closed loop: {@code warmupMillis} unmeasured, then {@code measureMillis} measured; then stops starting
+     * sessions and waits for the running ones.
+     *
+     * @param env the environment block of session n
+     */
+    public Result run(InetSocketAddress server, int concurrency, long warmupMillis, long measureMillis,
+                      IntFunction<String> env, Answers answers) throws InterruptedException {
+        Run run = new Run(server, env, answers, concurrency);
+        long start = System.nanoTime();
+        run.measureFrom = start + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+        run.measureTo = run.measureFrom + TimeUnit.MILLISECONDS.toNanos(measureMillis);
+        for (int i = 0; i < concurrency; i++) {
+            run.startSession();
+        }
+        long sleep = TimeUnit.NANOSECONDS.toMillis(run.measureTo - System.nanoTime());
+        if (sleep > 0) {
+            Thread.sleep(sleep);
+        }
+        run.stopping.set(true);
+        run.drained.await(sessionTimeoutMillis + 5_000, TimeUnit.MILLISECONDS);
+        long[] lat = run.latencies.toSortedArray();
+        double seconds = measureMillis / 1000.0;
+        return new Result(concurrency, lat.length, run.rejected.sum(), run.commands.sum(), seconds,
+                lat.length / seconds, lat);
+    }
+
+    /**
+     * Runs exactly {@code total} sessions, {@code concurrency} at a time, and waits for all of them (at most
+     * {@code timeoutMillis}). Every session is counted.
+     */
+    public Result runSessions(InetSocketAddress server, int concurrency, int total, long timeoutMillis,
+                              IntFunction<String> env, Answers answers) throws InterruptedException {
+        Run run = new Run(server, env, answers, concurrency);
+        run.limit = total;
+        run.measureFrom = Long.MIN_VALUE;
+        run.measureTo = Long.MAX_VALUE;
+        long start = System.nanoTime();
+        for (int i = 0; i < concurrency; i++) {
+            run.startSession();
+        }
+        if (!run.drained.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            run.stopping.set(true);
+        }
+        long[] lat = run.latencies.toSortedArray();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(concurrency, lat.length, run.rejected.sum(), run.commands.sum(), seconds,
+                lat.length / seconds, lat);
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private final class Run {
+        final InetSocketAddress server;
+        final IntFunction<String> env;
+        final Answers answers;
+        final Bootstrap bootstrap;
+        final AtomicLong sessionNo = new AtomicLong();
+        final AtomicLong startedSessions = new AtomicLong();
+        volatile long limit;
+        final LongAdder rejected = new LongAdder();
+        final LongAdder commands = new LongAdder();
+        final Latencies latencies = new Latencies();
+        final AtomicBoolean stopping = new AtomicBoolean();
+        final AtomicLong running = new AtomicLong();
+        final CountDownLatch drained = new CountDownLatch(1);
+        volatile long measureFrom;
+        volatile long measureTo;
+
+        Run(InetSocketAddress server, IntFunction<String> env, Answers answers, int concurrency) {
+            this.server = server;
+            this.env = env;
+            this.answers = answers;
+            this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) sessionTimeoutMillis)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new LineBasedFrameDecoder(8192), new Session());
+                        }
+                    });
+            running.set(concurrency);
+        }
+
+        void startSession() {
+            if (stopping.get() || limit > 0 && startedSessions.incrementAndGet() > limit) {
+                if (running.decrementAndGet() == 0) {
+                    drained.countDown();
+                }
+                return;
+            }
+            ChannelFuture f = bootstrap.connect(server);
+            long started = System.nanoTime();
+            f.addListener(cf -> {
+                if (!cf.isSuccess()) {
+                    count(false, started);
+                    // a refused connect returns at once: do not spin on it
+                    group.schedule(this::startSession, 1, TimeUnit.MILLISECONDS);
+                } else {
+                    Channel ch = f.channel();
+                    Session s = ch.pipeline().get(Session.class);
+                    s.start(ch, started);
+                }
+            });
+        }
+
+        void count(boolean completed, long started) {
+            long end = System.nanoTime();
+            if (end >= measureFrom && end < measureTo) {
+                if (completed) {
+                    latencies.add((end - started) / 1000);
+                } else {
+                    rejected.increment();
+                }
+            }
+        }
+
+        final class Session extends ChannelInboundHandlerAdapter {
+            int n;
+            long started;
+            boolean routed;
+            boolean done;
+            io.netty.util.concurrent.ScheduledFuture<?> timer;
+
+            void start(Channel ch, long startedNanos) {
+                n = (int) sessionNo.incrementAndGet();
+                started = startedNanos;
+                timer = ch.eventLoop().schedule(() -> {
+                    ch.close();
+                }, sessionTimeoutMillis, TimeUnit.MILLISECONDS);
+                ch.writeAndFlush(Unpooled.copiedBuffer(env.apply(n), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf line = (ByteBuf) msg;
+                try {
+                    commands.increment();
+                    String cmd = line.toString(StandardCharsets.UTF_8);
+                    if (cmd.startsWith("GET VARIABLE ")) {
+                        String name = unquote(cmd.substring(13).trim());
+                        String v = answers.value(n, name);
+                        ctx.writeAndFlush(v == null ? Unpooled.wrappedBuffer(NOT_SET)
+                                : Unpooled.copiedBuffer("200 result=1 (" + v + ")\n", StandardCharsets.UTF_8));
+                    } else {
+                        if (cmd.startsWith("SET VARIABLE") && cmd.contains("CTI_ROUTE\"")
+                                || cmd.startsWith("SET VARIABLE CTI_ROUTE ")) {
+                            routed = true;
+                        }
+                        ctx.writeAndFlush(Unpooled.wrappedBuffer(OK));
+                    }
+                } finally {
+                    line.release();
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                if (done || timer == null) {
+                    return;
+                }
+                done = true;
+                timer.cancel(false);
+                count(routed, started);
+                startSession();
+            }
+        }
+    }
+
+    static String unquote(String s) {
+        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    }
+
+    /** Latencies in microseconds, appended from several event loops. */
+    private static final class Latencies {
+        private long[] values = new long[1 << 16];
+        private int size;
+
+        synchronized void add(long v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        synchronized long[] toSortedArray() {
+            long[] out = Arrays.copyOf(values, size);
+            Arrays.sort(out);
+            return out;
+        }
+    }
+
+}

@@ -1,0 +1,7 @@
+package io.ctiserver.server.sim;
+
+/** What a channel is doing, told of outside changes to it (hangup by action, caller gone, ...). */
+interface CallFlow {
+    /** The channel was hung up by someone else (an action, the far end). */
+    void hungUpFromOutside(Chan chan, int cause);
+}

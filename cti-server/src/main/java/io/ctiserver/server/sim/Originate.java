@@ -1,0 +1,322 @@
+package io.ctiserver.server.sim;
+
+import io.ctiserver.ami.AmiMessage;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The Originate action and the calls it starts: a Local channel into {@code incoming} (a queue call, captures
+ * 02-08), click-to-dial (the agent's device rings first, then the number is dialled out on a trunk), internal calls
+ * to another agent, and the supervisor's ChanSpy (capture 12). The outcome is reported through {@code onResult}
+ * as the OriginateResponse event would be.
+ */
+final class Originate implements CallFlow {
+
+    /** What the caller asked for, parsed from the action. */
+    record Request(String channel, String context, String exten, String application, String data,
+                   String callerIdNum, String callerIdName, long timeoutMs, Map<String, String> variables,
+                   String actionId) {
+    }
+
+    private final Pbx pbx;
+    private final Request req;
+    private final Consumer<AmiMessage> onResult;
+    private Chan originated;
+    private Chan outbound;
+    private Device device;
+    private SimEngine.Timer timeoutTimer;
+    private boolean answered;
+
+    private Originate(Pbx pbx, Request req, Consumer<AmiMessage> onResult) {
+        this.pbx = pbx;
+        this.req = req;
+        this.onResult = onResult;
+    }
+
+    static void start(Pbx pbx, Request req, Consumer<AmiMessage> onResult) {
+        new Originate(pbx, req, onResult).run();
+    }
+
+    private void run() {
+        String ch = req.channel();
+        if (ch.startsWith("Local/")) {
+            String spec = ch.substring(6);
+            int at = spec.indexOf('@');
+            String exten = spec.substring(0, at);
+            String ctx = spec.substring(at + 1).replaceFirst("/.*$", "");
+            device = pbx.devices.get("Local/" + exten + "@" + ctx + "/n");
+            originated = pbx.newLocalPair(exten, ctx, null);
+            Chan two = originated.localPeer;
+            for (Map.Entry<String, String> v : req.variables().entrySet()) {
+                pbx.setVar(originated, v.getKey(), v.getValue());
+                pbx.setVar(two, v.getKey(), v.getValue());
+            }
+            originated.callerId(req.callerIdNum(), req.callerIdName());
+            originated.connected(req.callerIdNum(), req.callerIdName());
+            two.callerId(req.callerIdNum(), req.callerIdName());
+            two.connected(req.callerIdNum(), req.callerIdName());
+            originated.app(req.application() == null ? "AppDial2" : req.application(),
+                    req.application() == null ? "(Outgoing Line)" : req.data());
+            pbx.localBridge(originated);
+            pbx.dialBegin(null, originated, exten + "@" + ctx + "/n");
+            originated.flow = this;
+            if ("incoming".equals(ctx)) {
+                // The incoming dialplan answers at once; the ;2 side is the queue caller.
+                pbx.newState(originated, ChanState.UP);
+                pbx.dialEnd(null, originated, "ANSWER");
+                two.location(ctx, exten, 2);
+                pbx.newState(two, ChanState.UP);
+                answered = true;
+                respond(true, 4);
+                QueueCall qc = new QueueCall(pbx, two, pbx.traffic().scriptedTalkSeconds(),
+                        pbx.traffic().scriptedPatienceSeconds());
+                qc.start(pbx.agi);
+                startOriginatedSide();
+                return;
+            }
+            two.flow = this;
+            ringDevice();
+            return;
+        }
+        device = pbx.devices.get(ch);
+        if (device != null && (device.busy || device.ringing)) {
+            respond(false, 5);
+            return;
+        }
+        originated = pbx.newChannel(ch, null, ChanState.DOWN, "from-agents", req.exten() == null ? "s" : req.exten());
+        originated.callerId(req.callerIdNum(), req.callerIdName());
+        originated.app(req.application() == null ? "AppDial2" : req.application(),
+                req.application() == null ? "(Outgoing Line)" : req.data());
+        for (Map.Entry<String, String> v : req.variables().entrySet()) {
+            pbx.setVar(originated, v.getKey(), v.getValue());
+        }
+        originated.flow = this;
+        ringDevice();
+    }
+
+    /** The originated device rings, then answers (or not) as its agent behaves. */
+    private void ringDevice() {
+        String behaviour = device == null ? "answer" : device.behaviour;
+        double ring = device == null ? 1.0 : device.ringSeconds;
+        if (device != null) {
+            device.ringing = true;
+        }
+        if (behaviour.equals("busy")) {
+            pbx.engine.after(500, () -> fail(5, 17));
+            return;
+        }
+        pbx.newState(originated, ChanState.RINGING);
+        timeoutTimer = pbx.engine.after(req.timeoutMs(), () -> fail(3, 19));
+        if (behaviour.equals("answer")) {
+            pbx.engine.after(ring * 1000, this::deviceAnswered);
+        }
+    }
+
+    private void deviceAnswered() {
+        if (answered || originated.hungUp) {
+            return;
+        }
+        answered = true;
+        timeoutTimer.cancel();
+        if (device != null) {
+            device.ringing = false;
+            device.busy = true;
+        }
+        Chan two = originated.localPeer;
+        if (two != null) {
+            pbx.newState(two, ChanState.UP);
+        }
+        pbx.newState(originated, ChanState.UP);
+        if (two != null) {
+            pbx.dialEnd(null, originated, "ANSWER");
+        }
+        respond(true, 4);
+        startOriginatedSide();
+    }
+
+    private void fail(int reason, int cause) {
+        if (answered || originated == null || originated.hungUp) {
+            return;
+        }
+        if (device != null) {
+            device.ringing = false;
+        }
+        if (originated.localPeer != null) {
+            pbx.dialEnd(null, originated, reason == 5 ? "BUSY" : "NOANSWER");
+        }
+        pbx.hangupAll(originated, cause);
+        respond(false, reason);
+        freeDevice();
+    }
+
+    /** The answered side runs its Application, or dials Context/Exten. */
+    private void startOriginatedSide() {
+        String app = req.application();
+        if (app != null) {
+            if (app.equalsIgnoreCase("ChanSpy")) {
+                Spy.start(pbx, originated, req.data() == null ? "" : req.data());
+                return;
+            }
+            long seconds = app.equalsIgnoreCase("Wait") ? QueueCall.parseInt(req.data(), 30) : 30;
+            if (!"incoming".equals(originated.context)) {
+                pbx.engine.after(seconds * 1000.0, () -> hangupOriginated(16));
+            } else {
+                // When ;1's Wait() ends it hangs up, and the queue caller on ;2 goes with it (capture 03).
+                Chan two = originated.localPeer;
+                pbx.engine.after(seconds * 1000.0, () -> {
+                    if (!two.hungUp && two.flow != null) {
+                        two.flow.hungUpFromOutside(two, 16);
+                    }
+                });
+            }
+            return;
+        }
+        if (req.exten() == null) {
+            return;
+        }
+        dialOut(req.exten());
+    }
+
+    /** Click-to-dial's second half: dial the number (or another agent's device) and bridge. */
+    private void dialOut(String number) {
+        Device target = findAgentDevice(number);
+        String dialString;
+        Chan far;
+        if (target != null && target.isLocal()) {
+            far = pbx.newLocalPair(target.localExten(), target.localContext(), originated.linkedid);
+            pbx.localBridge(far);
+            dialString = target.iface;
+        } else if (target != null) {
+            far = pbx.newChannel(target.iface, originated.linkedid, ChanState.DOWN, "from-agents", number);
+            dialString = target.iface;
+        } else {
+            far = pbx.newChannel("PJSIP/trunk", originated.linkedid, ChanState.DOWN, "from-trunk", number);
+            dialString = "PJSIP/" + number + "@trunk";
+        }
+        far.callerId(number, "");
+        far.connected(originated.cidNum, originated.cidName);
+        outbound = far;
+        far.flow = this;
+        if (far.localPeer != null) {
+            far.localPeer.flow = this;
+        }
+        pbx.dialBegin(originated, far, dialString);
+        if (target != null && (target.busy || target.ringing || target.behaviour.equals("busy"))) {
+            pbx.engine.after(500, () -> {
+                pbx.dialEnd(originated, far, "BUSY");
+                pbx.hangupAll(far, 17);
+                hangupOriginated(16);
+            });
+            return;
+        }
+        if (target != null) {
+            target.ringing = true;
+        }
+        pbx.newState(far, ChanState.RINGING);
+        pbx.dialState(originated, far, "RINGING");
+        double ring = target != null ? target.ringSeconds : 1 + pbx.random.nextDouble() * 4;
+        boolean answers = target == null || target.behaviour.equals("answer");
+        pbx.engine.after(answers ? ring * 1000 : 30_000, () -> {
+            if (far.hungUp || originated.hungUp) {
+                return;
+            }
+            if (target != null) {
+                target.ringing = false;
+            }
+            if (!answers) {
+                pbx.dialEnd(originated, far, "NOANSWER");
+                pbx.hangupAll(far, 19);
+                hangupOriginated(16);
+                return;
+            }
+            if (target != null) {
+                target.busy = true;
+            }
+            if (far.localPeer != null) {
+                pbx.newState(far.localPeer, ChanState.UP);
+            }
+            pbx.newState(far, ChanState.UP);
+            pbx.dialEnd(originated, far, "ANSWER");
+            pbx.bridge(far, originated);
+            pbx.engine.after(pbx.traffic().talkSeconds() * 1000, () -> {
+                if (!far.hungUp) {
+                    pbx.hangupAll(far, 16);
+                    if (target != null) {
+                        target.busy = false;
+                        target.lastCallEnd = pbx.now();
+                    }
+                }
+                hangupOriginated(16);
+            });
+        });
+    }
+
+    private Device findAgentDevice(String number) {
+        for (Device d : pbx.devices.values()) {
+            if (d.isLocal() ? d.localExten().equals(number) : d.iface.equals("PJSIP/" + number)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private void hangupOriginated(int cause) {
+        if (originated != null && !originated.hungUp) {
+            pbx.hangupAll(originated, cause);
+        }
+        freeDevice();
+    }
+
+    private void freeDevice() {
+        if (device != null && (device.busy || device.ringing)) {
+            device.busy = false;
+            device.ringing = false;
+            device.lastCallEnd = pbx.now();
+            pbx.engine.after(0, () -> pbx.queues.values().forEach(SimQueue::kick));
+        }
+    }
+
+    private void respond(boolean success, int reason) {
+        AmiMessage.Builder b = Pbx.event("OriginateResponse", "call,all");
+        if (req.actionId() != null) {
+            b.add("ActionID", req.actionId());
+        }
+        b.add("Response", success ? "Success" : "Failure")
+                .add("Channel", success ? originated.name : req.channel());
+        if (req.application() != null) {
+            b.add("Application", req.application()).add("Data", req.data() == null ? "" : req.data());
+        } else {
+            b.add("Context", req.context() == null ? "" : req.context())
+                    .add("Exten", req.exten() == null ? "" : req.exten());
+        }
+        b.add("Reason", Integer.toString(reason))
+                .add("Uniqueid", success ? originated.uniqueid : "<null>")
+                .add("CallerIDNum", req.callerIdNum() == null ? "<unknown>" : req.callerIdNum())
+                .add("CallerIDName", req.callerIdName() == null ? "<unknown>" : req.callerIdName());
+        onResult.accept(b.build());
+    }
+
+    @Override
+    public void hungUpFromOutside(Chan chan, int cause) {
+        if (!answered) {
+            fail(1, cause);
+            return;
+        }
+        if (outbound != null && !outbound.hungUp && chan != outbound && chan != outbound.localPeer) {
+            pbx.hangupAll(outbound, cause);
+        }
+        if (outbound != null && (chan == outbound || chan == outbound.localPeer)) {
+            pbx.hangupAll(outbound, cause);
+            Device target = findAgentDevice(outbound.exten);
+            if (target != null) {
+                target.busy = false;
+            }
+        }
+        hangupOriginated(cause);
+    }
+
+    static List<String> noVariables() {
+        return List.of();
+    }
+}

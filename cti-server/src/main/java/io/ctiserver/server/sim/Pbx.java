@@ -1,0 +1,339 @@
+package io.ctiserver.server.sim;
+
+import io.ctiserver.ami.AmiMessage;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The simulated PBX's state and the primitives that change it, each emitting the AMI events Asterisk 22 emits for
+ * that change, with Asterisk's field sets (channel snapshots, bridge snapshots). Call flows compose these primitives
+ * in the order the captures show. Engine thread only.
+ */
+final class Pbx {
+
+    final SimEngine engine;
+    final SimConfig config;
+    final Random random;
+    final QueueLog queueLog;
+    final Map<String, Chan> channels = new LinkedHashMap<>();
+    final Map<String, Bridge> bridges = new LinkedHashMap<>();
+    final Map<String, SimQueue> queues = new LinkedHashMap<>();
+    /** Agent devices by interface, shared by every queue the interface is a member of. */
+    final Map<String, Device> devices = new HashMap<>();
+    final java.util.List<Spy> spies = new java.util.ArrayList<>();
+    private final Map<String, Integer> techSeq = new HashMap<>();
+    private final Consumer<AmiMessage> sink;
+    private long uniqueSeq;
+    long bootedAt;
+    /** The FastAGI client, or null when the AGI step is disabled. */
+    AgiStep agi;
+    private final Traffic traffic;
+    long processedCalls;
+
+    Pbx(SimEngine engine, SimConfig config, QueueLog queueLog, Consumer<AmiMessage> sink) {
+        this.engine = engine;
+        this.config = config;
+        this.random = new Random(config.seed());
+        this.queueLog = queueLog;
+        this.sink = sink;
+        this.bootedAt = engine.now();
+        this.traffic = new Traffic(this);
+        for (SimConfig.QueueConfig qc : config.queues()) {
+            SimQueue q = new SimQueue(this, qc);
+            queues.put(q.name, q);
+        }
+    }
+
+    Traffic traffic() {
+        return traffic;
+    }
+
+    long now() {
+        return engine.now();
+    }
+
+    Device device(String iface, SimConfig.MemberConfig mc) {
+        return devices.computeIfAbsent(iface, k -> new Device(k, mc));
+    }
+
+    // ---- events -------------------------------------------------------------------------------------------------
+
+    static AmiMessage.Builder event(String name, String privilege) {
+        return AmiMessage.builder().add("Event", name).add("Privilege", privilege);
+    }
+
+    void emit(AmiMessage.Builder b) {
+        sink.accept(b.build());
+    }
+
+    void emitChan(String name, String privilege, Chan c, String... extra) {
+        AmiMessage.Builder b = event(name, privilege);
+        c.snapshot(b, "");
+        for (int i = 0; i < extra.length; i += 2) {
+            b.add(extra[i], extra[i + 1]);
+        }
+        emit(b);
+    }
+
+    // ---- channels -----------------------------------------------------------------------------------------------
+
+    private String nextUniqueid() {
+        return (now() / 1000) + "." + (uniqueSeq++);
+    }
+
+    private String nextSeq(String key) {
+        int n = techSeq.merge(key, 1, Integer::sum) - 1;
+        return String.format("%08x", n);
+    }
+
+    /** A single channel such as {@code PJSIP/agent1-00000001}. */
+    Chan newChannel(String device, String linkedid, ChanState state, String context, String exten) {
+        String tech = device.substring(0, device.indexOf('/'));
+        String name = device + "-" + nextSeq(tech);
+        String uid = nextUniqueid();
+        Chan c = new Chan(name, tech, uid, linkedid == null ? uid : linkedid, now(), state, context, exten);
+        channels.put(name, c);
+        emitChan("Newchannel", "call,all", c);
+        return c;
+    }
+
+    /** A channel that arrives with its caller id already known (an inbound SIP call, capture 09). */
+    Chan newChannelWithCallerId(String device, ChanState state, String context, String exten, String num,
+                                String name) {
+        String tech = device.substring(0, device.indexOf('/'));
+        String uid = nextUniqueid();
+        Chan c = new Chan(device + "-" + nextSeq(tech), tech, uid, uid, now(), state, context, exten);
+        c.callerId(num, name);
+        c.connected(num, name);
+        channels.put(c.name, c);
+        emitChan("Newchannel", "call,all", c);
+        return c;
+    }
+
+    /** A Local pair for {@code exten@context}: ;1 (Down) and ;2 (Ring), both announced. Returns ;1. */
+    Chan newLocalPair(String exten, String context, String linkedid) {
+        String base = "Local/" + exten + "@" + context + "-" + nextSeq("Local");
+        String uid1 = nextUniqueid();
+        String link = linkedid == null ? uid1 : linkedid;
+        Chan one = new Chan(base + ";1", "Local", uid1, link, now(), ChanState.DOWN, context, exten);
+        Chan two = new Chan(base + ";2", "Local", nextUniqueid(), link, now(), ChanState.RING, context, exten);
+        one.localPeer = two;
+        two.localPeer = one;
+        channels.put(one.name, one);
+        channels.put(two.name, two);
+        emitChan("Newchannel", "call,all", one);
+        emitChan("Newchannel", "call,all", two);
+        return one;
+    }
+
+    void localBridge(Chan one) {
+        Chan two = one.localPeer;
+        AmiMessage.Builder b = event("LocalBridge", "call,all");
+        one.snapshot(b, "LocalOne");
+        two.snapshot(b, "LocalTwo");
+        b.add("Context", two.context).add("Exten", two.exten).add("LocalOptimization", "No");
+        emit(b);
+    }
+
+    void setVar(Chan c, String var, String value) {
+        c.vars.put(var, value);
+        emitChan("VarSet", "dialplan,all", c, "Variable", var, "Value", value);
+    }
+
+    void newState(Chan c, ChanState s) {
+        if (c.state == s) {
+            return;
+        }
+        c.state = s;
+        emitChan("Newstate", "call,all", c);
+    }
+
+    void dialBegin(Chan caller, Chan dest, String dialString) {
+        AmiMessage.Builder b = event("DialBegin", "call,all");
+        if (caller != null) {
+            caller.snapshot(b, "");
+        }
+        dest.snapshot(b, "Dest");
+        emit(b.add("DialString", dialString));
+    }
+
+    void dialState(Chan caller, Chan dest, String status) {
+        AmiMessage.Builder b = event("DialState", "call,all");
+        if (caller != null) {
+            caller.snapshot(b, "");
+        }
+        dest.snapshot(b, "Dest");
+        emit(b.add("DialStatus", status));
+    }
+
+    void dialEnd(Chan caller, Chan dest, String status) {
+        AmiMessage.Builder b = event("DialEnd", "call,all");
+        if (caller != null) {
+            caller.snapshot(b, "");
+        }
+        dest.snapshot(b, "Dest");
+        emit(b.add("DialStatus", status));
+    }
+
+    Bridge bridgeCreate() {
+        Bridge br = new Bridge(new UUID(random.nextLong(), random.nextLong()).toString());
+        bridges.put(br.id, br);
+        AmiMessage.Builder b = event("BridgeCreate", "call,all");
+        br.snapshot(b, "");
+        emit(b);
+        return br;
+    }
+
+    void bridgeEnter(Bridge br, Chan c) {
+        br.members.add(c);
+        c.bridge = br;
+        AmiMessage.Builder b = event("BridgeEnter", "call,all");
+        br.snapshot(b, "");
+        c.snapshot(b, "");
+        emit(b);
+    }
+
+    void bridgeLeave(Chan c) {
+        Bridge br = c.bridge;
+        if (br == null) {
+            return;
+        }
+        br.members.remove(c);
+        c.bridge = null;
+        AmiMessage.Builder b = event("BridgeLeave", "call,all");
+        br.snapshot(b, "");
+        c.snapshot(b, "");
+        emit(b);
+    }
+
+    void bridgeDestroy(Bridge br) {
+        if (bridges.remove(br.id) == null) {
+            return;
+        }
+        for (Chan c : br.members) {
+            c.bridge = null;
+        }
+        br.members.clear();
+        AmiMessage.Builder b = event("BridgeDestroy", "call,all");
+        br.snapshot(b, "");
+        emit(b);
+    }
+
+    /** Both parties join a new bridge, the callee first as in the captures; BRIDGEPEER is set on each. */
+    Bridge bridge(Chan callee, Chan caller) {
+        Bridge br = bridgeCreate();
+        bridgeEnter(br, callee);
+        bridgeEnter(br, caller);
+        setVar(callee, "BRIDGEPEER", caller.name);
+        setVar(caller, "BRIDGEPEER", callee.name);
+        return br;
+    }
+
+    void softHangupRequest(Chan c, int cause) {
+        emitChan("SoftHangupRequest", "call,all", c, "Cause", Integer.toString(cause));
+    }
+
+    void hangupRequest(Chan c, int cause) {
+        emitChan("HangupRequest", "call,all", c, "Cause", Integer.toString(cause));
+    }
+
+    /** The final Hangup event; the channel is gone. Leaves its bridge first if still in one. */
+    void hangup(Chan c, int cause) {
+        if (c.hungUp) {
+            return;
+        }
+        if (c.bridge != null) {
+            Bridge br = c.bridge;
+            bridgeLeave(c);
+            if (br.members.isEmpty()) {
+                bridgeDestroy(br);
+            }
+        }
+        c.hungUp = true;
+        channels.remove(c.name);
+        emitChan("Hangup", "call,all", c, "Cause", Integer.toString(cause), "Cause-txt", causeText(cause));
+        Spy.onHangup(this, c);
+    }
+
+    /** Hangs up a whole Local pair the way Asterisk does when its ;2 side ends: ;2, then ;1. */
+    void hangupLocalFromInside(Chan two, int cause) {
+        Chan one = two.localPeer;
+        softHangupRequest(two, cause);
+        if (one != null && !one.hungUp) {
+            hangupRequest(one, cause);
+        }
+        // An unbridged pair goes ;1 first (captures 02, 06); a bridged ;1 is ended by its flow.
+        if (one != null) {
+            hangup(one, cause);
+        }
+        hangup(two, cause);
+    }
+
+    /** Hangs up one channel, and the other half if it is a Local channel; used for simple ends. */
+    void hangupAll(Chan c, int cause) {
+        if (c == null || c.hungUp) {
+            return;
+        }
+        if (c.localPeer != null) {
+            Chan two = c.isLocalOne() ? c.localPeer : c;
+            hangupLocalFromInside(two, cause);
+        } else {
+            softHangupRequest(c, cause);
+            hangup(c, cause);
+        }
+    }
+
+    static String causeText(int cause) {
+        return switch (cause) {
+            case 16 -> "Normal Clearing";
+            case 17 -> "User busy";
+            case 19 -> "No user responding";
+            case 21 -> "Call Rejected";
+            case 34 -> "Circuit/channel congestion";
+            default -> "Unknown";
+        };
+    }
+
+    /** Finds a live channel by exact name. */
+    Chan channel(String name) {
+        return name == null ? null : channels.get(name);
+    }
+
+    /** Finds the most recent live channel whose name starts with {@code device + "-"} (ChanSpy, agent lookup). */
+    Chan channelOfDevice(String device) {
+        Chan found = null;
+        for (Chan c : channels.values()) {
+            if (c.name.startsWith(device + "-") || c.name.equals(device)) {
+                found = c;
+                if (c.bridge != null) {
+                    return c;
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Clears everything for a simulated restart: no events (Asterisk would not send any either). */
+    void reset() {
+        for (Chan c : channels.values()) {
+            c.hungUp = true;
+        }
+        channels.clear();
+        bridges.clear();
+        spies.clear();
+        for (SimQueue q : queues.values()) {
+            q.reset();
+        }
+        for (Device d : devices.values()) {
+            d.busy = false;
+            d.wrapUntil = 0;
+        }
+        uniqueSeq = 0;
+        techSeq.clear();
+        bootedAt = now();
+    }
+}

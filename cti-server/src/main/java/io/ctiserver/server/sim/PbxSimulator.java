@@ -1,0 +1,270 @@
+package io.ctiserver.server.sim;
+
+import io.ctiserver.ami.AmiMessage;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An Asterisk 22 stand-in: an AMI server, a FastAGI client and a contact-centre traffic model on one simulation
+ * thread. The in-process API for the demo, tests and benchmarks:
+ *
+ * <pre>{@code
+ * PbxSimulator sim = PbxSimulator.start(SimConfig.demo().withAmiPort(0));
+ * int port = sim.amiPort();
+ * sim.placeInboundCall("5551001", "5000");
+ * List<String> truth = sim.queueLog();
+ * sim.stop();
+ * }</pre>
+ *
+ * Every method may be called from any thread; work is handed to the engine thread.
+ */
+public final class PbxSimulator implements AutoCloseable {
+
+    private final SimConfig config;
+    private final SimEngine engine;
+    private final EventLoopGroup io;
+    private final AmiServer ami;
+    private final Pbx pbx;
+    private final QueueLog queueLog;
+    private final int amiPort;
+
+    private PbxSimulator(SimConfig config) throws InterruptedException {
+        this.config = config;
+        this.engine = new SimEngine(config.speed(), System.currentTimeMillis());
+        this.io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sim-io", true),
+                NioIoHandler.newFactory());
+        this.queueLog = new QueueLog(config.queueLogFile());
+        this.ami = new AmiServer(io, engine, config);
+        this.pbx = engine.call(() -> new Pbx(engine, config, queueLog, ami::broadcast)).join();
+        if (config.agiPort() > 0) {
+            pbx.agi = new AgiStep(pbx, io, config.agiHost(), config.agiPort(), config.agiTimeoutMs());
+        }
+        ami.actions(new AmiActions(pbx, ami));
+        this.amiPort = ami.bind();
+        engine.execute(() -> pbx.traffic().start());
+    }
+
+    /** Starts a simulator; null fields of {@code config} take the demo defaults. */
+    public static PbxSimulator start(SimConfig config) {
+        try {
+            return new PbxSimulator(config.withDefaults());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the simulator", e);
+        }
+    }
+
+    public int amiPort() {
+        return amiPort;
+    }
+
+    public SimConfig config() {
+        return config;
+    }
+
+    /** Stops traffic, closes every socket and the engine. */
+    public void stop() {
+        engine.execute(() -> pbx.traffic().stop());
+        ami.close();
+        io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        engine.shutdown();
+        queueLog.close();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    // ---- scripted calls -----------------------------------------------------------------------------------------
+
+    /**
+     * Places one inbound SIP call (like capture 09) to {@code exten}: it answers, goes through the AGI step and
+     * queues. Returns the caller's channel name. The agent talks 8 s and hangs up; the caller never abandons.
+     */
+    public String placeInboundCall(String callerNumber, String exten) {
+        return placeInboundCall(InboundCall.of(callerNumber, exten));
+    }
+
+    /** Places a scripted inbound call; returns the caller's channel name. */
+    public String placeInboundCall(InboundCall call) {
+        return engine.call(() -> Traffic.placeInbound(pbx, call).caller.name).join();
+    }
+
+    /** As above with an IVR choice, talk time and patience (0 = never abandons), in simulated seconds. */
+    public String placeInboundCall(String callerNumber, String exten, String ivrChoice, double talkSeconds,
+                                   double patienceSeconds) {
+        return placeInboundCall(InboundCall.of(callerNumber, exten).ivr(ivrChoice).talk(talkSeconds, true)
+                .patience(patienceSeconds));
+    }
+
+    /** Sets how an agent's device behaves from now on: {@code answer}, {@code noanswer} or {@code busy}. */
+    public void setAgentBehaviour(String iface, String behaviour, double ringSeconds) {
+        setAgentBehaviour(iface, behaviour, ringSeconds, 0);
+    }
+
+    /** As above, and the agent talks {@code talkSeconds} on queue calls (0 = the call's own talk time). */
+    public void setAgentBehaviour(String iface, String behaviour, double ringSeconds, double talkSeconds) {
+        engine.call(() -> {
+            Device d = pbx.devices.get(iface);
+            if (d == null) {
+                throw new IllegalArgumentException("no agent device " + iface);
+            }
+            d.behaviour = behaviour;
+            d.ringSeconds = ringSeconds;
+            d.answerShare = 1.0;
+            d.talkSeconds = talkSeconds;
+            return null;
+        }).join();
+    }
+
+    /** Stops generating new calls; calls in progress go on to their end. */
+    public void stopTraffic() {
+        engine.call(() -> {
+            pbx.traffic().stop();
+            return null;
+        }).join();
+    }
+
+    /**
+     * Stops generating calls once {@code simulatedSeconds} of simulated time have passed since traffic started; with
+     * a fixed seed this gives a reproducible run.
+     */
+    public void stopTrafficAt(double simulatedSeconds) {
+        engine.call(() -> {
+            pbx.traffic().stopAt(simulatedSeconds);
+            return null;
+        }).join();
+    }
+
+    /** Starts (again) generating calls at the configured rate. */
+    public void startTraffic() {
+        engine.call(() -> {
+            pbx.traffic().start();
+            return null;
+        }).join();
+    }
+
+    /**
+     * Waits until traffic generation has stopped and no channel is left (every call has ended), checking every
+     * {@code 10 ms}; false on timeout. For
+     * tests and benchmarks that need the truth to be complete.
+     */
+    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (engine.call(() -> !pbx.traffic().running() && pbx.channels.isEmpty()).join()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+
+    /** Names of the live channels. */
+    public List<String> channels() {
+        return engine.call(() -> List.copyOf(pbx.channels.keySet())).join();
+    }
+
+    /** The number of calls waiting in {@code queue}. */
+    public int waiting(String queue) {
+        return engine.call(() -> pbx.queues.get(queue).entries.size()).join();
+    }
+
+    // ---- truth --------------------------------------------------------------------------------------------------
+
+    /** Every queue_log line so far (the truth), oldest first. */
+    public List<String> queueLog() {
+        engine.call(() -> {
+            queueLog.flush();
+            return null;
+        }).join();
+        return queueLog.lines();
+    }
+
+    /** Calls the traffic model generated so far. */
+    public long generatedCalls() {
+        return engine.call(() -> pbx.traffic().generated()).join();
+    }
+
+    public SimEngine.LagStats lag() {
+        return engine.stats().join();
+    }
+
+    public void resetLag() {
+        engine.resetStats();
+    }
+
+    /** Simulated epoch milliseconds now. */
+    public long now() {
+        return engine.call(engine::now).join();
+    }
+
+    public int amiSessions() {
+        return ami.sessionCount();
+    }
+
+    // ---- faults -------------------------------------------------------------------------------------------------
+
+    /** Cuts every AMI connection, as a network failure would. */
+    public void dropAmiConnections() {
+        ami.dropAll();
+    }
+
+    /**
+     * A restart of Asterisk: every connection drops, every call vanishes without events, and the clients that log
+     * in again get a FullyBooted with Uptime 0.
+     */
+    public void restart() {
+        engine.call(() -> {
+            pbx.traffic().stop();
+            engine.clearTimers();
+            pbx.reset();
+            ami.dropAll();
+            pbx.traffic().start();
+            return null;
+        }).join();
+    }
+
+    /** Stops (true) or resumes (false) every write to AMI clients; what was held back is written on resume. */
+    public void stallWrites(boolean stalled) {
+        engine.call(() -> {
+            ami.stall(stalled);
+            return null;
+        }).join();
+    }
+
+    /** Sends raw bytes to every logged-in client (garbage lines, a broken message). */
+    public void sendRaw(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        engine.call(() -> {
+            ami.sendRaw(bytes);
+            return null;
+        }).join();
+    }
+
+    /** Sends one message of {@code size} bytes (for clients' message-size limits), then a normal event. */
+    public void sendOversizedMessage(int size) {
+        StringBuilder sb = new StringBuilder(size + 64).append("Event: VarSet\r\nPrivilege: dialplan,all\r\n");
+        while (sb.length() < size) {
+            sb.append("Value: ").append("x".repeat(1000)).append("\r\n");
+        }
+        sb.append("\r\n");
+        sendRaw(sb.toString());
+        engine.call(() -> {
+            ami.broadcast(AmiMessage.of("Event", "Ping", "Privilege", "system,all"));
+            return null;
+        }).join();
+    }
+
+    /** Runs something on the engine thread and waits (for tests that need a consistent view). */
+    <T> CompletableFuture<T> onEngine(java.util.function.Supplier<T> task) {
+        return engine.call(task);
+    }
+}

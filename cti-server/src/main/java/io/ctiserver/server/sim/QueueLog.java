@@ -1,0 +1,86 @@
+package io.ctiserver.server.sim;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The truth: what really happened to every queue call, as Asterisk's {@code queue_log} lines
+ * ({@code epoch|callid|queue|agent|event|data1|data2|...}). Written on the engine thread, read by tests through
+ * {@link #lines()}; optionally appended to a file as well.
+ *
+ * <p>The in-memory copy is bounded: past {@link #MAX_LINES} the oldest half is dropped (the file keeps everything).
+ */
+public final class QueueLog {
+
+    public static final int MAX_LINES = 1_000_000;
+
+    private final List<String> lines = new ArrayList<>();
+    private final Writer file;
+
+    QueueLog(String path) {
+        try {
+            this.file = path == null ? null : Files.newBufferedWriter(Path.of(path), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open queue_log file " + path, e);
+        }
+    }
+
+    void write(long epochMs, String callId, String queue, String agent, String event, Object... data) {
+        StringBuilder sb = new StringBuilder(64);
+        sb.append(epochMs / 1000).append('|').append(callId).append('|').append(queue).append('|')
+                .append(agent).append('|').append(event);
+        for (Object d : data) {
+            sb.append('|').append(d);
+        }
+        String line = sb.toString();
+        synchronized (lines) {
+            if (lines.size() >= MAX_LINES) {
+                lines.subList(0, MAX_LINES / 2).clear();
+            }
+            lines.add(line);
+        }
+        if (file != null) {
+            try {
+                file.write(line);
+                file.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("queue_log write failed", e);
+            }
+        }
+    }
+
+    /** A copy of every line so far, oldest first. Any thread. */
+    public List<String> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    void flush() {
+        if (file != null) {
+            try {
+                file.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    void close() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // nothing left to do at shutdown
+            }
+        }
+    }
+}

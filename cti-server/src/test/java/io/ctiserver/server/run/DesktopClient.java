@@ -1,0 +1,86 @@
+package io.ctiserver.server.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A desktop as a user runs one: logs in over REST, then reads the WebSocket with the JDK's client. */
+final class DesktopClient implements WebSocket.Listener, AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket ws;
+
+    static DesktopClient login(int port, String user, String password) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(java.util.Map.of("username", user, "password", password))))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("login of " + user + ": " + r.statusCode() + " " + r.body());
+        }
+        String token = JSON.readTree(r.body()).path("token").asText();
+        DesktopClient c = new DesktopClient();
+        c.ws = HTTP.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token), c)
+                .get(5, TimeUnit.SECONDS);
+        return c;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            try {
+                frames.add(JSON.readTree(partial.toString()));
+            } catch (Exception e) {
+                throw new AssertionError("desktop got a frame that is not JSON: " + partial, e);
+            }
+            partial.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    /** The next frame matching {@code p}, skipping others; fails after {@code timeout}. */
+    JsonNode await(Predicate<JsonNode> p, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonNode f = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+            if (f == null) {
+                throw new AssertionError("desktop did not receive " + what + " within " + timeout);
+            }
+            if (p.test(f)) {
+                return f;
+            }
+        }
+    }
+
+    /** Every frame received so far and not yet consumed by {@link #await}. */
+    java.util.List<JsonNode> drain() {
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        frames.drainTo(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (ws != null) {
+            ws.abort();
+        }
+    }
+}
