@@ -1,0 +1,128 @@
+package io.ctiserver.server.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ctiserver.ami.AmiLinkState;
+import io.ctiserver.server.config.ServerConfig;
+import io.ctiserver.server.gateway.auth.PasswordHash;
+import io.ctiserver.server.run.CtiServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Desktop commands through the whole server: WebSocket -> gateway -> AMI client -> PBX simulator, and the effect
+ * back through the tracker's events to the desktops.
+ */
+class GatewayEndToEndTest {
+
+    private static final String PASSWORD = "e2e-gateway";
+    private static CtiServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ObjectNode root = (ObjectNode) ServerConfig.mapper().readTree(
+                GatewayEndToEndTest.class.getResourceAsStream(ServerConfig.DEMO_RESOURCE));
+        String hash = PasswordHash.hash(PASSWORD.toCharArray(), 1000);
+        root.withObject("/sim").put("amiPort", 0).put("arrivalsPerSecond", 0.0).put("agiTimeoutMs", 5000);
+        root.withObject("/agi").put("port", 0);
+        ObjectNode gateway = root.withObject("/gateway");
+        gateway.put("port", 0);
+        gateway.withArray("users").forEach(u -> ((ObjectNode) u).put("password", hash));
+        server = CtiServer.start(ServerConfig.of(root));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (server.amiClient(CtiServer.DEMO_PBX).state() != AmiLinkState.FULLY_BOOTED) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("AMI link to the simulator never came up");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static WsClient desktop(String user) throws Exception {
+        int port = server.gateway().port();
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/login"))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"" + user + "\",\"password\":\"" + PASSWORD + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        WsClient c = WsClient.connect(port, "token=" + Json.MAPPER.readTree(r.body()).get("token").asText());
+        c.next("welcome");
+        c.next("snapshot");
+        return c;
+    }
+
+    @Test
+    void pauseAndUnpauseComeBackAsAgentStateAndAsteriskRefusalsAreExplained() throws Exception {
+        try (WsClient agent = desktop("agent203")) {
+            JsonNode r = agent.command("p", "{\"command\":\"pause\",\"reason\":\"Lunch\"}");
+            assertTrue(r.get("ok").asBoolean(), r.toString());
+            JsonNode paused = agent.next(m -> m.path("type").asText().equals("agent.state")
+                    && m.path("payload").path("agent").path("state").asText().equals("paused"), "paused");
+            assertEquals("Lunch", paused.path("payload").path("agent").path("pausedReason").asText());
+            assertEquals("Local/203@agents/n", paused.path("payload").path("agent").path("iface").asText());
+
+            r = agent.command("u", "{\"command\":\"unpause\"}");
+            assertTrue(r.get("ok").asBoolean(), r.toString());
+            agent.next(m -> m.path("type").asText().equals("agent.state")
+                    && m.path("payload").path("agent").path("state").asText().equals("available"), "available");
+
+            // Agent 203 is not a member of support: Asterisk's own words come back.
+            r = agent.command("x", "{\"command\":\"pause\",\"queue\":\"support\",\"reason\":\"Lunch\"}");
+            assertEquals("pbx_refused", r.path("error").path("code").asText(), r.toString());
+            assertEquals("Interface not found", r.path("error").path("asteriskMessage").asText());
+        }
+    }
+
+    @Test
+    void theAgentHangsUpTheirCallAfterASupervisorBargedAndOthersWereRefused() throws Exception {
+        try (WsClient sup = desktop("supervisor");
+             WsClient a201 = desktop("agent201");
+             WsClient a202 = desktop("agent202")) {
+            Map<String, WsClient> byIface = Map.of("Local/201@agents/n", a201, "Local/202@agents/n", a202);
+            server.simulator().placeInboundCall("5551002", "5000", "1", 600.0, 0);
+
+            JsonNode answered = sup.next(m -> m.path("type").asText().equals("call.answered")
+                    && byIface.containsKey(m.path("payload").path("call").path("agentInterface").asText()),
+                    "call.answered at 201 or 202");
+            String callId = answered.path("payload").path("call").path("callId").asText();
+            String iface = answered.path("payload").path("call").path("agentInterface").asText();
+            WsClient owner = byIface.get(iface);
+            WsClient other = owner == a201 ? a202 : a201;
+
+            JsonNode refused = other.command("h1", "{\"command\":\"hangup\",\"callId\":\"" + callId + "\"}");
+            assertEquals("forbidden", refused.path("error").path("code").asText(), refused.toString());
+
+            JsonNode barge = sup.command("b", "{\"command\":\"monitor.barge\",\"callId\":\"" + callId + "\"}");
+            assertTrue(barge.get("ok").asBoolean(), barge.toString());
+            JsonNode spying = sup.next(m -> m.path("type").asText().equals("monitoring.started"), "monitoring.started");
+            assertEquals(callId, spying.path("payload").path("callId").asText(), spying.toString());
+
+            JsonNode hangup = owner.command("h2", "{\"command\":\"hangup\",\"callId\":\"" + callId + "\"}");
+            assertTrue(hangup.get("ok").asBoolean(), hangup.toString());
+            JsonNode ended = owner.next(m -> m.path("type").asText().equals("call.ended")
+                    && m.path("payload").path("callId").asText().equals(callId), "call.ended");
+            JsonNode record = ended.path("payload").path("record");
+            assertEquals("answered", record.path("result").asText(), record.toString());
+            assertEquals(iface, record.path("agentInterface").asText());
+            assertEquals("agent", record.path("endedBy").asText(), record.toString());
+        }
+    }
+}
