@@ -125,4 +125,26 @@ class GatewayEndToEndTest {
             assertEquals("agent", record.path("endedBy").asText(), record.toString());
         }
     }
+
+    @Test
+    void aBlindTransferFromTheDesktopIsSeenAsCallTransferred() throws Exception {
+        try (WsClient sup = desktop("supervisor")) {
+            server.simulator().placeInboundCall("5551003", "5000", "1", 600.0, 0);
+            JsonNode answered = sup.next(m -> m.path("type").asText().equals("call.answered")
+                    && m.path("payload").path("call").path("callerNumber").asText().equals("5551003"),
+                    "call.answered");
+            String callId = answered.path("payload").path("call").path("callId").asText();
+            String iface = answered.path("payload").path("call").path("agentInterface").asText();
+            String user = iface.equals("PJSIP/agent1") ? "agent1" : "agent" + iface.substring(6, 9);
+            try (WsClient owner = desktop(user)) {
+                JsonNode r = owner.command("t", "{\"command\":\"transfer.blind\",\"callId\":\"" + callId
+                        + "\",\"target\":\"300\"}");
+                assertTrue(r.get("ok").asBoolean(), r.toString());
+                JsonNode t = owner.next(m -> m.path("type").asText().equals("call.transferred"), "call.transferred");
+                assertEquals(callId, t.path("payload").path("call").path("callId").asText());
+                assertEquals("blind", t.path("payload").path("transfer").path("kind").asText(), t.toString());
+                assertEquals("300", t.path("payload").path("transfer").path("target").asText(), t.toString());
+            }
+        }
+    }
 }
