@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class GatewayErrorsTest {
 
     private static GatewayConfig config(double perSecond, int burst, int maxFrame) {
-        return new GatewayConfig("127.0.0.1", 0, null, null, Fixture.users(), 0, null, maxFrame, 0, 0, 0, 0, 2,
+        return new GatewayConfig("127.0.0.1", 0, null, null, Fixture.users(), 0, null, maxFrame, 0, 0, 0, 0, 5,
                 perSecond, burst, 0, "pbx1", null);
     }
 
@@ -60,10 +60,11 @@ class GatewayErrorsTest {
     @Test
     void unauthenticatedDesktopsMayOnlyAuthenticate() throws Exception {
         try (Fixture f = new Fixture(config(100, 100, 0))) {
+            String token = f.login("agent201");
             WsClient anon = WsClient.connect(f.port(), null);
             JsonNode r = anon.command("c", "{\"command\":\"hangup\",\"callId\":\"c1\"}");
             assertEquals("unauthenticated", r.get("error").get("code").asText());
-            anon.send("{\"type\":\"auth\",\"token\":\"" + f.login("agent201") + "\"}");
+            anon.send("{\"type\":\"auth\",\"token\":\"" + token + "\"}");
             assertEquals("agent201", anon.next("welcome").get("user").asText());
             anon.close();
 
@@ -72,7 +73,7 @@ class GatewayErrorsTest {
             assertTrue(forged.closed.get(10, TimeUnit.SECONDS).startsWith("4401"));
 
             WsClient silent = WsClient.connect(f.port(), null);
-            assertTrue(silent.closed.get(10, TimeUnit.SECONDS).startsWith("4408"), "auth timeout (2 s)");
+            assertTrue(silent.closed.get(10, TimeUnit.SECONDS).startsWith("4408"), "auth timeout (5 s)");
         }
     }
 
@@ -157,6 +158,17 @@ class GatewayErrorsTest {
             assertEquals(429, r.statusCode(), "even the right password waits out the window");
             assertEquals("rate_limited", Fixture.json(r).get("error").get("code").asText());
             f.login("agent202"); // other users are not affected
+        }
+    }
+
+    @Test
+    void aMessageFloodClosesTheConnection() throws Exception {
+        try (Fixture f = new Fixture(config(1, 2, 0)); WsClient c = WsClient.connect(f.port(), null)) {
+            // Unauthenticated garbage counts too: 2/s sustained after a burst of 10 messages.
+            for (int i = 0; i < 40 && !c.closed.isDone(); i++) {
+                c.ws.sendText("{\"type\":\"ping\"}", true);
+            }
+            assertTrue(c.closed.get(10, TimeUnit.SECONDS).startsWith("1008"), "closed as a flood");
         }
     }
 }

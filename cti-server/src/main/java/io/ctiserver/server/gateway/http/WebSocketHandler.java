@@ -8,6 +8,7 @@ import io.ctiserver.server.gateway.commands.CommandError;
 import io.ctiserver.server.gateway.commands.CommandError.Code;
 import io.ctiserver.server.gateway.commands.CommandResult;
 import io.ctiserver.server.gateway.session.DesktopSession;
+import io.ctiserver.server.gateway.session.RateLimiter;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -53,9 +54,12 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
     private DesktopSession session;
     private ScheduledFuture<?> authTimeout;
     private boolean upgraded;
+    /** Every message, before authentication too: five times the command rate, then the connection is closed. */
+    private final RateLimiter flood;
 
     WebSocketHandler(GatewayServices services) {
         this.services = services;
+        this.flood = new RateLimiter(services.config().commandsPerSecond() * 5, services.config().commandBurst() * 5);
     }
 
     @Override
@@ -111,6 +115,11 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onText(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+        if (!flood.tryAcquire()) {
+            // Far beyond any desktop's pace: answering each message would only queue more output for the flooder.
+            close(ctx, 1008, "too many messages per second");
+            return;
+        }
         JsonNode msg;
         try (InputStream in = new ByteBufInputStream(frame.content())) {
             msg = Json.MAPPER.readTree(in);
