@@ -43,13 +43,14 @@ public final class DesktopSession {
     private final int outboundLimit;
     private final Set<String> queues = ConcurrentHashMap.newKeySet();
     private final RateLimiter limiter;
-    private final AtomicInteger pending = new AtomicInteger();
 
     // Guarded by this.
     private long seq;
     private final ArrayDeque<Buffered> buffer = new ArrayDeque<>(8);
     private boolean gap;
     private Channel channel;
+    /** Frames written to {@code channel} and not yet on the socket: the bound of this connection's outbound queue. */
+    private AtomicInteger pending = new AtomicInteger();
     private long detachedAtNanos;
     private String closeReason;
 
@@ -130,9 +131,10 @@ public final class DesktopSession {
             gap = true;
             return;
         }
-        pending.incrementAndGet();
+        AtomicInteger p = pending;
+        p.incrementAndGet();
         channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(snapshot.apply(seq))))
-                .addListener(f -> pending.decrementAndGet());
+                .addListener(f -> p.decrementAndGet());
         gap = false;
     }
 
@@ -160,6 +162,7 @@ public final class DesktopSession {
             old.writeAndFlush(new CloseWebSocketFrame(4409, "session resumed elsewhere")).addListener(f -> old.close());
         }
         closeReason = null;
+        AtomicInteger p = new AtomicInteger();
         long first = buffer.isEmpty() ? seq + 1 : buffer.peekFirst().seq;
         boolean replayable = resuming && !gap && lastSeq >= first - 1 && lastSeq <= seq;
         if (replayable) {
@@ -171,13 +174,14 @@ public final class DesktopSession {
                 }
             }
         } else {
-            pending.incrementAndGet();
+            p.incrementAndGet();
             ch.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(snapshot.apply(seq))))
-                    .addListener(f -> pending.decrementAndGet());
+                    .addListener(f -> p.decrementAndGet());
             gap = false;
         }
         ch.flush();
         channel = ch;
+        pending = p;
         return !replayable;
     }
 
@@ -190,13 +194,13 @@ public final class DesktopSession {
     }
 
     private void send(Channel ch, long s, byte[] body) {
-        if (pending.get() >= outboundLimit) {
+        AtomicInteger p = pending;
+        if (p.get() >= outboundLimit) {
             closeSlow(ch);
             return;
         }
-        pending.incrementAndGet();
-        TextWebSocketFrame frame = new TextWebSocketFrame(frame(s, body));
-        ch.writeAndFlush(frame).addListener(f -> pending.decrementAndGet());
+        p.incrementAndGet();
+        ch.writeAndFlush(new TextWebSocketFrame(frame(s, body))).addListener(f -> p.decrementAndGet());
     }
 
     private void closeSlow(Channel ch) {
@@ -210,8 +214,8 @@ public final class DesktopSession {
         ch.close();
     }
 
-    /** Frames waiting to be written (tests and metrics). */
-    public int pendingFrames() {
+    /** Frames waiting to be written to the current connection (tests and metrics). */
+    public synchronized int pendingFrames() {
         return pending.get();
     }
 
