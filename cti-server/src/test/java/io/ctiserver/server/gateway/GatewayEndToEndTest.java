@@ -147,4 +147,20 @@ class GatewayEndToEndTest {
             }
         }
     }
+
+    @Test
+    void clickToDialRingsTheAgentAndTheCallShowsOnTheirDesktop() throws Exception {
+        try (WsClient agent = desktop("agent204")) {
+            JsonNode r = agent.command("d", "{\"command\":\"dial\",\"number\":\"5559999\"}");
+            assertTrue(r.get("ok").asBoolean(), r.toString());
+            JsonNode call = agent.next(m -> m.path("type").asText().startsWith("call.")
+                    && m.toString().contains("5559999"), "a call event for the dialled number");
+            JsonNode c = call.path("payload").path("call");
+            assertEquals("Local/204@agents/n", c.path("agentInterface").asText(), call.toString());
+            JsonNode end = agent.command("h", "{\"command\":\"hangup\",\"callId\":\""
+                    + c.path("callId").asText() + "\"}");
+            assertTrue(end.get("ok").asBoolean(), end.toString());
+            agent.next(m -> m.path("type").asText().equals("call.ended"), "call.ended");
+        }
+    }
 }
