@@ -1,5 +1,10 @@
 package io.ctiserver.server.gateway.commands;
 
+import static io.ctiserver.server.gateway.commands.CallParties.agentChannel;
+import static io.ctiserver.server.gateway.commands.CallParties.agentChannelOrNull;
+import static io.ctiserver.server.gateway.commands.CallParties.otherChannel;
+import static io.ctiserver.server.gateway.commands.CallParties.room;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ctiserver.ami.AmiActionException;
 import io.ctiserver.ami.AmiActionSender;
@@ -349,15 +354,6 @@ public final class CommandHandler {
         return sendAll(c.pbx(), List.of(redirect, dialOut), Map.of("room", room));
     }
 
-    static String room(CallView c) {
-        String id = c.linkedId() != null ? c.linkedId() : c.callId();
-        String digits = id.replaceAll("[^0-9]", "");
-        if (digits.isEmpty()) {
-            digits = Long.toString(id.hashCode() & 0x7fffffffL);
-        }
-        return digits.length() > 18 ? digits.substring(digits.length() - 18) : digits;
-    }
-
     /** PlayDTMF sends one digit per action, towards the other party (e.g. an IVR the agent dialled). */
     private CompletableFuture<CommandResult> dtmf(Invocation inv) {
         CallView c = controlledCall(inv);
@@ -477,50 +473,6 @@ public final class CommandHandler {
 
     private static CommandException forbiddenCall(String callId) {
         return new CommandException(Code.FORBIDDEN, "call " + callId + " is not on your device");
-    }
-
-    private static String agentChannelOrNull(CallView c, User u) {
-        Party fallback = null;
-        for (Party p : c.parties()) {
-            if (p.role() != Party.Role.AGENT || p.channel() == null) {
-                continue;
-            }
-            if (u.iface() != null && u.iface().equalsIgnoreCase(p.iface())) {
-                return p.channel();
-            }
-            if (fallback == null || (c.agentInterface() != null && c.agentInterface().equalsIgnoreCase(p.iface()))) {
-                fallback = p;
-            }
-        }
-        return fallback == null ? null : fallback.channel();
-    }
-
-    private static String agentChannel(CallView c, User u) {
-        String ch = agentChannelOrNull(c, u);
-        if (ch == null) {
-            throw new CommandException(Code.NOT_FOUND, "call " + c.callId() + " has no agent channel yet");
-        }
-        return ch;
-    }
-
-    /** The customer's channel (or, without a caller party, the first party that is not the agent nor a supervisor). */
-    private static String otherChannel(CallView c, String agentChannel) {
-        String fallback = null;
-        for (Party p : c.parties()) {
-            if (p.channel() == null || p.channel().equals(agentChannel) || p.role() == Party.Role.SUPERVISOR) {
-                continue;
-            }
-            if (p.role() == Party.Role.CALLER) {
-                return p.channel();
-            }
-            if (fallback == null && p.role() != Party.Role.AGENT) {
-                fallback = p.channel();
-            }
-        }
-        if (fallback == null) {
-            throw new CommandException(Code.NOT_FOUND, "call " + c.callId() + " has no other party");
-        }
-        return fallback;
     }
 
     private CompletableFuture<CommandResult> send(String pbx, AmiMessage action, Map<String, Object> okData) {
