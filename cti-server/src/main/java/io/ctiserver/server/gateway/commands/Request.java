@@ -74,7 +74,7 @@ final class Request {
         return v.asBoolean();
     }
 
-    /** A flat object of string values: at most {@code maxEntries}, keys {@code [A-Za-z0-9_]{1,64}}, values up to 1024 chars. */
+    /** A flat object of string values: at most {@code maxEntries}, keys {@code [A-Za-z0-9_]{1,64}}, values <= 1024 chars. */
     Map<String, String> stringMap(String field, int maxEntries) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {

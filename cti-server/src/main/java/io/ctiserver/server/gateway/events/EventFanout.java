@@ -233,7 +233,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
         state.call(callId).ifPresent(c -> toCall(e.pbx(), c, null, body, m, now));
     }
 
-    /** To everyone who sees everything, the agents on the call (and {@code extraIface}), and the queue's subscribers. */
+    /** To those who see everything, the agents on the call (and {@code extraIface}), and the queue's subscribers. */
     private void toCall(String pbx, CallView c, String extraIface, byte[] body, long m, long now) {
         deliver(sessions.everything(), body, m, now, false);
         deliver(sessions.agentSessions(pbx, extraIface), body, m, now, false);

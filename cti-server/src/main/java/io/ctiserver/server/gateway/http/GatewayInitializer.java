@@ -28,7 +28,7 @@ import java.util.Map;
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
-    /** A desktop is pinged after this long without a frame sent to it; one silent for {@link #IDLE_CLOSE_SECONDS} is gone. */
+    /** Seconds without a frame to a desktop before it is pinged; one silent for {@link #IDLE_CLOSE_SECONDS} is gone. */
     static final int PING_SECONDS = 30;
     static final int IDLE_CLOSE_SECONDS = 95;
 

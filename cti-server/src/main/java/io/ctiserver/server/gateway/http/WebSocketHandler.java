@@ -153,8 +153,8 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
         }
         if (session == null) {
             // A command always gets a result, so that a desktop waiting on its id is answered.
-            error(ctx, id, CommandError.of(Code.UNAUTHENTICATED, "authenticate first: {\"type\":\"auth\",\"token\":...}"),
-                    type.equals("command") ? "result" : "error");
+            CommandError e = CommandError.of(Code.UNAUTHENTICATED, "authenticate first: {\"type\":\"auth\",\"token\":...}");
+            error(ctx, id, e, type.equals("command") ? "result" : "error");
             return;
         }
         switch (type) {
