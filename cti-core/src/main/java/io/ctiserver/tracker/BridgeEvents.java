@@ -84,14 +84,13 @@ final class BridgeEvents {
                 others.add(c);
             }
         }
-        if (others.isEmpty() || caller == null && bridge.channels.size() < 2) {
+        if (others.isEmpty() || caller == null) {
             return;
         }
         Instant now = s.clock.instant();
         call.answeredAt = now;
         call.segmentAnsweredAt = now;
-        call.state = CallState.CONNECTED;
-        s.addParty(call, caller != null ? caller : call.callerChannel, Party.Role.CALLER, null, null);
+        s.addParty(call, caller, Party.Role.CALLER, null, null);
         for (Channel other : others) {
             Agent agent = s.agentsByDevice.get(other.device);
             if (agent != null) {
@@ -221,16 +220,19 @@ final class BridgeEvents {
         if (call == null) {
             return;
         }
-        String targetNumber = m.get("TransferTargetExten");
+        String targetNumber = Headers.realExten(m.get("TransferTargetExten"));
         if (target != null) {
             if (target.call != call) {
                 mergeInto(call, target.call);
             }
+            // What the agent dialled, best first: a Local target's extension, the DialString, the target's Exten.
+            // (A dialled channel's CallerIDNum is the caller's number, so it cannot name the target.)
             String localExten = target.localExten();
+            String dialled = target.dialledNumber();
             if (localExten != null) {
                 targetNumber = localExten;
-            } else if (target.callerNum != null && !target.call.isCallerSide(target)) {
-                targetNumber = target.callerNum;
+            } else if (dialled != null) {
+                targetNumber = dialled;
             }
             call.parties.remove(target.uniqueid);
             s.addParty(call, target, Party.Role.TRANSFER_TARGET, null, null);

@@ -272,6 +272,7 @@ final class ChannelEvents {
         if (dest == null) {
             return;
         }
+        dest.dialString = m.get("DialString");
         Call call = dest.call;
         if (call.queue != null || call.connected()) {
             return;

@@ -429,4 +429,24 @@ class SyntheticStreamsTest {
         assertEquals(List.of("call.offered", "call.offered", "call.answered", "call.transferred", "call.held",
                 "call.retrieved"), h.callTypes());
     }
+
+    @Test
+    void attendedTransferToAPhoneNamesWhatTheAgentDialled() {
+        Chan[] c = connectedQueueCall();
+        Chan caller = c[0];
+        Chan agent = c[1];
+        pbx.on("Hold", agent);
+        // The agent's consultation call: dialled from the agent's channel, so it carries the call's Linkedid.
+        Chan target = pbx.channel("PJSIP/sales300-00000005", caller, "from-agents", "s", "5553000", "Held Caller");
+        pbx.dial("DialBegin", agent, target, "DialString", "PJSIP/300");
+        pbx.dial("DialEnd", agent, target, "DialStatus", "ANSWER");
+        pbx.bridge("b2", agent, target);
+        pbx.send("AttendedTransfer", "Result", "Success", "OrigTransfererChannel", agent.name(),
+                "OrigTransfererUniqueid", agent.uid(), "OrigBridgeUniqueid", "b1", "SecondTransfererChannel", agent.name(),
+                "SecondTransfererUniqueid", agent.uid(), "SecondBridgeUniqueid", "b2", "TransfereeChannel", caller.name(),
+                "TransfereeUniqueid", caller.uid(), "TransferTargetChannel", target.name(), "TransferTargetUniqueid",
+                target.uid(), "TransferTargetExten", "s", "IsExternal", "No", "DestType", "Bridge", "DestBridgeUniqueid", "b1");
+        assertEquals(new Transfer(Transfer.Kind.ATTENDED, "300"), h.of(CallTransferred.class).get(0).transfer());
+        assertEquals(CallState.CONNECTED, h.of(CallTransferred.class).get(0).call().state(), "held no more");
+    }
 }
