@@ -90,6 +90,7 @@ final class BridgeEvents {
         Instant now = s.clock.instant();
         call.answeredAt = now;
         call.segmentAnsweredAt = now;
+        call.state = CallState.CONNECTED;
         s.addParty(call, caller, Party.Role.CALLER, null, null);
         for (Channel other : others) {
             Agent agent = s.agentsByDevice.get(other.device);
@@ -118,7 +119,6 @@ final class BridgeEvents {
         for (String ringingId : List.copyOf(call.ringing.keySet())) {
             queueEvents.stopRinging(call, call.ringing.remove(ringingId));
         }
-        call.state = CallState.CONNECTED;
         s.touch(call);
         s.emit(new CallAnswered(s.pbx, now, s.callView(call)));
     }

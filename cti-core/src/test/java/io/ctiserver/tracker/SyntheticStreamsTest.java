@@ -77,6 +77,11 @@ class SyntheticStreamsTest {
         assertEquals(AgentState.RINGING, agentState("Local/203@agents/n"));
         assertEquals(AgentState.RINGING, agentState("Local/204@agents/n"));
         pbx.advance(3);
+        assertEquals("Agent 204", h.tracker.view().call(caller.uid()).orElseThrow().agentName(), "the last rung");
+        pbx.on("AgentRingNoAnswer", caller, "DestUniqueid", a204.uid(), "Queue", "sales",
+                "Interface", "Local/204@agents/n", "MemberName", "Agent 204", "RingTime", "0");
+        assertEquals("Agent 203", h.tracker.view().call(caller.uid()).orElseThrow().agentName(), "203 still rings");
+        pbx.agentCalled(caller, a204, "sales", "Local/204@agents/n", "Agent 204");
         pbx.dial("DialEnd", caller, a204, "DialStatus", "ANSWER");
         pbx.dial("DialEnd", caller, a203, "DialStatus", "CANCEL");
         assertEquals(AgentState.AVAILABLE, agentState("Local/203@agents/n"), "CANCEL ends 203's ringing");
@@ -93,11 +98,12 @@ class SyntheticStreamsTest {
         pbx.hangup(caller, a204, a204b);
 
         List<CallOffered> offers = h.of(CallOffered.class);
-        assertEquals(List.of("-", "Agent 203", "Agent 204"),
+        assertEquals(List.of("-", "Agent 203", "Agent 204", "Agent 204"),
                 offers.stream().map(o -> o.agentName() == null ? "-" : o.agentName()).collect(Collectors.toList()));
         assertTrue(offers.stream().allMatch(o -> o.call().callId().equals(caller.uid())));
         assertEquals(List.of("available", "ringing", "available"), agentStates("Agent 203"));
-        assertEquals(List.of("available", "ringing", "on_call", "available"), agentStates("Agent 204"));
+        assertEquals(List.of("available", "ringing", "available", "ringing", "on_call", "available"),
+                agentStates("Agent 204"));
         assertEquals("Agent 204", h.of(CallAnswered.class).get(0).call().agentName());
         CallRecord r = h.records().get(0);
         assertEquals(1, h.records().size());
