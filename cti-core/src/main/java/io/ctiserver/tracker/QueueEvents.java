@@ -233,10 +233,7 @@ final class QueueEvents {
             }
             s.refreshAgent(agent);
         }
-        Party party = call.parties.get(m.get("DestUniqueid", ""));
-        if (party != null && party.role() == Party.Role.AGENT) {
-            s.touch(call);
-        }
+        s.touch(call);
     }
 
     void endWrapUps() {
