@@ -282,6 +282,9 @@ class CaptureTrackerTest {
                         .findFirst().orElseThrow();
                 assertEquals("Local/900@simple-00000015;1", supervisor.channel());
                 assertEquals("900", supervisor.number());
+                assertEquals(List.of("1795458626.44"),
+                        h.tracker.view().calls().stream().map(CallView::callId).collect(Collectors.toList()),
+                        "the supervisor's leg is not listed as a call");
             }
         }
 
