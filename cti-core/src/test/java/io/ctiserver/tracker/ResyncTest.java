@@ -257,4 +257,31 @@ class ResyncTest {
         assertEquals(1, done.callsAdded());
         assertEquals(2, done.membersChanged(), "one added, one removed");
     }
+
+    @Test
+    void callAnsweredWhileDisconnectedConverges() {
+        ReplayHarness h = new ReplayHarness();
+        // Capture 05 cut while Agent 202 rings; the link drops; when it is back the call is connected.
+        h.feed(CAPTURE_05.subList(0, indexOf(CAPTURE_05, "AgentCalled", 1) + 1));
+        assertEquals(CallState.RINGING, h.tracker.view().calls().get(0).state());
+        h.tracker.onLinkState("pbx1", AmiLinkState.DISCONNECTED, null);
+        h.events.clear();
+        h.tracker.applySnapshot(snapshotOf05());
+
+        CallView call = h.tracker.view().call("1795458499.10").orElseThrow();
+        assertEquals(CallState.CONNECTED, call.state());
+        assertEquals("Agent 202", call.agentName());
+        assertEquals(1, h.of(CallAnswered.class).size());
+        assertEquals(List.of(), h.records(), "nothing was lost");
+        assertEquals(AgentState.ON_CALL, h.tracker.view().agents().stream()
+                .filter(a -> a.memberName().equals("Agent 202")).findFirst().orElseThrow().state());
+        assertTrue(h.tracker.view().queues().stream().allMatch(q -> q.entries().isEmpty()), "no longer waiting");
+        assertEquals(1, h.tracker.bridges().size());
+
+        h.feed(CAPTURE_05.subList(indexOf(CAPTURE_05, "QueueStatusComplete", 1) + 1, CAPTURE_05.size()));
+        CallRecord r = h.records().get(0);
+        assertEquals(CallResult.ANSWERED, r.result());
+        assertEquals(1, r.talkSeconds());
+        assertTrue(h.tracker.channels().isEmpty() && h.tracker.calls().isEmpty() && h.tracker.bridges().isEmpty());
+    }
 }
