@@ -191,6 +191,12 @@ public final class Tracker implements AmiListener {
      * differences are emitted, then {@code StateReconciled}.
      */
     public void applySnapshot(PbxSnapshot snap) {
+        if (!snap.coreShowChannels().isSuccess()) {
+            // An empty list from a refused action would end every call: keep the state, wait for the next resync.
+            log.warn("pbx {}: CoreShowChannels refused ({}), state not reconciled", s.pbx,
+                    snap.coreShowChannels().message());
+            return;
+        }
         s.clock.onMessage(snap.coreShowChannels().response().receivedAt());
         Reconciler.Result result = new Reconciler(s, channelEvents, queueEvents, records).apply(snap);
         s.emit(new StateReconciled(s.pbx, s.clock.instant(), result.callsEnded(), result.callsAdded(),

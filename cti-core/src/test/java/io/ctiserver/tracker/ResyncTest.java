@@ -284,4 +284,16 @@ class ResyncTest {
         assertEquals(1, r.talkSeconds());
         assertTrue(h.tracker.channels().isEmpty() && h.tracker.calls().isEmpty() && h.tracker.bridges().isEmpty());
     }
+
+    @Test
+    void aRefusedSnapshotChangesNothing() {
+        ReplayHarness h = new ReplayHarness();
+        h.feed(CAPTURE_05.subList(0, indexOf(CAPTURE_05, "BridgeEnter", 2) + 1));
+        h.events.clear();
+        AmiResponse refused = AmiResponse.of(AmiMessage.of("Response", "Error", "ActionID", "x",
+                "Message", "Permission denied"));
+        h.tracker.applySnapshot(new PbxSnapshot(refused, refused));
+        assertEquals(List.of(), h.events, "no call ended for an empty, refused list");
+        assertEquals(1, h.tracker.view().calls().size());
+    }
 }
