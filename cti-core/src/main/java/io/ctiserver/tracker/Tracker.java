@@ -158,6 +158,7 @@ public final class Tracker implements AmiListener {
             case "ChanSpyStop" -> monitor.chanSpyStop(m.get("SpyerUniqueid"));
             case "OriginateResponse" -> monitor.originateResponse(m);
             case "FullyBooted" -> fullyBooted(m);
+            case "SuccessfulAuth" -> s.clock.atLeastEventTv(m.get("EventTV"));
             default -> {
                 // Unknown or uninteresting events (DeviceStateChange, Cdr, RTCP, ...) cost one switch miss.
             }

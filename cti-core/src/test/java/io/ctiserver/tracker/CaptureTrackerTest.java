@@ -89,7 +89,8 @@ class CaptureTrackerTest {
         assertEquals(Map.of("CTI_TEST", "1", "CTI_ROUTE", "support", "CTI_AGI_SESSION", "1"), r.data());
         assertEquals(Duration.ofSeconds(2), Duration.between(offers.get(0).call().queuedAt(), r.answeredAt()));
         assertTrue(!r.endedAt().isBefore(r.answeredAt().plusSeconds(8)));
-        assertEquals("2026-11-23T18:27:47Z", r.startedAt().toString(), "logical clock follows the Uniqueid second");
+        assertEquals("2026-11-23T18:27:47.970Z", r.startedAt().toString(),
+                "logical clock: login EventTV 18:27:47.969, then 1 ms per message");
 
         assertEquals(List.of("ringing", "on_call", "available"), agentStates(h, "Agent 201"));
         assertEquals(AgentState.AVAILABLE, agent(h, "Local/201@agents/n").state());
