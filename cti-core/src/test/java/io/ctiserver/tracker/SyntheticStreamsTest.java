@@ -455,4 +455,26 @@ class SyntheticStreamsTest {
         assertEquals(new Transfer(Transfer.Kind.ATTENDED, "300"), h.of(CallTransferred.class).get(0).transfer());
         assertEquals(CallState.CONNECTED, h.of(CallTransferred.class).get(0).call().state(), "held no more");
     }
+
+    @Test
+    void supervisorWhisperFromTheDialplanAndTheSpyModes() {
+        Chan[] c = connectedQueueCall();
+        Chan boss = pbx.channel("PJSIP/boss-00000050", null, "supervisors", "555", "1900", "Boss");
+        pbx.on("Newexten", boss, "Context", "supervisors", "Exten", "555", "Priority", "2",
+                "Application", "ChanSpy", "AppData", "PJSIP/agent1,qwE");
+        pbx.send("ChanSpyStart", "SpyerChannel", boss.name(), "SpyerUniqueid", boss.uid(), "SpyerLinkedid", boss.linkedid(),
+                "SpyeeChannel", c[1].name(), "SpyeeUniqueid", c[1].uid(), "SpyeeLinkedid", c[1].linkedid());
+        var started = h.of(io.ctiserver.events.MonitoringStarted.class).get(0);
+        assertEquals(io.ctiserver.events.MonitorKind.WHISPER, started.kind());
+        assertEquals(c[0].uid(), started.callId());
+        pbx.hangup(boss);
+        var stopped = h.of(io.ctiserver.events.MonitoringStopped.class).get(0);
+        assertEquals(io.ctiserver.events.MonitorKind.WHISPER, stopped.kind(), "the spy's hangup stops it");
+        assertEquals(List.of(), h.records(), "the supervisor's leg leaves no record");
+
+        assertEquals(io.ctiserver.events.MonitorKind.LISTEN, MonitorEvents.spyKind("qs"));
+        assertEquals(io.ctiserver.events.MonitorKind.BARGE, MonitorEvents.spyKind("qB"));
+        assertEquals(io.ctiserver.events.MonitorKind.WHISPER, MonitorEvents.spyKind("W"));
+        assertEquals(io.ctiserver.events.MonitorKind.LISTEN, MonitorEvents.spyKind("g(Bw)q"), "letters inside arguments do not count");
+    }
 }
