@@ -48,7 +48,9 @@ final class BridgeEvents {
         }
         if (call.answeredAt == null) {
             answerByBridge(call, bridge);
-        } else if (call.state == CallState.HELD && call.isCallerSide(ch)) {
+        } else if (call.state == CallState.HELD && joinsCallerWithAnother(bridge, call)) {
+            // Back from hold: the caller meets the agent again, whoever entered first (the Bridge action, a
+            // Redirect back, a pickup from park).
             call.state = CallState.CONNECTED;
             s.touch(call);
             s.emit(new CallRetrieved(s.pbx, s.clock.instant(), s.callView(call)));
@@ -59,6 +61,21 @@ final class BridgeEvents {
                 s.emit(new CallConferenced(s.pbx, s.clock.instant(), s.callView(call)));
             }
         }
+    }
+
+    private boolean joinsCallerWithAnother(Bridge bridge, Call call) {
+        boolean caller = false;
+        boolean other = false;
+        for (Channel c : bridge.channels) {
+            if (c.call == call) {
+                if (call.isCallerSide(c)) {
+                    caller = true;
+                } else {
+                    other = true;
+                }
+            }
+        }
+        return caller && other;
     }
 
     private boolean bridgeHasCaller(Bridge bridge, Call call) {

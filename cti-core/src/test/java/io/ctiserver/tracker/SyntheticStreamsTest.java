@@ -477,4 +477,30 @@ class SyntheticStreamsTest {
         assertEquals(io.ctiserver.events.MonitorKind.WHISPER, MonitorEvents.spyKind("W"));
         assertEquals(io.ctiserver.events.MonitorKind.LISTEN, MonitorEvents.spyKind("g(Bw)q"), "letters inside arguments do not count");
     }
+
+    /** The desktop gateway's hold: one Redirect moves both legs to cti-hold; unhold is the Bridge action. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void gatewayHoldByRedirectOfBothLegsAndUnholdByBridgeAction(boolean callerLeavesFirst) {
+        Chan[] c = connectedQueueCall();
+        Chan caller = c[0];
+        Chan agent = c[1];
+        pbx.leave("b1", callerLeavesFirst ? caller : agent);
+        pbx.leave("b1", callerLeavesFirst ? agent : caller);
+        pbx.send("BridgeDestroy", "BridgeUniqueid", "b1");
+        pbx.on("Newexten", caller, "Context", "cti-hold", "Exten", "hold", "Priority", "1", "Application", "MusicOnHold");
+        pbx.on("Newexten", agent, "Context", "cti-hold", "Exten", "park", "Priority", "1", "Application", "Wait");
+        pbx.on("MusicOnHoldStart", caller, "Class", "default");
+        assertEquals(CallState.HELD, h.tracker.view().call(caller.uid()).orElseThrow().state());
+        // Unhold: Action Bridge puts both into a new bridge; no MusicOnHoldStop is needed to see it.
+        pbx.bridge("b3", caller, agent);
+        assertEquals(CallState.CONNECTED, h.tracker.view().call(caller.uid()).orElseThrow().state());
+        pbx.hangup(agent, caller);
+
+        assertEquals(List.of("call.offered", "call.offered", "call.answered", "call.held", "call.retrieved",
+                "call.ended"), h.callTypes());
+        CallRecord r = h.records().get(0);
+        assertEquals(caller.uid(), r.callId());
+        assertEquals(List.of(), r.transfers(), "a hold is not a transfer");
+    }
 }
