@@ -54,12 +54,38 @@ final class BridgeEvents {
             call.state = CallState.CONNECTED;
             s.touch(call);
             s.emit(new CallRetrieved(s.pbx, s.clock.instant(), s.callView(call)));
-        } else if (!call.parties.containsKey(ch.uniqueid) && !call.isCallerSide(ch) && bridgeHasCaller(bridge, call)) {
+        } else if (!bridgeHasCaller(bridge, call)) {
+            markConsultationTarget(call, bridge);
+        } else if (!call.parties.containsKey(ch.uniqueid) && !call.isCallerSide(ch)) {
             s.addParty(call, ch, Party.Role.OTHER, null, null);
             // A Local pair optimising away swaps its real channel in: that is the same party, not a third one.
             if (before >= 2 && !s.optimizingSources.containsValue(ch.uniqueid)) {
                 s.emit(new CallConferenced(s.pbx, s.clock.instant(), s.callView(call)));
             }
+        }
+    }
+
+    /**
+     * The agent talks to someone of the same call without the caller (Atxfer's consultation, a second leg the agent
+     * dialled): that someone is the transfer target, which desktops need to cancel or complete the transfer.
+     */
+    private void markConsultationTarget(Call call, Bridge bridge) {
+        Channel agentLeg = null;
+        Channel target = null;
+        for (Channel c : bridge.channels) {
+            if (c.call != call || call.isCallerSide(c)) {
+                continue;
+            }
+            Party p = call.parties.get(c.uniqueid);
+            if (p != null && p.role() == Party.Role.AGENT) {
+                agentLeg = c;
+            } else if (p == null) {
+                target = c;
+            }
+        }
+        if (agentLeg != null && target != null) {
+            String number = target.localExten() != null ? target.localExten() : target.dialledNumber();
+            s.addParty(call, target, Party.Role.TRANSFER_TARGET, null, null, number);
         }
     }
 

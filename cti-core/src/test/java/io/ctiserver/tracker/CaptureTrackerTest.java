@@ -250,6 +250,24 @@ class CaptureTrackerTest {
     }
 
     @Test
+    void capture08_consultationLegIsTheTransferTargetBeforeTheTransferCompletes() {
+        List<AmiMessage> all = CaptureReader.readAll(Captures.file("08_attended_transfer_by_agent.txt"), "pbx1");
+        ReplayHarness h = new ReplayHarness();
+        for (AmiMessage m : all) {
+            if ("AttendedTransfer".equals(m.eventName())) {
+                break;
+            }
+            h.tracker.onMessage(m);
+        }
+        CallView consulting = h.tracker.view().call("1795458551.22").orElseThrow();
+        Party target = consulting.parties().stream().filter(p -> p.role() == Party.Role.TRANSFER_TARGET)
+                .findFirst().orElseThrow();
+        assertEquals("Local/3@transfer-targets-0000000d;1", target.channel(), "what a desktop hangs up to cancel");
+        assertEquals("3", target.number());
+        assertEquals(List.of(), h.of(CallTransferred.class), "not transferred yet");
+    }
+
+    @Test
     void capture09_realSipCallAnsweredBySipAgent() {
         ReplayHarness h = ReplayHarness.capture("09_sip_call_sipp_uac_to_queue_answered_by_sipp_agent.txt");
 
