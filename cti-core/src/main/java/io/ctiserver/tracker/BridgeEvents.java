@@ -56,10 +56,26 @@ final class BridgeEvents {
             s.emit(new CallRetrieved(s.pbx, s.clock.instant(), s.callView(call)));
         } else if (!bridgeHasCaller(bridge, call)) {
             markConsultationTarget(call, bridge);
-        } else if (!call.parties.containsKey(ch.uniqueid) && !call.isCallerSide(ch)) {
+        }
+        joinConnectedCalls(ch, bridge);
+    }
+
+    /**
+     * A channel entering a bridge where a connected call's caller is joins that call as a party, whichever call it
+     * came from (a conference dial-out is a call of its own); a third one in the bridge makes it a conference.
+     */
+    private void joinConnectedCalls(Channel ch, Bridge bridge) {
+        Call done = null;
+        for (int i = 0; i < bridge.channels.size(); i++) {
+            Call call = bridge.channels.get(i).call;
+            if (call == done || call.state != CallState.CONNECTED || call.isCallerSide(ch)
+                    || call.parties.containsKey(ch.uniqueid) || !bridgeHasCaller(bridge, call)) {
+                continue;
+            }
+            done = call;
             s.addParty(call, ch, Party.Role.OTHER, null, null);
             // A Local pair optimising away swaps its real channel in: that is the same party, not a third one.
-            if (before >= 2 && !s.optimizingSources.containsValue(ch.uniqueid)) {
+            if (bridge.channels.size() >= 3 && !s.optimizingSources.containsValue(ch.uniqueid)) {
                 s.emit(new CallConferenced(s.pbx, s.clock.instant(), s.callView(call)));
             }
         }
@@ -195,6 +211,9 @@ final class BridgeEvents {
         }
         ch.leftFromContext = null;
         Call call = ch.call;
+        if (s.options.conferenceContexts().contains(ch.context)) {
+            return; // the gateway's three-way call: both legs go to a conference room, the call goes on
+        }
         if (s.options.holdContexts().contains(ch.context)) {
             if (call.state == CallState.CONNECTED) {
                 call.state = CallState.HELD;

@@ -503,4 +503,30 @@ class SyntheticStreamsTest {
         assertEquals(caller.uid(), r.callId());
         assertEquals(List.of(), r.transfers(), "a hold is not a transfer");
     }
+
+    /** The desktop gateway's three-way call: both legs Redirected into a ConfBridge room, then a dial-out joins it. */
+    @Test
+    void gatewayConferenceIsNotATransferAndTheDialOutJoinsTheCall() {
+        Chan[] c = connectedQueueCall();
+        Chan caller = c[0];
+        Chan agent = c[1];
+        pbx.leave("b1", caller);
+        pbx.leave("b1", agent);
+        pbx.send("BridgeDestroy", "BridgeUniqueid", "b1");
+        pbx.on("Newexten", caller, "Context", "cti-conference", "Exten", "4711", "Priority", "1", "Application", "ConfBridge");
+        pbx.on("Newexten", agent, "Context", "cti-conference", "Exten", "4711", "Priority", "1", "Application", "ConfBridge");
+        pbx.bridge("conf-4711", caller, agent);
+        // The third party: an Originate of Local/300@from-agents into the room, a call of its own.
+        Chan dialOut = pbx.channel("Local/300@from-agents-00000060;1", null, "cti-conference", "4711", "", "");
+        Chan dialOut2 = pbx.channel("Local/300@from-agents-00000060;2", dialOut, "from-agents", "300", "", "");
+        pbx.on("BridgeEnter", dialOut, "BridgeUniqueid", "conf-4711");
+
+        assertEquals(List.of(), h.of(CallTransferred.class), "a conference is not a transfer");
+        assertEquals(1, h.of(io.ctiserver.events.CallConferenced.class).size());
+        CallView call = h.tracker.view().call(caller.uid()).orElseThrow();
+        assertEquals(CallState.CONNECTED, call.state());
+        assertTrue(call.parties().stream().anyMatch(p -> p.channel().equals(dialOut.name())));
+        pbx.hangup(dialOut2, dialOut, agent, caller);
+        assertEquals(caller.uid(), h.records().stream().filter(r -> r.queue() != null).findFirst().orElseThrow().callId());
+    }
 }
