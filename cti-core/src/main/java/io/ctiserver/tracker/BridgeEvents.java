@@ -48,17 +48,76 @@ final class BridgeEvents {
         }
         if (call.answeredAt == null) {
             answerByBridge(call, bridge);
-        } else if (call.state == CallState.HELD && call.isCallerSide(ch)) {
+        } else if (call.state == CallState.HELD && joinsCallerWithAnother(bridge, call)) {
+            // Back from hold: the caller meets the agent again, whoever entered first (the Bridge action, a
+            // Redirect back, a pickup from park).
             call.state = CallState.CONNECTED;
             s.touch(call);
             s.emit(new CallRetrieved(s.pbx, s.clock.instant(), s.callView(call)));
-        } else if (!call.parties.containsKey(ch.uniqueid) && !call.isCallerSide(ch) && bridgeHasCaller(bridge, call)) {
+        } else if (!bridgeHasCaller(bridge, call)) {
+            markConsultationTarget(call, bridge);
+        }
+        joinConnectedCalls(ch, bridge);
+    }
+
+    /**
+     * A channel entering a bridge where a connected call's caller is joins that call as a party, whichever call it
+     * came from (a conference dial-out is a call of its own); a third one in the bridge makes it a conference.
+     */
+    private void joinConnectedCalls(Channel ch, Bridge bridge) {
+        Call done = null;
+        for (int i = 0; i < bridge.channels.size(); i++) {
+            Call call = bridge.channels.get(i).call;
+            if (call == done || call.state != CallState.CONNECTED || call.isCallerSide(ch)
+                    || call.parties.containsKey(ch.uniqueid) || !bridgeHasCaller(bridge, call)) {
+                continue;
+            }
+            done = call;
             s.addParty(call, ch, Party.Role.OTHER, null, null);
             // A Local pair optimising away swaps its real channel in: that is the same party, not a third one.
-            if (before >= 2 && !s.optimizingSources.containsValue(ch.uniqueid)) {
+            if (bridge.channels.size() >= 3 && !s.optimizingSources.containsValue(ch.uniqueid)) {
                 s.emit(new CallConferenced(s.pbx, s.clock.instant(), s.callView(call)));
             }
         }
+    }
+
+    /**
+     * The agent talks to someone of the same call without the caller (Atxfer's consultation, a second leg the agent
+     * dialled): that someone is the transfer target, which desktops need to cancel or complete the transfer.
+     */
+    private void markConsultationTarget(Call call, Bridge bridge) {
+        Channel agentLeg = null;
+        Channel target = null;
+        for (Channel c : bridge.channels) {
+            if (c.call != call || call.isCallerSide(c)) {
+                continue;
+            }
+            Party p = call.parties.get(c.uniqueid);
+            if (p != null && p.role() == Party.Role.AGENT) {
+                agentLeg = c;
+            } else if (p == null) {
+                target = c;
+            }
+        }
+        if (agentLeg != null && target != null) {
+            String number = target.localExten() != null ? target.localExten() : target.dialledNumber();
+            s.addParty(call, target, Party.Role.TRANSFER_TARGET, null, null, number);
+        }
+    }
+
+    private boolean joinsCallerWithAnother(Bridge bridge, Call call) {
+        boolean caller = false;
+        boolean other = false;
+        for (Channel c : bridge.channels) {
+            if (c.call == call) {
+                if (call.isCallerSide(c)) {
+                    caller = true;
+                } else {
+                    other = true;
+                }
+            }
+        }
+        return caller && other;
     }
 
     private boolean bridgeHasCaller(Bridge bridge, Call call) {
@@ -84,14 +143,14 @@ final class BridgeEvents {
                 others.add(c);
             }
         }
-        if (others.isEmpty() || caller == null && bridge.channels.size() < 2) {
+        if (others.isEmpty() || caller == null) {
             return;
         }
         Instant now = s.clock.instant();
         call.answeredAt = now;
         call.segmentAnsweredAt = now;
         call.state = CallState.CONNECTED;
-        s.addParty(call, caller != null ? caller : call.callerChannel, Party.Role.CALLER, null, null);
+        s.addParty(call, caller, Party.Role.CALLER, null, null);
         for (Channel other : others) {
             Agent agent = s.agentsByDevice.get(other.device);
             if (agent != null) {
@@ -119,7 +178,6 @@ final class BridgeEvents {
         for (String ringingId : List.copyOf(call.ringing.keySet())) {
             queueEvents.stopRinging(call, call.ringing.remove(ringingId));
         }
-        call.state = CallState.CONNECTED;
         s.touch(call);
         s.emit(new CallAnswered(s.pbx, now, s.callView(call)));
     }
@@ -153,6 +211,9 @@ final class BridgeEvents {
         }
         ch.leftFromContext = null;
         Call call = ch.call;
+        if (s.options.conferenceContexts().contains(ch.context)) {
+            return; // the gateway's three-way call: both legs go to a conference room, the call goes on
+        }
         if (s.options.holdContexts().contains(ch.context)) {
             if (call.state == CallState.CONNECTED) {
                 call.state = CallState.HELD;
@@ -221,16 +282,19 @@ final class BridgeEvents {
         if (call == null) {
             return;
         }
-        String targetNumber = m.get("TransferTargetExten");
+        String targetNumber = Headers.realExten(m.get("TransferTargetExten"));
         if (target != null) {
             if (target.call != call) {
                 mergeInto(call, target.call);
             }
+            // What the agent dialled, best first: a Local target's extension, the DialString, the target's Exten.
+            // (A dialled channel's CallerIDNum is the caller's number, so it cannot name the target.)
             String localExten = target.localExten();
+            String dialled = target.dialledNumber();
             if (localExten != null) {
                 targetNumber = localExten;
-            } else if (target.callerNum != null && !target.call.isCallerSide(target)) {
-                targetNumber = target.callerNum;
+            } else if (dialled != null) {
+                targetNumber = dialled;
             }
             call.parties.remove(target.uniqueid);
             s.addParty(call, target, Party.Role.TRANSFER_TARGET, null, null);

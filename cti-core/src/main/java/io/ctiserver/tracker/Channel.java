@@ -21,6 +21,8 @@ final class Channel {
     /** The other half of a Local pair ({@code ;1} for {@code ;2} and back). */
     Channel localPeer;
     boolean hangupRequested;
+    /** What was dialled to create this channel (DialBegin's DialString), e.g. {@code PJSIP/300} or {@code 300@ctx}. */
+    String dialString;
     /** ChanSpy options when this channel runs ChanSpy (from Newexten or OriginateResponse). */
     String spyOptions;
     /** Set when the caller left a live bridge without a transfer: a Newexten elsewhere means Redirect. */
@@ -64,6 +66,26 @@ final class Channel {
         }
         int at = name.indexOf('@');
         return at > 6 ? name.substring(6, at) : null;
+    }
+
+    /** The number or extension this channel was dialled at: {@code 300} for {@code PJSIP/300} or {@code 300@ctx/n}. */
+    String dialledNumber() {
+        String d = dialString;
+        if (d == null || d.isEmpty()) {
+            return null;
+        }
+        int slash = d.indexOf('/');
+        if (slash >= 0 && slash < d.length() - 1 && d.indexOf('@') < 0) {
+            d = d.substring(slash + 1);
+        }
+        int cut = d.length();
+        for (char c : new char[] {'@', '/', ','}) {
+            int i = d.indexOf(c);
+            if (i >= 0) {
+                cut = Math.min(cut, i);
+            }
+        }
+        return cut == 0 ? null : d.substring(0, cut);
     }
 
     boolean sameSideAs(Channel other) {

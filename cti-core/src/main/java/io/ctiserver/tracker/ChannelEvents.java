@@ -196,9 +196,7 @@ final class ChannelEvents {
             ch.bridge.channels.remove(ch);
             ch.bridge = null;
         }
-        if (ch.localPeer != null) {
-            ch.localPeer.localPeer = null;
-        }
+        // The Local peer link is kept: the surviving half still tells which side of the call it is on.
         Call call = ch.call;
         call.liveChannels--;
         String ringingIface = call.ringing.remove(ch.uniqueid);
@@ -272,6 +270,7 @@ final class ChannelEvents {
         if (dest == null) {
             return;
         }
+        dest.dialString = m.get("DialString");
         Call call = dest.call;
         if (call.queue != null || call.connected()) {
             return;

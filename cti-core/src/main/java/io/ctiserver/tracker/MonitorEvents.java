@@ -63,6 +63,7 @@ final class MonitorEvents {
         spies.put(spyerId, new Spy(call, kind, spyerName));
         if (spyer != null) {
             spyer.call.monitorLeg = true;
+            s.touch(spyer.call);
             String number = spyer.callerNum != null ? spyer.callerNum : spyer.localExten();
             call.parties.put(spyerId, new Party(Party.Role.SUPERVISOR, spyer.name, spyerId, spyer.device,
                     spyer.callerName, number));

@@ -28,14 +28,19 @@ final class QueueEvents {
             agent.ringingCall = null;
             s.refreshAgent(agent);
         }
-        if (call.ringing.isEmpty() && call.state == CallState.RINGING) {
-            call.state = isQueued(call) ? CallState.QUEUED : CallState.DIALPLAN;
-            if (Objects.equals(call.agentIface, iface) && call.answeredAt == null) {
-                call.agentIface = null;
-                call.agentName = null;
-            }
-            s.touch(call);
+        if (call.state != CallState.RINGING
+                || !Objects.equals(call.agentIface, iface) && !call.ringing.isEmpty()) {
+            return;
         }
+        // The agent shown on the ringing call stopped ringing: show one still ringing (ringall), or none.
+        String next = call.ringing.isEmpty() ? null : call.ringing.values().iterator().next();
+        Agent nextAgent = next == null ? null : s.agents.get(next);
+        call.agentIface = next;
+        call.agentName = nextAgent == null ? null : nextAgent.memberName;
+        if (next == null) {
+            call.state = isQueued(call) ? CallState.QUEUED : CallState.DIALPLAN;
+        }
+        s.touch(call);
     }
 
     private boolean isQueued(Call call) {
@@ -228,10 +233,7 @@ final class QueueEvents {
             }
             s.refreshAgent(agent);
         }
-        Party party = call.parties.get(m.get("DestUniqueid", ""));
-        if (party != null && party.role() == Party.Role.AGENT) {
-            s.touch(call);
-        }
+        s.touch(call);
     }
 
     void endWrapUps() {

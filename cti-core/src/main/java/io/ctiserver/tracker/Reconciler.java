@@ -45,7 +45,8 @@ final class Reconciler {
                 ended++;
             }
         }
-        int membersChanged = snap.queueStatus() == null ? 0 : reconcileQueues(snap.queueStatus().events());
+        int membersChanged = snap.queueStatus() == null || !snap.queueStatus().isSuccess() ? 0
+                : reconcileQueues(snap.queueStatus().events());
         int added = 0;
         for (Call call : List.copyOf(s.calls.values())) {
             boolean isNew = !callsBefore.contains(call.id);

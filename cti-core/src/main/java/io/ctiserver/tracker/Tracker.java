@@ -158,6 +158,7 @@ public final class Tracker implements AmiListener {
             case "ChanSpyStop" -> monitor.chanSpyStop(m.get("SpyerUniqueid"));
             case "OriginateResponse" -> monitor.originateResponse(m);
             case "FullyBooted" -> fullyBooted(m);
+            case "SuccessfulAuth" -> s.clock.atLeastEventTv(m.get("EventTV"));
             default -> {
                 // Unknown or uninteresting events (DeviceStateChange, Cdr, RTCP, ...) cost one switch miss.
             }
@@ -191,6 +192,12 @@ public final class Tracker implements AmiListener {
      * differences are emitted, then {@code StateReconciled}.
      */
     public void applySnapshot(PbxSnapshot snap) {
+        if (!snap.coreShowChannels().isSuccess()) {
+            // An empty list from a refused action would end every call: keep the state, wait for the next resync.
+            log.warn("pbx {}: CoreShowChannels refused ({}), state not reconciled", s.pbx,
+                    snap.coreShowChannels().message());
+            return;
+        }
         s.clock.onMessage(snap.coreShowChannels().response().receivedAt());
         Reconciler.Result result = new Reconciler(s, channelEvents, queueEvents, records).apply(snap);
         s.emit(new StateReconciled(s.pbx, s.clock.instant(), result.callsEnded(), result.callsAdded(),

@@ -1,6 +1,9 @@
 package io.ctiserver.tracker;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 
 /**
  * The tracker's notion of now. A live link stamps each message with its receive time, and that is used as is. A
@@ -9,11 +12,15 @@ import java.time.Instant;
  * <ul>
  *   <li>it starts at the epoch and moves 1 ms forward per message;</li>
  *   <li>it jumps forward (never back) to facts Asterisk states in the stream: the creation second in a Newchannel's
- *       Uniqueid ({@code 1795458467.0}), a QueueMemberStatus {@code LastCall}, and queue join + {@code HoldTime} or
- *       answer + {@code TalkTime} from app_queue's AgentConnect, QueueCallerAbandon and AgentComplete.</li>
+ *       Uniqueid ({@code 1795458467.0}), the {@code EventTV} of a security event (SuccessfulAuth, at login), a
+ *       QueueMemberStatus {@code LastCall}, ring start + {@code RingTime} (AgentRingNoAnswer), and queue join +
+ *       {@code HoldTime} or answer + {@code TalkTime} from app_queue's AgentConnect, QueueCallerAbandon and
+ *       AgentComplete.</li>
  * </ul>
  */
 final class TrackerClock {
+
+    private static final DateTimeFormatter EVENT_TV = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
     private long now;
     private boolean logical;
@@ -58,6 +65,18 @@ final class TrackerClock {
             secs = secs * 10 + (c - '0');
         }
         atLeast(secs * 1000);
+    }
+
+    /** A security event's {@code EventTV}, e.g. {@code 2026-11-23T18:27:47.969+0000}. */
+    void atLeastEventTv(String eventTv) {
+        if (!logical || eventTv == null) {
+            return;
+        }
+        try {
+            atLeast(OffsetDateTime.parse(eventTv, EVENT_TV).toInstant().toEpochMilli());
+        } catch (DateTimeParseException e) {
+            // Not a time we can read: the clock just does not jump.
+        }
     }
 
     long millis() {

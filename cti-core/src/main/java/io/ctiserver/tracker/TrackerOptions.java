@@ -9,15 +9,17 @@ import java.util.Set;
  *
  * @param inboundContexts   contexts where calls from outside arrive (a call starting there, or queued, is inbound)
  * @param holdContexts      contexts a desktop's "hold" Redirects a caller to: such a Redirect is a hold, not a transfer
+ * @param conferenceContexts contexts a desktop's "conference" Redirects both legs to (ConfBridge rooms): not a transfer
  * @param internalMaxDigits a dialled number with more digits than this is outbound; otherwise internal
  * @param dataPrefixes      channel variables (VarSet) with these prefixes become call data ({@code CTI_}, {@code IVR_})
  */
-public record TrackerOptions(Set<String> inboundContexts, Set<String> holdContexts, int internalMaxDigits,
-                             List<String> dataPrefixes) {
+public record TrackerOptions(Set<String> inboundContexts, Set<String> holdContexts, Set<String> conferenceContexts,
+                             int internalMaxDigits, List<String> dataPrefixes) {
 
     public TrackerOptions {
         inboundContexts = Set.copyOf(inboundContexts);
         holdContexts = Set.copyOf(holdContexts);
+        conferenceContexts = Set.copyOf(conferenceContexts);
         dataPrefixes = List.copyOf(dataPrefixes);
     }
 
@@ -25,6 +27,7 @@ public record TrackerOptions(Set<String> inboundContexts, Set<String> holdContex
         return new TrackerOptions(
                 Set.of("incoming", "incoming-noagi", "from-trunk", "from-pstn", "from-external"),
                 Set.of("cti-hold"),
+                Set.of("cti-conference"),
                 5,
                 List.of("CTI_", "IVR_"));
     }

@@ -159,7 +159,10 @@ final class TrackerState {
         if (callsDirty) {
             Map<String, CallView> m = new LinkedHashMap<>(calls.size() * 2);
             for (Call c : calls.values()) {
-                m.put(c.id, callView(c));
+                // A supervisor's ChanSpy leg is part of the spied call (a party), not a call of its own.
+                if (!c.monitorLeg) {
+                    m.put(c.id, callView(c));
+                }
             }
             byId = Collections.unmodifiableMap(m);
             callList = List.copyOf(m.values());

@@ -89,7 +89,8 @@ class CaptureTrackerTest {
         assertEquals(Map.of("CTI_TEST", "1", "CTI_ROUTE", "support", "CTI_AGI_SESSION", "1"), r.data());
         assertEquals(Duration.ofSeconds(2), Duration.between(offers.get(0).call().queuedAt(), r.answeredAt()));
         assertTrue(!r.endedAt().isBefore(r.answeredAt().plusSeconds(8)));
-        assertEquals("2026-11-23T18:27:47Z", r.startedAt().toString(), "logical clock follows the Uniqueid second");
+        assertEquals("2026-11-23T18:27:47.970Z", r.startedAt().toString(),
+                "logical clock: login EventTV 18:27:47.969, then 1 ms per message");
 
         assertEquals(List.of("ringing", "on_call", "available"), agentStates(h, "Agent 201"));
         assertEquals(AgentState.AVAILABLE, agent(h, "Local/201@agents/n").state());
@@ -249,6 +250,24 @@ class CaptureTrackerTest {
     }
 
     @Test
+    void capture08_consultationLegIsTheTransferTargetBeforeTheTransferCompletes() {
+        List<AmiMessage> all = CaptureReader.readAll(Captures.file("08_attended_transfer_by_agent.txt"), "pbx1");
+        ReplayHarness h = new ReplayHarness();
+        for (AmiMessage m : all) {
+            if ("AttendedTransfer".equals(m.eventName())) {
+                break;
+            }
+            h.tracker.onMessage(m);
+        }
+        CallView consulting = h.tracker.view().call("1795458551.22").orElseThrow();
+        Party target = consulting.parties().stream().filter(p -> p.role() == Party.Role.TRANSFER_TARGET)
+                .findFirst().orElseThrow();
+        assertEquals("Local/3@transfer-targets-0000000d;1", target.channel(), "what a desktop hangs up to cancel");
+        assertEquals("3", target.number());
+        assertEquals(List.of(), h.of(CallTransferred.class), "not transferred yet");
+    }
+
+    @Test
     void capture09_realSipCallAnsweredBySipAgent() {
         ReplayHarness h = ReplayHarness.capture("09_sip_call_sipp_uac_to_queue_answered_by_sipp_agent.txt");
 
@@ -282,6 +301,9 @@ class CaptureTrackerTest {
                         .findFirst().orElseThrow();
                 assertEquals("Local/900@simple-00000015;1", supervisor.channel());
                 assertEquals("900", supervisor.number());
+                assertEquals(List.of("1795458626.44"),
+                        h.tracker.view().calls().stream().map(CallView::callId).collect(Collectors.toList()),
+                        "the supervisor's leg is not listed as a call");
             }
         }
 

@@ -198,4 +198,102 @@ class ResyncTest {
         assertEquals(0, h.of(StateReconciled.class).size());
         assertTrue(h.tracker.view().calls().isEmpty());
     }
+
+    private static AmiMessage coreShowChannel(String name, String uid, String linkedid, String context, String exten,
+                                              String app, String bridgeId) {
+        return AmiMessage.of("Event", "CoreShowChannel", "ActionID", "r1", "Channel", name, "ChannelState", "6",
+                "ChannelStateDesc", "Up", "CallerIDNum", "5557000", "CallerIDName", "Waiting Caller",
+                "ConnectedLineNum", "<unknown>", "ConnectedLineName", "<unknown>", "Context", context, "Exten", exten,
+                "Priority", "7", "Uniqueid", uid, "Linkedid", linkedid, "Application", app, "ApplicationData", "",
+                "Duration", "00:00:20", "BridgeId", bridgeId);
+    }
+
+    @Test
+    void aCallerWaitingInAQueueAppearsAndAMemberGoneIsRemoved() {
+        ReplayHarness h = new ReplayHarness();
+        h.feed(AmiMessage.of("Event", "QueueMemberAdded", "Queue", "support", "MemberName", "Agent 209",
+                "Interface", "Local/209@agents/n", "Penalty", "0", "InCall", "0", "Status", "1", "Paused", "0",
+                "PausedReason", ""));
+        h.events.clear();
+        AmiResponse channels = new AmiResponse(AmiMessage.of("Response", "Success", "ActionID", "r1", "EventList", "start"),
+                List.of(coreShowChannel("Local/5000@incoming-00000040;2", "1800000100.2", "1800000100.1", "incoming",
+                                "5000", "Queue", ""),
+                        coreShowChannel("Local/5000@incoming-00000040;1", "1800000100.1", "1800000100.1", "incoming",
+                                "5000", "Wait", ""),
+                        AmiMessage.of("Event", "CoreShowChannelsComplete", "ActionID", "r1", "EventList", "Complete",
+                                "ListItems", "2")));
+        AmiResponse queues = new AmiResponse(AmiMessage.of("Response", "Success", "ActionID", "r2", "EventList", "start"),
+                List.of(AmiMessage.of("Event", "QueueParams", "Queue", "support", "Strategy", "rrmemory", "Calls", "1",
+                                "ActionID", "r2"),
+                        AmiMessage.of("Event", "QueueMember", "Queue", "support", "Name", "Agent 201",
+                                "Location", "Local/201@agents/n", "StateInterface", "Local/201@agents/n", "Penalty", "0",
+                                "CallsTaken", "0", "InCall", "0", "Status", "1", "Paused", "1", "PausedReason", "Lunch",
+                                "Wrapuptime", "0", "ActionID", "r2"),
+                        AmiMessage.of("Event", "QueueEntry", "Queue", "support", "Position", "1",
+                                "Channel", "Local/5000@incoming-00000040;2", "Uniqueid", "1800000100.2",
+                                "CallerIDNum", "5557000", "CallerIDName", "Waiting Caller", "Wait", "20", "Priority", "0",
+                                "ActionID", "r2"),
+                        AmiMessage.of("Event", "QueueStatusComplete", "ActionID", "r2", "EventList", "Complete")));
+        h.tracker.applySnapshot(new PbxSnapshot(channels, queues));
+
+        CallView waiting = h.tracker.view().call("1800000100.1").orElseThrow();
+        assertEquals(CallState.QUEUED, waiting.state());
+        assertEquals("support", waiting.queue());
+        assertEquals("5557000", waiting.callerNumber());
+        assertEquals(1, h.of(io.ctiserver.events.CallOffered.class).size(), "the screen pop of a caller found waiting");
+        var support = h.tracker.view().queues().get(0);
+        assertEquals(1, support.entries().size());
+        assertEquals("1800000100.1", support.entries().get(0).callId());
+        assertEquals(List.of("Local/201@agents/n"),
+                support.members().stream().map(io.ctiserver.events.QueueMemberView::iface).toList(),
+                "Agent 209 is no longer a member");
+        var agents = h.tracker.view().agents();
+        assertEquals(AgentState.LOGGED_OUT, agents.stream().filter(a -> a.memberName().equals("Agent 209")).findFirst().orElseThrow().state());
+        var a201 = agents.stream().filter(a -> a.memberName().equals("Agent 201")).findFirst().orElseThrow();
+        assertEquals(AgentState.PAUSED, a201.state());
+        assertEquals("Lunch", a201.pausedReason());
+        StateReconciled done = h.of(StateReconciled.class).get(0);
+        assertEquals(0, done.callsEnded());
+        assertEquals(1, done.callsAdded());
+        assertEquals(2, done.membersChanged(), "one added, one removed");
+    }
+
+    @Test
+    void callAnsweredWhileDisconnectedConverges() {
+        ReplayHarness h = new ReplayHarness();
+        // Capture 05 cut while Agent 202 rings; the link drops; when it is back the call is connected.
+        h.feed(CAPTURE_05.subList(0, indexOf(CAPTURE_05, "AgentCalled", 1) + 1));
+        assertEquals(CallState.RINGING, h.tracker.view().calls().get(0).state());
+        h.tracker.onLinkState("pbx1", AmiLinkState.DISCONNECTED, null);
+        h.events.clear();
+        h.tracker.applySnapshot(snapshotOf05());
+
+        CallView call = h.tracker.view().call("1795458499.10").orElseThrow();
+        assertEquals(CallState.CONNECTED, call.state());
+        assertEquals("Agent 202", call.agentName());
+        assertEquals(1, h.of(CallAnswered.class).size());
+        assertEquals(List.of(), h.records(), "nothing was lost");
+        assertEquals(AgentState.ON_CALL, h.tracker.view().agents().stream()
+                .filter(a -> a.memberName().equals("Agent 202")).findFirst().orElseThrow().state());
+        assertTrue(h.tracker.view().queues().stream().allMatch(q -> q.entries().isEmpty()), "no longer waiting");
+        assertEquals(1, h.tracker.bridges().size());
+
+        h.feed(CAPTURE_05.subList(indexOf(CAPTURE_05, "QueueStatusComplete", 1) + 1, CAPTURE_05.size()));
+        CallRecord r = h.records().get(0);
+        assertEquals(CallResult.ANSWERED, r.result());
+        assertEquals(1, r.talkSeconds());
+        assertTrue(h.tracker.channels().isEmpty() && h.tracker.calls().isEmpty() && h.tracker.bridges().isEmpty());
+    }
+
+    @Test
+    void aRefusedSnapshotChangesNothing() {
+        ReplayHarness h = new ReplayHarness();
+        h.feed(CAPTURE_05.subList(0, indexOf(CAPTURE_05, "BridgeEnter", 2) + 1));
+        h.events.clear();
+        AmiResponse refused = AmiResponse.of(AmiMessage.of("Response", "Error", "ActionID", "x",
+                "Message", "Permission denied"));
+        h.tracker.applySnapshot(new PbxSnapshot(refused, refused));
+        assertEquals(List.of(), h.events, "no call ended for an empty, refused list");
+        assertEquals(1, h.tracker.view().calls().size());
+    }
 }

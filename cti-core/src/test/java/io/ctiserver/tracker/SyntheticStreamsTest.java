@@ -77,6 +77,11 @@ class SyntheticStreamsTest {
         assertEquals(AgentState.RINGING, agentState("Local/203@agents/n"));
         assertEquals(AgentState.RINGING, agentState("Local/204@agents/n"));
         pbx.advance(3);
+        assertEquals("Agent 204", h.tracker.view().call(caller.uid()).orElseThrow().agentName(), "the last rung");
+        pbx.on("AgentRingNoAnswer", caller, "DestUniqueid", a204.uid(), "Queue", "sales",
+                "Interface", "Local/204@agents/n", "MemberName", "Agent 204", "RingTime", "0");
+        assertEquals("Agent 203", h.tracker.view().call(caller.uid()).orElseThrow().agentName(), "203 still rings");
+        pbx.agentCalled(caller, a204, "sales", "Local/204@agents/n", "Agent 204");
         pbx.dial("DialEnd", caller, a204, "DialStatus", "ANSWER");
         pbx.dial("DialEnd", caller, a203, "DialStatus", "CANCEL");
         assertEquals(AgentState.AVAILABLE, agentState("Local/203@agents/n"), "CANCEL ends 203's ringing");
@@ -93,11 +98,12 @@ class SyntheticStreamsTest {
         pbx.hangup(caller, a204, a204b);
 
         List<CallOffered> offers = h.of(CallOffered.class);
-        assertEquals(List.of("-", "Agent 203", "Agent 204"),
+        assertEquals(List.of("-", "Agent 203", "Agent 204", "Agent 204"),
                 offers.stream().map(o -> o.agentName() == null ? "-" : o.agentName()).collect(Collectors.toList()));
         assertTrue(offers.stream().allMatch(o -> o.call().callId().equals(caller.uid())));
         assertEquals(List.of("available", "ringing", "available"), agentStates("Agent 203"));
-        assertEquals(List.of("available", "ringing", "on_call", "available"), agentStates("Agent 204"));
+        assertEquals(List.of("available", "ringing", "available", "ringing", "on_call", "available"),
+                agentStates("Agent 204"));
         assertEquals("Agent 204", h.of(CallAnswered.class).get(0).call().agentName());
         CallRecord r = h.records().get(0);
         assertEquals(1, h.records().size());
@@ -428,5 +434,99 @@ class SyntheticStreamsTest {
         assertEquals(CallState.CONNECTED, h.tracker.view().call(caller.uid()).orElseThrow().state());
         assertEquals(List.of("call.offered", "call.offered", "call.answered", "call.transferred", "call.held",
                 "call.retrieved"), h.callTypes());
+    }
+
+    @Test
+    void attendedTransferToAPhoneNamesWhatTheAgentDialled() {
+        Chan[] c = connectedQueueCall();
+        Chan caller = c[0];
+        Chan agent = c[1];
+        pbx.on("Hold", agent);
+        // The agent's consultation call: dialled from the agent's channel, so it carries the call's Linkedid.
+        Chan target = pbx.channel("PJSIP/sales300-00000005", caller, "from-agents", "s", "5553000", "Held Caller");
+        pbx.dial("DialBegin", agent, target, "DialString", "PJSIP/300");
+        pbx.dial("DialEnd", agent, target, "DialStatus", "ANSWER");
+        pbx.bridge("b2", agent, target);
+        pbx.send("AttendedTransfer", "Result", "Success", "OrigTransfererChannel", agent.name(),
+                "OrigTransfererUniqueid", agent.uid(), "OrigBridgeUniqueid", "b1", "SecondTransfererChannel", agent.name(),
+                "SecondTransfererUniqueid", agent.uid(), "SecondBridgeUniqueid", "b2", "TransfereeChannel", caller.name(),
+                "TransfereeUniqueid", caller.uid(), "TransferTargetChannel", target.name(), "TransferTargetUniqueid",
+                target.uid(), "TransferTargetExten", "s", "IsExternal", "No", "DestType", "Bridge", "DestBridgeUniqueid", "b1");
+        assertEquals(new Transfer(Transfer.Kind.ATTENDED, "300"), h.of(CallTransferred.class).get(0).transfer());
+        assertEquals(CallState.CONNECTED, h.of(CallTransferred.class).get(0).call().state(), "held no more");
+    }
+
+    @Test
+    void supervisorWhisperFromTheDialplanAndTheSpyModes() {
+        Chan[] c = connectedQueueCall();
+        Chan boss = pbx.channel("PJSIP/boss-00000050", null, "supervisors", "555", "1900", "Boss");
+        pbx.on("Newexten", boss, "Context", "supervisors", "Exten", "555", "Priority", "2",
+                "Application", "ChanSpy", "AppData", "PJSIP/agent1,qwE");
+        pbx.send("ChanSpyStart", "SpyerChannel", boss.name(), "SpyerUniqueid", boss.uid(), "SpyerLinkedid", boss.linkedid(),
+                "SpyeeChannel", c[1].name(), "SpyeeUniqueid", c[1].uid(), "SpyeeLinkedid", c[1].linkedid());
+        var started = h.of(io.ctiserver.events.MonitoringStarted.class).get(0);
+        assertEquals(io.ctiserver.events.MonitorKind.WHISPER, started.kind());
+        assertEquals(c[0].uid(), started.callId());
+        pbx.hangup(boss);
+        var stopped = h.of(io.ctiserver.events.MonitoringStopped.class).get(0);
+        assertEquals(io.ctiserver.events.MonitorKind.WHISPER, stopped.kind(), "the spy's hangup stops it");
+        assertEquals(List.of(), h.records(), "the supervisor's leg leaves no record");
+
+        assertEquals(io.ctiserver.events.MonitorKind.LISTEN, MonitorEvents.spyKind("qs"));
+        assertEquals(io.ctiserver.events.MonitorKind.BARGE, MonitorEvents.spyKind("qB"));
+        assertEquals(io.ctiserver.events.MonitorKind.WHISPER, MonitorEvents.spyKind("W"));
+        assertEquals(io.ctiserver.events.MonitorKind.LISTEN, MonitorEvents.spyKind("g(Bw)q"), "letters inside arguments do not count");
+    }
+
+    /** The desktop gateway's hold: one Redirect moves both legs to cti-hold; unhold is the Bridge action. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void gatewayHoldByRedirectOfBothLegsAndUnholdByBridgeAction(boolean callerLeavesFirst) {
+        Chan[] c = connectedQueueCall();
+        Chan caller = c[0];
+        Chan agent = c[1];
+        pbx.leave("b1", callerLeavesFirst ? caller : agent);
+        pbx.leave("b1", callerLeavesFirst ? agent : caller);
+        pbx.send("BridgeDestroy", "BridgeUniqueid", "b1");
+        pbx.on("Newexten", caller, "Context", "cti-hold", "Exten", "hold", "Priority", "1", "Application", "MusicOnHold");
+        pbx.on("Newexten", agent, "Context", "cti-hold", "Exten", "park", "Priority", "1", "Application", "Wait");
+        pbx.on("MusicOnHoldStart", caller, "Class", "default");
+        assertEquals(CallState.HELD, h.tracker.view().call(caller.uid()).orElseThrow().state());
+        // Unhold: Action Bridge puts both into a new bridge; no MusicOnHoldStop is needed to see it.
+        pbx.bridge("b3", caller, agent);
+        assertEquals(CallState.CONNECTED, h.tracker.view().call(caller.uid()).orElseThrow().state());
+        pbx.hangup(agent, caller);
+
+        assertEquals(List.of("call.offered", "call.offered", "call.answered", "call.held", "call.retrieved",
+                "call.ended"), h.callTypes());
+        CallRecord r = h.records().get(0);
+        assertEquals(caller.uid(), r.callId());
+        assertEquals(List.of(), r.transfers(), "a hold is not a transfer");
+    }
+
+    /** The desktop gateway's three-way call: both legs Redirected into a ConfBridge room, then a dial-out joins it. */
+    @Test
+    void gatewayConferenceIsNotATransferAndTheDialOutJoinsTheCall() {
+        Chan[] c = connectedQueueCall();
+        Chan caller = c[0];
+        Chan agent = c[1];
+        pbx.leave("b1", caller);
+        pbx.leave("b1", agent);
+        pbx.send("BridgeDestroy", "BridgeUniqueid", "b1");
+        pbx.on("Newexten", caller, "Context", "cti-conference", "Exten", "4711", "Priority", "1", "Application", "ConfBridge");
+        pbx.on("Newexten", agent, "Context", "cti-conference", "Exten", "4711", "Priority", "1", "Application", "ConfBridge");
+        pbx.bridge("conf-4711", caller, agent);
+        // The third party: an Originate of Local/300@from-agents into the room, a call of its own.
+        Chan dialOut = pbx.channel("Local/300@from-agents-00000060;1", null, "cti-conference", "4711", "", "");
+        Chan dialOut2 = pbx.channel("Local/300@from-agents-00000060;2", dialOut, "from-agents", "300", "", "");
+        pbx.on("BridgeEnter", dialOut, "BridgeUniqueid", "conf-4711");
+
+        assertEquals(List.of(), h.of(CallTransferred.class), "a conference is not a transfer");
+        assertEquals(1, h.of(io.ctiserver.events.CallConferenced.class).size());
+        CallView call = h.tracker.view().call(caller.uid()).orElseThrow();
+        assertEquals(CallState.CONNECTED, call.state());
+        assertTrue(call.parties().stream().anyMatch(p -> p.channel().equals(dialOut.name())));
+        pbx.hangup(dialOut2, dialOut, agent, caller);
+        assertEquals(caller.uid(), h.records().stream().filter(r -> r.queue() != null).findFirst().orElseThrow().callId());
     }
 }

@@ -59,7 +59,7 @@ class ReplayCommandTest {
         assertEquals(2, record.get("waitSeconds").asLong());
         assertEquals("blind", record.get("transfers").get(0).get("kind").asText());
         assertEquals("300", record.get("transfers").get(0).get("target").asText());
-        assertEquals("2026-11-23T18:28:25Z", record.get("startedAt").asText(), "ISO-8601, not a number");
+        assertEquals("2026-11-23T18:28:25.261Z", record.get("startedAt").asText(), "ISO-8601, not a number");
         assertEquals("support", record.get("data").get("CTI_ROUTE").asText());
         for (String field : List.of("callId", "pbx", "linkedId", "direction", "callerNumber", "callerName", "dialed",
                 "queue", "agentName", "agentInterface", "result", "waitSeconds", "talkSeconds", "endedBy",
