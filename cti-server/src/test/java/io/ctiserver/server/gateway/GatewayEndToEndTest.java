@@ -163,4 +163,43 @@ class GatewayEndToEndTest {
             agent.next(m -> m.path("type").asText().equals("call.ended"), "call.ended");
         }
     }
+
+    @Test
+    void anAttendedTransferIsCancelledByHangingUpTheConsultationLeg() throws Exception {
+        try (WsClient sup = desktop("supervisor")) {
+            server.simulator().placeInboundCall("5551004", "5000", "1", 600.0, 0);
+            JsonNode answered = sup.next(m -> m.path("type").asText().equals("call.answered")
+                    && m.path("payload").path("call").path("callerNumber").asText().equals("5551004"),
+                    "call.answered");
+            String callId = answered.path("payload").path("call").path("callId").asText();
+            String iface = answered.path("payload").path("call").path("agentInterface").asText();
+            String user = iface.equals("PJSIP/agent1") ? "agent1" : "agent" + iface.substring(6, 9);
+            try (WsClient owner = desktop(user)) {
+                JsonNode r = owner.command("a", "{\"command\":\"transfer.attended\",\"callId\":\"" + callId
+                        + "\",\"target\":\"3\"}");
+                assertTrue(r.get("ok").asBoolean(), r.toString());
+                // The consultation leg shows as a transfer_target party once the target answers.
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (server.state().call(callId).map(c -> c.parties().stream()
+                        .noneMatch(p -> p.role() == io.ctiserver.events.Party.Role.TRANSFER_TARGET)).orElse(true)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("no consultation leg: " + server.state().call(callId));
+                    }
+                    Thread.sleep(20);
+                }
+                r = owner.command("c", "{\"command\":\"transfer.cancel\",\"callId\":\"" + callId + "\"}");
+                assertTrue(r.get("ok").asBoolean(), r.toString());
+                deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (server.state().call(callId).map(c -> c.parties().stream()
+                        .anyMatch(p -> p.role() == io.ctiserver.events.Party.Role.TRANSFER_TARGET)).orElse(false)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("the consultation leg stayed: " + server.state().call(callId));
+                    }
+                    Thread.sleep(20);
+                }
+                assertTrue(server.state().call(callId).isPresent(), "the customer's call goes on");
+                assertEquals(iface, server.state().call(callId).get().agentInterface());
+            }
+        }
+    }
 }
