@@ -117,7 +117,9 @@ public final class WsBenchmark implements BenchCommand.Benchmark {
         Files.write(tokens, lines);
         long before = usedAfterGc();
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        Process child = new ProcessBuilder(java, "-Xmx" + clientHeap, "-XX:+UseParallelGC", "-cp",
+        // A fixed-size heap: a heap shrunk by the GCs around each phase means a young collection every second or so,
+        // and on a busy 2-core machine each one can stall for tens of milliseconds.
+        Process child = new ProcessBuilder(java, "-Xms" + clientHeap, "-Xmx" + clientHeap, "-XX:+UseParallelGC", "-cp",
                 System.getProperty("java.class.path"), WsBenchClient.class.getName(),
                 Integer.toString(gw.port()), tokens.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
