@@ -97,8 +97,18 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         return new Builder();
     }
 
-    /** Binds the port and starts the fan-out and timers. */
+    /** Binds the port and starts the fan-out and timers; on failure (port taken, bad TLS files) stops what started. */
     public Gateway start() throws InterruptedException, SSLException {
+        try {
+            return startAll();
+        } catch (Throwable t) {
+            // Netty's bind throws java.net.BindException undeclared: catch everything, rethrow as is.
+            close();
+            throw t;
+        }
+    }
+
+    private Gateway startAll() throws InterruptedException, SSLException {
         SslContext ssl = null;
         if (config.tls() != null && config.tls().certFile() != null) {
             ssl = SslContextBuilder.forServer(new File(config.tls().certFile()), new File(config.tls().keyFile()),

@@ -33,4 +33,17 @@ class GatewayConfigTest {
         assertTrue(g.users().get(0).toString().indexOf("pbkdf2") < 0, "no hash in toString");
         assertEquals(8080, config.section("nothing", GatewayConfig.class, GatewayConfig.defaults()).port());
     }
+
+    @Test
+    void aPortInUseFailsTheStartAndReleasesWhatStarted() throws Exception {
+        try (Fixture first = new Fixture()) {
+            GatewayConfig same = new GatewayConfig("127.0.0.1", first.port(), null, null, Fixture.users(), 0, null, 0,
+                    0, 0, 0, 0, 0, 0, 0, 0, "pbx1", null);
+            Gateway second = Gateway.builder().config(same).stateView(new FakeStateView()).build();
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, second::start);
+            assertTrue(e instanceof java.net.BindException, e.toString());
+            assertTrue(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("gateway-fanout"))
+                    .count() <= 1, "the second gateway's fan-out thread was stopped");
+        }
+    }
 }

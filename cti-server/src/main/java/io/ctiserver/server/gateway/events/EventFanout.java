@@ -324,5 +324,10 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
