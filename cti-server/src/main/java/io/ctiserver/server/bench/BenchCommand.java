@@ -23,6 +23,7 @@ public final class BenchCommand implements Verb {
 
     public BenchCommand() {
         benchmarks.put("ami", new io.ctiserver.server.ami.AmiBenchmark());
+        benchmarks.put("sim", new io.ctiserver.server.sim.SimBenchmark());
     }
 
     @Override

@@ -167,6 +167,24 @@ public final class PbxSimulator implements AutoCloseable {
         return false;
     }
 
+    /** How busy the PBX is right now. */
+    public record Load(int channels, int calls, int waiting, int bridges) {
+    }
+
+    public Load load() {
+        return engine.call(() -> {
+            java.util.Set<String> calls = new java.util.HashSet<>();
+            for (Chan c : pbx.channels.values()) {
+                calls.add(c.linkedid);
+            }
+            int waiting = 0;
+            for (SimQueue q : pbx.queues.values()) {
+                waiting += q.entries.size();
+            }
+            return new Load(pbx.channels.size(), calls.size(), waiting, pbx.bridges.size());
+        }).join();
+    }
+
     /** Names of the live channels. */
     public List<String> channels() {
         return engine.call(() -> List.copyOf(pbx.channels.keySet())).join();

@@ -73,7 +73,10 @@ final class QueueCall implements CallFlow {
         caller.app("AGI", "agi://" + pbx.config.agiHost() + ":" + pbx.config.agiPort() + "/route,"
                 + caller.exten + "," + caller.cidNum);
         if (agi == null) {
-            afterAgi("NOTFOUND");
+            // The incoming-noagi dialplan: the IVR choice picks the queue.
+            String ivr = caller.vars.get("IVR_CHOICE");
+            String q = ivr == null ? null : pbx.config.ivrQueues().get(ivr);
+            joinNamed(q);
             return;
         }
         agi.run(caller, List.of(caller.exten, caller.cidNum), status -> {
@@ -95,6 +98,18 @@ final class QueueCall implements CallFlow {
         firstAgentTimeout = parseInt(caller.vars.get("CTI_AGENT_TIMEOUT"), target == null ? 15 : target.timeout);
         caller.location("incoming", caller.exten, 6);
         pbx.setVar(caller, "QNAME", target == null ? "" : target.name);
+        if (target == null) {
+            finishCaller(16);
+            return;
+        }
+        join(target);
+    }
+
+    private void joinNamed(String name) {
+        SimQueue target = name == null ? null : pbx.queues.get(name);
+        if (target == null) {
+            target = pbx.queues.get(pbx.config.defaultQueue());
+        }
         if (target == null) {
             finishCaller(16);
             return;

@@ -41,6 +41,8 @@ public final class SimEngine {
     private double lagSumMs;
     private double lagMaxMs;
     private final long[] lagHistogram = new long[64]; // bucket i: lag < 2^i / 8 ms
+    private long busyNanos;
+    private long timersRun;
 
     public SimEngine(double speed, long epochBaseMs) {
         if (!(speed > 0)) {
@@ -109,8 +111,10 @@ public final class SimEngine {
             return;
         }
         loop.execute(() -> {
+            long t0 = System.nanoTime();
             now = Math.max(now, wallVirtualNow());
             safely(task);
+            busyNanos += System.nanoTime() - t0;
         });
     }
 
@@ -138,6 +142,7 @@ public final class SimEngine {
     }
 
     private void tick() {
+        long t0 = System.nanoTime();
         long target = wallVirtualNow();
         Timer t;
         while ((t = timers.peek()) != null && t.due <= target) {
@@ -150,7 +155,9 @@ public final class SimEngine {
             now = t.due;
             recordLag((wallVirtualNow() - t.due) / speed);
             safely(t.task);
+            timersRun++;
         }
+        busyNanos += System.nanoTime() - t0;
     }
 
     private void recordLag(double lagMs) {
@@ -167,7 +174,15 @@ public final class SimEngine {
     }
 
     /** Lag of timers behind the wall clock, in wall milliseconds. */
-    public record LagStats(long samples, double meanMs, double p99Ms, double maxMs, int pendingTimers) {
+    /**
+     * @param samples       timers run
+     * @param meanMs        mean lag behind the wall clock
+     * @param p99Ms         99th percentile lag (upper edge of its power-of-two bucket)
+     * @param maxMs         largest lag
+     * @param pendingTimers timers waiting now
+     * @param busyMs        wall time the engine thread spent working (its load)
+     */
+    public record LagStats(long samples, double meanMs, double p99Ms, double maxMs, int pendingTimers, double busyMs) {
     }
 
     public CompletableFuture<LagStats> stats() {
@@ -185,7 +200,7 @@ public final class SimEngine {
                 edge *= 2;
             }
             return new LagStats(lagSamples, lagSamples == 0 ? 0 : lagSumMs / lagSamples, lagSamples == 0 ? 0 : p99,
-                    lagMaxMs, timers.size());
+                    lagMaxMs, timers.size(), busyNanos / 1e6);
         });
     }
 
@@ -194,6 +209,7 @@ public final class SimEngine {
             lagSamples = 0;
             lagSumMs = 0;
             lagMaxMs = 0;
+            busyNanos = 0;
             java.util.Arrays.fill(lagHistogram, 0);
         });
     }
