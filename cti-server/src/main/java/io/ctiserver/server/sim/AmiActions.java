@@ -336,49 +336,47 @@ final class AmiActions {
             return;
         }
         success(s, m, "Redirect successful");
-        moveTo(c, context == null ? c.context : context, exten);
-        if (extra != null) {
-            moveTo(extra, m.get("ExtraContext", context == null ? extra.context : context),
-                    m.get("ExtraExten", exten));
+        String extraContext = m.get("ExtraContext", context == null ? null : context);
+        String extraExten = m.get("ExtraExten", exten);
+        leaveBridge(c, extra);
+        Dialplan.run(pbx, c, context == null ? c.context : context, exten);
+        if (extra != null && !extra.hungUp) {
+            Dialplan.run(pbx, extra, extraContext == null ? extra.context : extraContext, extraExten);
         }
     }
 
     /**
-     * A Redirect takes the channel out of what it was doing (its bridge, its queue) without a transfer event, and
-     * runs the new extension. A queue call counts it as the agent's call ending.
+     * A Redirect takes channels out of what they were doing (their bridge, their queue call) without a transfer
+     * event. A party left alone in a two-party bridge is hung up. A queue call ends as completed by the side that
+     * was moved (app_queue logs TRANSFER only for real transfers).
      */
-    private void moveTo(Chan c, String context, String exten) {
-        if (c.hungUp) {
-            return;
-        }
-        CallFlow old = c.flow;
-        Bridge br = c.bridge;
-        if (br != null) {
-            Chan other = br.other(c);
-            pbx.bridgeLeave(c);
-            if (other != null && other.bridge == br && br.members.size() == 1) {
-                // The party left alone ends, as a two-party bridge does.
+    private void leaveBridge(Chan c, Chan extra) {
+        for (Chan moving : extra == null ? List.of(c) : List.of(c, extra)) {
+            Bridge br = moving.bridge;
+            if (br == null) {
+                continue;
+            }
+            QueueCall qc = moving.flow instanceof QueueCall q && q.phase == QueueCall.Phase.CONNECTED ? q : null;
+            Chan other = br.other(moving);
+            pbx.bridgeLeave(moving);
+            boolean otherMoves = other != null && (other == c || other == extra);
+            if (other != null) {
                 pbx.bridgeLeave(other);
-                pbx.bridgeDestroy(br);
-                if (old instanceof QueueCall qc && qc.connected != null) {
-                    qc.agentComplete("transfer");
-                    qc.memberFree(qc.connected.member);
-                    pbx.queueLog.write(pbx.now(), qc.caller.uniqueid, qc.queue.name,
-                            qc.queue.agentName(qc.connected.member), "TRANSFER", exten, context,
-                            (qc.connectedAt - qc.joinedAt) / 1000, (pbx.now() - qc.connectedAt) / 1000,
-                            qc.originalPosition);
-                }
-                if (other.flow != null && other.flow != old) {
-                    other.flow.hungUpFromOutside(other, 16);
-                }
-                if (!other.hungUp && other != (c == null ? null : c.localPeer)) {
-                    pbx.hangupAll(other, 16);
-                }
-            } else if (br.members.isEmpty()) {
-                pbx.bridgeDestroy(br);
+            }
+            pbx.bridgeDestroy(br);
+            if (qc != null) {
+                boolean callerMoved = moving == qc.caller;
+                qc.agentComplete(callerMoved ? "caller" : "agent");
+                qc.memberFree(qc.connected.member);
+                pbx.queueLog.write(pbx.now(), qc.caller.uniqueid, qc.queue.name,
+                        qc.queue.agentName(qc.connected.member), callerMoved ? "COMPLETECALLER" : "COMPLETEAGENT",
+                        (qc.connectedAt - qc.joinedAt) / 1000, (pbx.now() - qc.connectedAt) / 1000,
+                        qc.originalPosition);
+            }
+            if (other != null && !otherMoves && !other.hungUp) {
+                pbx.hangupAll(other, 16);
             }
         }
-        Dialplan.run(pbx, c, context, exten);
     }
 
     private QueueCall connectedCallOf(Chan agentChan) {

@@ -33,6 +33,7 @@ public final class PbxSimulator implements AutoCloseable {
     private final Pbx pbx;
     private final QueueLog queueLog;
     private final int amiPort;
+    private volatile boolean stopped;
 
     private PbxSimulator(SimConfig config) throws InterruptedException {
         this.config = config;
@@ -70,6 +71,10 @@ public final class PbxSimulator implements AutoCloseable {
 
     /** Stops traffic, closes every socket and the engine. */
     public void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         engine.execute(() -> pbx.traffic().stop());
         ami.close();
         io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -197,12 +202,14 @@ public final class PbxSimulator implements AutoCloseable {
 
     // ---- truth --------------------------------------------------------------------------------------------------
 
-    /** Every queue_log line so far (the truth), oldest first. */
+    /** Every queue_log line so far (the truth), oldest first; also after {@link #stop()}. */
     public List<String> queueLog() {
-        engine.call(() -> {
-            queueLog.flush();
-            return null;
-        }).join();
+        if (!stopped) {
+            engine.call(() -> {
+                queueLog.flush();
+                return null;
+            }).join();
+        }
         return queueLog.lines();
     }
 
