@@ -43,9 +43,9 @@ public final class SimBenchmark implements BenchCommand.Benchmark {
         double rate = a.getDouble("rate", 20);
         int agents = a.getInt("agents", 200);
         int seconds = a.getInt("seconds", 30);
-        int warmup = a.getInt("warmup", 30);
+        int warmup = a.getInt("warmup", 45);
         double handle = a.getDouble("handle", 18);
-        double patience = a.getDouble("patience", 30);
+        double patience = a.getDouble("patience", 40);
         System.out.printf("bench sim: %d agents, %.1f calls/s, mean handle %.0f s, mean patience %.0f s, "
                 + "real time; warm-up %d s, measure %d s%n", agents, rate, handle, patience, warmup, seconds);
         Result base = measure(scaleConfig(agents, 1.0, handle, patience), 5, Math.min(seconds, 10));
