@@ -42,7 +42,15 @@ public final class PbxSimulator implements AutoCloseable {
                 NioIoHandler.newFactory());
         this.queueLog = new QueueLog(config.queueLogFile());
         this.ami = new AmiServer(io, engine, config);
-        this.pbx = engine.call(() -> new Pbx(engine, config, queueLog, ami::broadcast)).join();
+        try {
+            this.pbx = engine.call(() -> new Pbx(engine, config, queueLog, ami::broadcast)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            // A bad config: release the threads before reporting it.
+            engine.shutdown();
+            io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            queueLog.close();
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         if (config.agiPort() > 0) {
             pbx.agi = new AgiStep(pbx, io, config.agiHost(), config.agiPort(), config.agiTimeoutMs());
         }
