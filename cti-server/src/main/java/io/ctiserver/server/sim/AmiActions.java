@@ -60,6 +60,11 @@ final class AmiActions {
             case "queueadd" -> queueAdd(s, m);
             case "queueremove" -> queueRemove(s, m);
             case "queuepenalty" -> queuePenalty(s, m);
+            case "queuememberringinuse" -> queueRingInUse(s, m);
+            case "extensionstate" -> reply(s, ok(m).add("Message", "Extension Status")
+                    .add("Exten", m.get("Exten", "")).add("Context", m.get("Context", "")).add("Hint", "")
+                    .add("Status", "-1").add("StatusText", "Unknown"));
+            case "command" -> command(s, m);
             case "mixmonitor" -> mixMonitor(s, m, true);
             case "stopmixmonitor" -> mixMonitor(s, m, false);
             case "playdtmf" -> playDtmf(s, m);
@@ -794,6 +799,52 @@ final class AmiActions {
         success(s, m, "Removed interface from queue");
         q.memberEvent("QueueMemberRemoved", mem);
         pbx.queueLog.write(pbx.now(), "NONE", q.name, q.agentName(mem), "REMOVEMEMBER", "");
+    }
+
+    private void queueRingInUse(AmiSession s, AmiMessage m) {
+        String iface = m.get("Interface");
+        String qName = m.get("Queue");
+        String value = m.get("RingInUse");
+        boolean found = false;
+        if (iface != null && value != null) {
+            for (SimQueue q : pbx.queues.values()) {
+                if ((qName == null || qName.isEmpty() || q.name.equals(qName)) && q.members.containsKey(iface)) {
+                    if (!found) {
+                        success(s, m, "Interface ringinuse set successfully");
+                    }
+                    found = true;
+                    SimQueue.Member mem = q.members.get(iface);
+                    mem.ringinuse = truthy(value);
+                    q.memberEvent("QueueMemberRinginuse", mem);
+                }
+            }
+        }
+        if (!found) {
+            error(s, m, "Invalid interface, queuename, or ringinuse value");
+        }
+    }
+
+    /** The CLI commands clients use to resynchronise; anything else answers like an unknown CLI command. */
+    private void command(AmiSession s, AmiMessage m) {
+        String cmd = m.get("Command", "").trim();
+        AmiMessage.Builder b = ok(m).add("Message", "Command output follows");
+        if (cmd.equals("core show channels concise")) {
+            for (Chan c : pbx.channels.values()) {
+                long secs = (pbx.now() - c.createdAt) / 1000;
+                String peer = c.bridge == null ? "" : c.bridge.id;
+                b.add("Output", String.join("!", c.name, c.context, c.exten, Integer.toString(c.priority),
+                        c.state.desc, c.app, c.appData, "<unknown>".equals(c.cidNum) ? "" : c.cidNum, "", "",
+                        "3", Long.toString(secs), peer, c.uniqueid));
+            }
+        } else if (cmd.equals("core show version")) {
+            b.add("Output", "Asterisk 22.10.1 built by the CTI PBX simulator");
+        } else {
+            reply(s, response(m, "Error").add("Message", "Command output follows")
+                    .add("Output", "No such command '" + cmd + "' (type 'core show help " + cmd
+                            + "' for other possible commands)"));
+            return;
+        }
+        reply(s, b);
     }
 
     private void queuePenalty(AmiSession s, AmiMessage m) {
