@@ -19,10 +19,9 @@ class SimQueueLogTruthTest {
 
     private static List<String> run(long seed) throws InterruptedException {
         SimConfig cfg = SimConfig.demo().withAmiPort(0).withAgi("127.0.0.1", 0, 300).withTraffic(0.5, seed, 400)
-                .withCallMix(30, 40, 0.1, 0.05);
+                .withCallMix(30, 40, 0.1, 0.05).withTrafficSeconds(200);
         PbxSimulator sim = PbxSimulator.start(cfg);
         try {
-            sim.stopTrafficAt(200);
             assertTrue(sim.awaitIdle(Duration.ofSeconds(30)), "every call ended");
             assertTrue(sim.generatedCalls() > 50, "enough traffic: " + sim.generatedCalls());
             return sim.queueLog();
