@@ -19,12 +19,27 @@ import java.util.TimeZone;
  */
 final class AmiActions {
 
+    /** The fault hooks the {@code SimFault} action reaches (the simulator's own fault API). */
+    interface Faults {
+        void drop();
+
+        void restart();
+
+        void stall(boolean on);
+
+        void garbage();
+
+        void oversized(int bytes);
+    }
+
     private final Pbx pbx;
     private final AmiServer server;
+    private final Faults faults;
 
-    AmiActions(Pbx pbx, AmiServer server) {
+    AmiActions(Pbx pbx, AmiServer server, Faults faults) {
         this.pbx = pbx;
         this.server = server;
+        this.faults = faults;
     }
 
     void handle(AmiSession s, AmiMessage m) {
@@ -65,6 +80,7 @@ final class AmiActions {
                     .add("Exten", m.get("Exten", "")).add("Context", m.get("Context", "")).add("Hint", "")
                     .add("Status", "-1").add("StatusText", "Unknown"));
             case "command" -> command(s, m);
+            case "simfault" -> simFault(s, m);
             case "mixmonitor" -> mixMonitor(s, m, true);
             case "stopmixmonitor" -> mixMonitor(s, m, false);
             case "playdtmf" -> playDtmf(s, m);
@@ -821,6 +837,28 @@ final class AmiActions {
         }
         if (!found) {
             error(s, m, "Invalid interface, queuename, or ringinuse value");
+        }
+    }
+
+    /**
+     * {@code Action: SimFault} with {@code Fault: drop | restart | stall | resume | garbage | oversized}: the fault
+     * API over AMI, for integrators driving the standalone simulator. Not an Asterisk action. The faults run after
+     * the response is written; the engine thread is not blocked.
+     */
+    private void simFault(AmiSession s, AmiMessage m) {
+        String fault = m.get("Fault", "").toLowerCase();
+        if (!List.of("drop", "restart", "stall", "resume", "garbage", "oversized").contains(fault)) {
+            error(s, m, "Fault must be one of drop, restart, stall, resume, garbage, oversized");
+            return;
+        }
+        success(s, m, "Fault injected: " + fault);
+        switch (fault) {
+            case "drop" -> faults.drop();
+            case "restart" -> faults.restart();
+            case "stall" -> faults.stall(true);
+            case "resume" -> faults.stall(false);
+            case "garbage" -> faults.garbage();
+            default -> faults.oversized(QueueCall.parseInt(m.get("Bytes"), 2 * 1024 * 1024));
         }
     }
 

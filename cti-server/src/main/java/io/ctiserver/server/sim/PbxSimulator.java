@@ -54,7 +54,33 @@ public final class PbxSimulator implements AutoCloseable {
         if (config.agiPort() > 0) {
             pbx.agi = new AgiStep(pbx, io, config.agiHost(), config.agiPort(), config.agiTimeoutMs());
         }
-        ami.actions(new AmiActions(pbx, ami));
+        ami.actions(new AmiActions(pbx, ami, new AmiActions.Faults() {
+            // Called on the engine thread: each fault is done there or handed to another thread, never waited for.
+            @Override
+            public void drop() {
+                engine.after(0, ami::dropAll);
+            }
+
+            @Override
+            public void restart() {
+                engine.after(0, PbxSimulator.this::restartOnEngine);
+            }
+
+            @Override
+            public void stall(boolean on) {
+                engine.after(0, () -> ami.stall(on));
+            }
+
+            @Override
+            public void garbage() {
+                engine.after(0, () -> ami.sendRaw(GARBAGE));
+            }
+
+            @Override
+            public void oversized(int bytes) {
+                engine.after(0, () -> ami.sendRaw(oversizedMessage(bytes)));
+            }
+        }));
         this.amiPort = ami.bind();
         engine.execute(() -> pbx.traffic().start());
     }
@@ -256,13 +282,28 @@ public final class PbxSimulator implements AutoCloseable {
      */
     public void restart() {
         engine.call(() -> {
-            pbx.traffic().stop();
-            engine.clearTimers();
-            pbx.reset();
-            ami.dropAll();
-            pbx.traffic().start();
+            restartOnEngine();
             return null;
         }).join();
+    }
+
+    private void restartOnEngine() {
+        pbx.traffic().stop();
+        engine.clearTimers();
+        pbx.reset();
+        ami.dropAll();
+        pbx.traffic().start();
+    }
+
+    private static final byte[] GARBAGE = "this line has no colon\r\n\u0001\u0002 binary \u0003\r\n\r\n"
+            .getBytes(StandardCharsets.UTF_8);
+
+    private static byte[] oversizedMessage(int size) {
+        StringBuilder sb = new StringBuilder(size + 64).append("Event: VarSet\r\nPrivilege: dialplan,all\r\n");
+        while (sb.length() < size) {
+            sb.append("Value: ").append("x".repeat(1000)).append("\r\n");
+        }
+        return sb.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Stops (true) or resumes (false) every write to AMI clients; what was held back is written on resume. */
@@ -284,12 +325,11 @@ public final class PbxSimulator implements AutoCloseable {
 
     /** Sends one message of {@code size} bytes (for clients' message-size limits), then a normal event. */
     public void sendOversizedMessage(int size) {
-        StringBuilder sb = new StringBuilder(size + 64).append("Event: VarSet\r\nPrivilege: dialplan,all\r\n");
-        while (sb.length() < size) {
-            sb.append("Value: ").append("x".repeat(1000)).append("\r\n");
-        }
-        sb.append("\r\n");
-        sendRaw(sb.toString());
+        byte[] bytes = oversizedMessage(size);
+        engine.call(() -> {
+            ami.sendRaw(bytes);
+            return null;
+        }).join();
         engine.call(() -> {
             ami.broadcast(AmiMessage.of("Event", "Ping", "Privilege", "system,all"));
             return null;

@@ -88,6 +88,10 @@ final class QueueCall implements CallFlow {
 
     private void afterAgi(String agiStatus) {
         pbx.setVar(caller, "AGISTATUS", agiStatus);
+        if (agiStatus.equals("HANGUP")) {
+            finishCaller(16); // the script hung the channel up: the dialplan stops here
+            return;
+        }
         String q = firstNonEmpty(caller.vars.get("CTI_QUEUE"), caller.vars.get("CTI_ROUTE"));
         SimQueue target = q == null ? null : pbx.queues.get(q);
         if (target == null) {
