@@ -564,12 +564,6 @@ final class AmiActions {
 
     // ---- status lists -------------------------------------------------------------------------------------------
 
-    private List<Chan> liveChannels() {
-        List<Chan> list = new ArrayList<>(pbx.channels.values());
-        java.util.Collections.reverse(list); // Asterisk lists the newest first for a call (capture 05)
-        return list;
-    }
-
     private void status(AmiSession s, AmiMessage m) {
         String only = m.get("Channel");
         List<Chan> list;

@@ -1,7 +1,6 @@
 package io.ctiserver.server.sim;
 
 import io.ctiserver.ami.AmiMessage;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -314,9 +313,5 @@ final class Originate implements CallFlow {
             }
         }
         hangupOriginated(cause);
-    }
-
-    static List<String> noVariables() {
-        return List.of();
     }
 }

@@ -30,7 +30,7 @@ final class QueueCall implements CallFlow {
         }
     }
 
-    enum Phase { ROUTING, WAITING, RINGING, CONNECTED, TRANSFERRING, DONE }
+    enum Phase { ROUTING, WAITING, RINGING, CONNECTED, DONE }
 
     final Pbx pbx;
     final Chan caller;

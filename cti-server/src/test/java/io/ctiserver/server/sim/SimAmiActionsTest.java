@@ -217,4 +217,25 @@ class SimAmiActionsTest {
             assertEquals("1", list.get(list.size() - 1).get("ListItems"));
         }
     }
+
+    @Test
+    void originateToABusyOrSilentDeviceFails() throws Exception {
+        try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+            sim.setAgentBehaviour("PJSIP/agent1", "busy", 1);
+            String id = c.send("Originate", "Channel", "PJSIP/agent1", "Context", "from-agents", "Exten", "123",
+                    "Async", "true");
+            AmiMessage busy = c.next(m -> "OriginateResponse".equals(m.eventName()) && id.equals(m.actionId()));
+            assertEquals("Failure", busy.get("Response"));
+            assertEquals("5", busy.get("Reason"));
+            sim.setAgentBehaviour("PJSIP/agent1", "noanswer", 1);
+            String id2 = c.send("Originate", "Channel", "PJSIP/agent1", "Context", "from-agents", "Exten", "123",
+                    "Timeout", "5000", "Async", "true");
+            AmiMessage none = c.next(m -> "OriginateResponse".equals(m.eventName()) && id2.equals(m.actionId()));
+            assertEquals("Failure", none.get("Response"));
+            assertEquals("3", none.get("Reason"));
+            AmiMessage sync = c.action("Originate", "Channel", "PJSIP/agent1", "Context", "from-agents", "Exten",
+                    "123", "Timeout", "2000");
+            assertEquals("Originate failed", sync.get("Message"));
+        }
+    }
 }
