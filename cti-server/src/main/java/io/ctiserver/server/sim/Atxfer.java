@@ -28,6 +28,9 @@ final class Atxfer {
         this.exten = exten;
         this.context = context;
         pbx.setVar(agent, "TRANSFER_CONTEXT", context);
+        // The agent's side is put on hold while it consults: the caller hears music.
+        pbx.emitChan("Hold", "call,all", agent);
+        pbx.emitChan("MusicOnHoldStart", "call,all", call.caller, "Class", "default");
         target = pbx.newLocalPair(exten, context, agent.linkedid);
         target.callerId(agent.cidNum, agent.cidName);
         target.localPeer.callerId(agent.cidNum, agent.cidName);
@@ -89,6 +92,7 @@ final class Atxfer {
         if (first != null) {
             pbx.bridgeEnter(first, target);
         }
+        pbx.emitChan("MusicOnHoldStop", "call,all", call.caller);
         AmiMessage.Builder b = Pbx.event("AttendedTransfer", "call,all").add("Result", "Success");
         agent.snapshot(b, "OrigTransferer");
         if (first != null) {

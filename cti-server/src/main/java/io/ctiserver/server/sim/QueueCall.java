@@ -138,6 +138,7 @@ final class QueueCall implements CallFlow {
         phase = Phase.WAITING;
         pbx.emitChan("QueueCallerJoin", "agent,all", caller, "Queue", q.name,
                 "Position", Integer.toString(originalPosition), "Count", Integer.toString(q.entries.size()));
+        pbx.emitChan("MusicOnHoldStart", "call,all", caller, "Class", "default");
         pbx.queueLog.write(pbx.now(), caller.uniqueid, q.name, "NONE", "ENTERQUEUE", "", caller.cidNum,
                 originalPosition);
         if (patienceSeconds > 0) {
@@ -326,6 +327,7 @@ final class QueueCall implements CallFlow {
         }
         pbx.newState(dialed, ChanState.UP);
         pbx.dialEnd(caller, dialed, "ANSWER");
+        pbx.emitChan("MusicOnHoldStop", "call,all", caller);
         for (Leg other : new ArrayList<>(legs)) {
             legs.remove(other);
             if (other.answerTimer != null) {
@@ -492,6 +494,7 @@ final class QueueCall implements CallFlow {
         if (abandon) {
             callerHangupBegin(0);
         }
+        pbx.emitChan("MusicOnHoldStop", "call,all", caller);
         List<Leg> ringing = new ArrayList<>(legs);
         legs.clear();
         for (Leg leg : ringing) {

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
  * Newstate, DialEnd and OriginateResponse. (Capture 09 has no originate: its whole sequence is compared.)
  *
  * <p>Left out, and why: Newexten (the simulator does not run the dialplan line by line), DeviceStateChange,
- * QueueMemberStatus and MusicOnHold (side effects, no call identity), NewCallerid/NewConnectedLine, Cdr, RTCP and
- * DTMF events, Hold/Unhold, BridgeMerge, and VarSets of app_queue's and the testbed's bookkeeping variables
+ * QueueMemberStatus (side effects, no call identity), NewCallerid/NewConnectedLine, Cdr, RTCP and DTMF events,
+ * Unhold, BridgeMerge, and VarSets of app_queue's and the testbed's bookkeeping variables
  * (QUEUE*, MEMBER*, DIALEDTIME, BRIDGEPEER, ...).
  */
 class SimFidelityTest {
@@ -45,11 +45,11 @@ class SimFidelityTest {
             "DialEnd", "QueueCallerJoin", "QueueCallerLeave", "QueueCallerAbandon", "AgentCalled",
             "AgentRingNoAnswer", "AgentConnect", "AgentComplete", "BridgeCreate", "BridgeEnter", "BridgeLeave",
             "BridgeDestroy", "HangupRequest", "SoftHangupRequest", "Hangup", "BlindTransfer", "AttendedTransfer",
-            "OriginateResponse", "AGIExecStart", "AGIExecEnd");
+            "OriginateResponse", "AGIExecStart", "AGIExecEnd", "MusicOnHoldStart", "MusicOnHoldStop", "Hold");
     static final Pattern VARIABLES = Pattern.compile("CTI_.*|AGISTATUS|QNAME|ABANDONED|BLINDTRANSFER|TRANSFER_CONTEXT");
     static final Set<String> MEANINGFUL = Set.of("ChannelStateDesc", "DialStatus", "Queue", "Interface", "Reason",
             "Result", "Variable", "Value", "IsExternal", "DestType", "Response", "ResultCode", "Context",
-            "Extension");
+            "Extension", "Class");
     static final Pattern CHANNEL_KEY = Pattern.compile(".*Channel");
     /** A value naming a channel (BLINDTRANSFER's value): mapped to its role too. */
     static final Pattern CHANNEL_VALUE = Pattern.compile("[A-Za-z]+/[^ ]+-[0-9a-f]{8}(;[12])?");
