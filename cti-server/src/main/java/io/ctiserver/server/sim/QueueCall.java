@@ -305,6 +305,7 @@ final class QueueCall implements CallFlow {
         if (!queue.members.containsValue(leg.member)) {
             return;
         }
+        queue.memberEvent("QueueMemberStatus", leg.member); // the device is free again
         pbx.engine.after(0, queue::kick);
     }
 
@@ -362,7 +363,15 @@ final class QueueCall implements CallFlow {
                 .add("HoldTime", Long.toString(hold)).add("RingTime", Long.toString(ring)));
         pbx.queueLog.write(pbx.now(), caller.uniqueid, queue.name, queue.agentName(m), "CONNECT", hold,
                 leg.dialed.uniqueid, ring);
-        pbx.bridge(leg.dialed, caller);
+        Bridge br = pbx.bridgeCreate();
+        pbx.bridgeEnter(br, leg.dialed);
+        if (leg.inner() == null) {
+            // A SIP agent's device turns "in use" as it joins (capture 09); a Local one already was while ringing.
+            queue.memberEvent("QueueMemberStatus", m);
+        }
+        pbx.bridgeEnter(br, caller);
+        pbx.setVar(leg.dialed, "BRIDGEPEER", caller.name);
+        pbx.setVar(caller, "BRIDGEPEER", leg.dialed.name);
         double talk = m.device.talkSeconds > 0 ? m.device.talkSeconds : talkSeconds;
         talkTimer = pbx.engine.after(talk * 1000, () -> {
             if (atxfer != null) {

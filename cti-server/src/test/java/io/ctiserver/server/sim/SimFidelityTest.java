@@ -33,9 +33,11 @@ import org.junit.jupiter.api.Test;
  * events of the originate itself may interleave differently, because Asterisk itself does not keep that
  * order: captures 02, 06 and 08 run the same originate and show three different interleavings of the Local pair's
  * Newstate, DialEnd and OriginateResponse. (Capture 09 has no originate: its whole sequence is compared.)
+ * QueueMemberStatus is compared as part of the multiset but not placed in the sequence: it follows device state,
+ * which Asterisk reports asynchronously (captures 02 and 06 have it on either side of DialState).
  *
  * <p>Left out, and why: Newexten (the simulator does not run the dialplan line by line), DeviceStateChange,
- * QueueMemberStatus (side effects, no call identity), NewCallerid/NewConnectedLine, Cdr, RTCP and DTMF events,
+ * NewCallerid/NewConnectedLine, Cdr, RTCP and DTMF events,
  * Unhold, BridgeMerge, and VarSets of app_queue's and the testbed's bookkeeping variables
  * (QUEUE*, MEMBER*, DIALEDTIME, BRIDGEPEER, ...).
  */
@@ -45,7 +47,7 @@ class SimFidelityTest {
             "DialEnd", "QueueCallerJoin", "QueueCallerLeave", "QueueCallerAbandon", "AgentCalled",
             "AgentRingNoAnswer", "AgentConnect", "AgentComplete", "BridgeCreate", "BridgeEnter", "BridgeLeave",
             "BridgeDestroy", "HangupRequest", "SoftHangupRequest", "Hangup", "BlindTransfer", "AttendedTransfer",
-            "OriginateResponse", "AGIExecStart", "AGIExecEnd", "MusicOnHoldStart", "MusicOnHoldStop", "Hold");
+            "OriginateResponse", "AGIExecStart", "AGIExecEnd", "MusicOnHoldStart", "MusicOnHoldStop", "Hold", "QueueMemberStatus");
     static final Pattern VARIABLES = Pattern.compile("CTI_.*|AGISTATUS|QNAME|ABANDONED|BLINDTRANSFER|TRANSFER_CONTEXT");
     static final Set<String> MEANINGFUL = Set.of("ChannelStateDesc", "DialStatus", "Queue", "Interface", "Reason",
             "Result", "Variable", "Value", "IsExternal", "DestType", "Response", "ResultCode", "Context",
@@ -156,7 +158,8 @@ class SimFidelityTest {
                 }
             }
         }
-        return lines.subList(from, lines.size()).stream().map(l -> l.replaceAll("Value=\\d+$", "Value=N")).toList();
+        return lines.subList(from, lines.size()).stream().filter(l -> !l.startsWith("QueueMemberStatus"))
+                .map(l -> l.replaceAll("Value=\\d+$", "Value=N")).toList();
     }
 
     static List<AmiMessage> decode(String capture) {
