@@ -97,6 +97,11 @@ public record SimConfig(
                                Double ringSeconds, Double answerShare) {
     }
 
+    /** The {@code sim} section of the server config, with the demo defaults for whatever it leaves out. */
+    public static SimConfig from(io.ctiserver.server.config.ServerConfig config) {
+        return config.section("sim", SimConfig.class, demo()).withDefaults();
+    }
+
     public static SimConfig demo() {
         return new SimConfig(true, 5038, "127.0.0.1", List.of(new User("cti", "cti")), "127.0.0.1", 4573, 300,
                 1.0, 42L, 0.2, 60.0, 45.0, 0.1, 0.05, 0.05,
