@@ -97,7 +97,7 @@ final class AmiServer {
         for (AmiSession s : sessions) {
             if (s.authenticated && s.eventsOn) {
                 if (encoded == null) {
-                    encoded = Unpooled.directBuffer(512);
+                    encoded = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(512);
                     AmiEncoder.encode(event, encoded);
                 }
                 s.sendEncoded(encoded.retainedDuplicate());

@@ -50,7 +50,7 @@ class SimAmiActionsTest {
             c.banner();
             String challenge = c.action("Challenge", "AuthType", "MD5").get("Challenge");
             AmiMessage r = c.action("Login", "AuthType", "MD5", "Username", "cti",
-                    "Key", AmiActions.md5(challenge + "cti"));
+                    "Key", SessionActions.md5(challenge + "cti"));
             assertEquals("Success", r.response());
         }
     }
