@@ -114,4 +114,24 @@ class SimQueueStrategiesTest {
         }
         assertTrue(sim.queueLog().stream().anyMatch(l -> l.contains("|COMPLETECALLER|")), sim.queueLog().toString());
     }
+
+    @Test
+    void aBusyAgentIsSkippedAndTheCallerTimesOutOfTheQueue() throws Exception {
+        PbxSimulator sim = PbxSimulator.start(SimTestConfigs.quiet(50).withQueues(List.of(
+                new SimConfig.QueueConfig("support", "rrmemory", 5, 1, 0, 4,
+                        List.of(new SimConfig.MemberConfig("PJSIP/a", "A", 0, false, "busy", 1.0, 1.0))))));
+        try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+            String caller = sim.placeInboundCall("5551001", "5000");
+            assertEquals("BUSY", c.next(m -> "DialEnd".equals(m.eventName())
+                    && caller.equals(m.get("Channel"))).get("DialStatus"));
+            AmiMessage leave = c.event("QueueCallerLeave");
+            assertEquals(caller, leave.get("Channel"));
+            c.next(m -> "Hangup".equals(m.eventName()) && caller.equals(m.get("Channel")));
+        } finally {
+            sim.stop();
+        }
+        List<String> log = sim.queueLog();
+        assertTrue(log.stream().anyMatch(l -> l.contains("|A|RINGNOANSWER|")), log.toString());
+        assertTrue(log.get(log.size() - 1).contains("|EXITWITHTIMEOUT|1|1|4"), log.toString());
+    }
 }
