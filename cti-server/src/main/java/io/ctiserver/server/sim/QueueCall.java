@@ -186,18 +186,26 @@ final class QueueCall implements CallFlow {
         Device d = m.device;
         d.ringing = true;
         Chan dialed;
+        String dialledPeer = d.isLocal() ? d.iface.substring("Local/".length()) : d.iface.substring(6);
         if (d.isLocal()) {
             dialed = pbx.newLocalPair(d.localExten(), d.localContext(), caller.linkedid);
             dialed.callerId(caller.cidNum, caller.cidName);
             dialed.app("AppQueue", "(Outgoing Line)");
+            pbx.newCallerid(dialed);
             Chan inner = dialed.localPeer;
+            pbx.setVar(dialed, "DIALEDPEERNUMBER", dialledPeer);
+            pbx.setVar(inner, "DIALEDPEERNUMBER", dialledPeer);
             inner.callerId(caller.cidNum, caller.cidName);
             inner.connected(caller.cidNum, caller.cidName);
+            pbx.newCallerid(inner);
+            pbx.newConnectedLine(inner);
             pbx.localBridge(dialed);
         } else {
-            dialed = pbx.newChannel(d.iface, caller.linkedid, ChanState.DOWN, "from-agents", caller.exten);
-            dialed.callerId(caller.cidNum, caller.cidName);
+            // A SIP agent's channel carries the endpoint's own caller id (capture 09).
+            dialed = pbx.newChannelWithCallerId(d.iface, ChanState.DOWN, "from-agents", "s", dialledPeer, m.name);
+            dialed.connected(null, null);
             dialed.app("AppQueue", "(Outgoing Line)");
+            pbx.setVar(dialed, "DIALEDPEERNUMBER", dialledPeer);
         }
         Leg leg = new Leg(m, dialed);
         dialed.flow = this;
@@ -210,7 +218,10 @@ final class QueueCall implements CallFlow {
         dialed.snapshot(b, "Dest");
         pbx.emit(b.add("Queue", queue.name).add("Interface", m.iface).add("MemberName", m.name));
         pbx.dialBegin(caller, dialed, m.iface);
-        dialed.connected(caller.cidNum, caller.cidName);
+        if (!d.isLocal()) {
+            caller.connected(dialed.cidNum, dialed.cidName);
+            pbx.newConnectedLine(caller);
+        }
         dialed.exten = caller.exten;
         String behaviour = d.behaviour;
         if (behaviour.equals("answer") && d.answerShare < 1.0 && pbx.random.nextDouble() >= d.answerShare) {
@@ -221,6 +232,8 @@ final class QueueCall implements CallFlow {
             return;
         }
         pbx.newState(dialed, ChanState.RINGING);
+        dialed.connected(caller.cidNum, caller.cidName);
+        pbx.newConnectedLine(dialed);
         pbx.dialState(caller, dialed, "RINGING");
         queue.memberEvent("QueueMemberStatus", m);
         if (behaviour.equals("answer")) {
