@@ -238,4 +238,33 @@ class SimAmiActionsTest {
             assertEquals("Originate failed", sync.get("Message"));
         }
     }
+
+    @Test
+    void hangingUpTheAgentEndsTheQueueCallAsCompletedByTheAgent() throws Exception {
+        try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+            String caller = sim.placeInboundCall(InboundCall.of("5551001", "5000").talk(600, true));
+            String agent = c.event("AgentConnect").get("DestChannel");
+            assertEquals("Channel Hungup", c.action("Hangup", "Channel", agent).get("Message"));
+            AmiMessage complete = c.event("AgentComplete");
+            assertEquals("agent", complete.get("Reason"));
+            c.next(m -> "Hangup".equals(m.eventName()) && caller.equals(m.get("Channel")));
+        }
+        assertTrue(sim.queueLog().stream().anyMatch(l -> l.contains("|COMPLETEAGENT|")), sim.queueLog().toString());
+    }
+
+    @Test
+    void hangingUpAClickToDialAgentEndsTheOutboundLeg() throws Exception {
+        try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+            c.action("Originate", "Channel", "PJSIP/agent1", "Context", "from-agents", "Exten", "0612345678",
+                    "Async", "true");
+            AmiMessage enter = c.event("BridgeEnter");
+            String trunk = enter.get("Channel");
+            assertTrue(trunk.startsWith("PJSIP/trunk-"), trunk);
+            String agent = c.event("BridgeEnter").get("Channel");
+            c.action("Hangup", "Channel", agent);
+            c.next(m -> "Hangup".equals(m.eventName()) && trunk.equals(m.get("Channel")));
+            c.next(m -> "Hangup".equals(m.eventName()) && agent.equals(m.get("Channel")));
+            assertTrue(sim.awaitIdle(java.time.Duration.ofSeconds(10)), "nothing left: " + sim.channels());
+        }
+    }
 }
