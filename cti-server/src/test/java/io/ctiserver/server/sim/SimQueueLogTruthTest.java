@@ -79,4 +79,21 @@ class SimQueueLogTruthTest {
         return log.stream().map(l -> l.substring(l.indexOf('|') + 1).replaceAll("\\d{10}\\.(\\d+)", "$1"))
                 .toList();
     }
+
+    @Test
+    void theTruthIsAlsoWrittenToTheQueueLogFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("queue_log");
+        PbxSimulator sim = PbxSimulator.start(SimTestConfigs.quiet(50).withQueueLogFile(file.toString()));
+        try {
+            sim.placeInboundCall(InboundCall.of("5551001", "5000").talk(1, true));
+            assertTrue(sim.awaitIdle(Duration.ofSeconds(10)));
+            List<String> memory = sim.queueLog();
+            assertEquals(memory, java.nio.file.Files.readAllLines(file));
+            assertEquals(List.of("ENTERQUEUE", "CONNECT", "COMPLETEAGENT"),
+                    memory.stream().map(l -> l.split("\\|")[4]).toList());
+        } finally {
+            sim.stop();
+        }
+    }
 }
