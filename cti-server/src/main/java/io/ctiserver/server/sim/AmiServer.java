@@ -6,6 +6,7 @@ import io.ctiserver.server.ami.codec.AmiDecoder;
 import io.ctiserver.server.ami.codec.AmiEncoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -97,7 +98,7 @@ final class AmiServer {
         for (AmiSession s : sessions) {
             if (s.authenticated && s.eventsOn) {
                 if (encoded == null) {
-                    encoded = Unpooled.directBuffer(512);
+                    encoded = PooledByteBufAllocator.DEFAULT.directBuffer(512);
                     AmiEncoder.encode(event, encoded);
                 }
                 s.sendEncoded(encoded.retainedDuplicate());

@@ -28,18 +28,27 @@ final class Atxfer {
         this.exten = exten;
         this.context = context;
         pbx.setVar(agent, "TRANSFER_CONTEXT", context);
+        // The agent's side is put on hold while it consults: the caller hears music.
+        pbx.emitChan("Hold", "call,all", agent);
+        pbx.emitChan("MusicOnHoldStart", "call,all", call.caller, "Class", "default");
         target = pbx.newLocalPair(exten, context, agent.linkedid);
         target.callerId(agent.cidNum, agent.cidName);
         target.localPeer.callerId(agent.cidNum, agent.cidName);
         target.flow = (c, cause) -> pbx.hangupAll(c, cause);
         target.localPeer.flow = target.flow;
         second = pbx.bridgeCreate();
+        target.localPeer.connected(agent.cidNum, agent.cidName);
+        pbx.newCallerid(target.localPeer);
         pbx.localBridge(target);
+        target.connected(agent.cidNum, agent.cidName);
+        pbx.newConnectedLine(target);
         pbx.bridgeEnter(second, target);
         pbx.bridgeLeave(agent);
         pbx.bridgeEnter(second, agent);
         pbx.newState(target, ChanState.RINGING);
         pbx.dialState(null, target, "RINGING");
+        agent.connected(exten, "");
+        pbx.newConnectedLine(agent);
         pbx.engine.after(1000, this::targetAnswers);
     }
 
@@ -78,6 +87,7 @@ final class Atxfer {
         Chan inner = agent.localPeer;
         Bridge first = call.caller.bridge;
         if (inner != null) {
+            pbx.newCallerid(inner);
             pbx.softHangupRequest(inner, 16);
             pbx.hangupRequest(agent, 16);
             pbx.hangup(inner, 16);
@@ -89,6 +99,7 @@ final class Atxfer {
         if (first != null) {
             pbx.bridgeEnter(first, target);
         }
+        pbx.emitChan("MusicOnHoldStop", "call,all", call.caller);
         AmiMessage.Builder b = Pbx.event("AttendedTransfer", "call,all").add("Result", "Success");
         agent.snapshot(b, "OrigTransferer");
         if (first != null) {
@@ -102,6 +113,8 @@ final class Atxfer {
                 .add("DestBridgeUniqueid", first == null ? "" : first.id));
         pbx.bridgeDestroy(second);
         pbx.hangup(agent, 16);
+        call.caller.connected(target.cidNum, target.cidName);
+        pbx.newConnectedLine(call.caller);
         QueueCall.Leg leg = call.connected;
         call.agentComplete("transfer");
         call.memberFree(leg.member);
@@ -130,8 +143,22 @@ final class Atxfer {
         if (br != null) {
             pbx.bridgeDestroy(br);
         }
-        if (!call.caller.hungUp) {
-            pbx.hangupAll(call.caller, 16);
+        Chan caller = call.caller;
+        Chan one = caller.localPeer;
+        if (caller.hungUp) {
+            return;
         }
+        if (one == null) {
+            pbx.hangupAll(caller, 16);
+            return;
+        }
+        // The connected-line change of the transfer reaches the originating ;1 as a caller-id update only as the
+        // pair goes down: capture 08 shows NewCallerid on ;1 between the two Hangup events.
+        pbx.softHangupRequest(caller, 16);
+        pbx.hangupRequest(one, 16);
+        pbx.hangup(one, 16);
+        one.callerId(target.cidNum, target.cidName);
+        pbx.newCallerid(one);
+        pbx.hangup(caller, 16);
     }
 }

@@ -48,14 +48,24 @@ final class Originate implements CallFlow {
             device = pbx.devices.get("Local/" + exten + "@" + ctx + "/n");
             originated = pbx.newLocalPair(exten, ctx, null);
             Chan two = originated.localPeer;
-            for (Map.Entry<String, String> v : req.variables().entrySet()) {
-                pbx.setVar(originated, v.getKey(), v.getValue());
-                pbx.setVar(two, v.getKey(), v.getValue());
+            // Each half gets the variables, then the caller id (capture 02's order).
+            boolean cid = req.callerIdNum() != null || req.callerIdName() != null;
+            for (Chan half : List.of(originated, two)) {
+                for (Map.Entry<String, String> v : req.variables().entrySet()) {
+                    pbx.setVar(half, v.getKey(), v.getValue());
+                }
+                half.callerId(req.callerIdNum(), req.callerIdName());
+                if (half == two) {
+                    half.connected(req.callerIdNum(), req.callerIdName());
+                }
+                if (cid) {
+                    pbx.newCallerid(half);
+                }
+                half.connected(req.callerIdNum(), req.callerIdName());
+                if (cid) {
+                    pbx.newConnectedLine(half);
+                }
             }
-            originated.callerId(req.callerIdNum(), req.callerIdName());
-            originated.connected(req.callerIdNum(), req.callerIdName());
-            two.callerId(req.callerIdNum(), req.callerIdName());
-            two.connected(req.callerIdNum(), req.callerIdName());
             originated.app(req.application() == null ? "AppDial2" : req.application(),
                     req.application() == null ? "(Outgoing Line)" : req.data());
             pbx.localBridge(originated);
@@ -314,9 +324,5 @@ final class Originate implements CallFlow {
             }
         }
         hangupOriginated(cause);
-    }
-
-    static List<String> noVariables() {
-        return List.of();
     }
 }

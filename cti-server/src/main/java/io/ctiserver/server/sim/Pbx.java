@@ -139,6 +139,14 @@ final class Pbx {
         emit(b);
     }
 
+    void newCallerid(Chan c) {
+        emitChan("NewCallerid", "call,all", c, "CID-CallingPres", "0 (Presentation Allowed, Not Screened)");
+    }
+
+    void newConnectedLine(Chan c) {
+        emitChan("NewConnectedLine", "call,all", c);
+    }
+
     void setVar(Chan c, String var, String value) {
         c.vars.put(var, value);
         emitChan("VarSet", "dialplan,all", c, "Variable", var, "Value", value);

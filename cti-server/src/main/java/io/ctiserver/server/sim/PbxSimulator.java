@@ -33,6 +33,7 @@ public final class PbxSimulator implements AutoCloseable {
     private final Pbx pbx;
     private final QueueLog queueLog;
     private final int amiPort;
+    private volatile boolean stopped;
 
     private PbxSimulator(SimConfig config) throws InterruptedException {
         this.config = config;
@@ -41,11 +42,45 @@ public final class PbxSimulator implements AutoCloseable {
                 NioIoHandler.newFactory());
         this.queueLog = new QueueLog(config.queueLogFile());
         this.ami = new AmiServer(io, engine, config);
-        this.pbx = engine.call(() -> new Pbx(engine, config, queueLog, ami::broadcast)).join();
+        try {
+            this.pbx = engine.call(() -> new Pbx(engine, config, queueLog, ami::broadcast)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            // A bad config: release the threads before reporting it.
+            engine.shutdown();
+            io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            queueLog.close();
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         if (config.agiPort() > 0) {
             pbx.agi = new AgiStep(pbx, io, config.agiHost(), config.agiPort(), config.agiTimeoutMs());
         }
-        ami.actions(new AmiActions(pbx, ami));
+        ami.actions(new AmiActions(pbx, ami, new AmiActions.Faults() {
+            // Called on the engine thread: each fault is done there or handed to another thread, never waited for.
+            @Override
+            public void drop() {
+                engine.after(0, ami::dropAll);
+            }
+
+            @Override
+            public void restart() {
+                engine.after(0, PbxSimulator.this::restartOnEngine);
+            }
+
+            @Override
+            public void stall(boolean on) {
+                engine.after(0, () -> ami.stall(on));
+            }
+
+            @Override
+            public void garbage() {
+                engine.after(0, () -> ami.sendRaw(GARBAGE));
+            }
+
+            @Override
+            public void oversized(int bytes) {
+                engine.after(0, () -> ami.sendRaw(oversizedMessage(bytes)));
+            }
+        }));
         this.amiPort = ami.bind();
         engine.execute(() -> pbx.traffic().start());
     }
@@ -70,6 +105,10 @@ public final class PbxSimulator implements AutoCloseable {
 
     /** Stops traffic, closes every socket and the engine. */
     public void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         engine.execute(() -> pbx.traffic().stop());
         ami.close();
         io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -167,6 +206,24 @@ public final class PbxSimulator implements AutoCloseable {
         return false;
     }
 
+    /** How busy the PBX is right now. */
+    public record Load(int channels, int calls, int waiting, int bridges) {
+    }
+
+    public Load load() {
+        return engine.call(() -> {
+            java.util.Set<String> calls = new java.util.HashSet<>();
+            for (Chan c : pbx.channels.values()) {
+                calls.add(c.linkedid);
+            }
+            int waiting = 0;
+            for (SimQueue q : pbx.queues.values()) {
+                waiting += q.entries.size();
+            }
+            return new Load(pbx.channels.size(), calls.size(), waiting, pbx.bridges.size());
+        }).join();
+    }
+
     /** Names of the live channels. */
     public List<String> channels() {
         return engine.call(() -> List.copyOf(pbx.channels.keySet())).join();
@@ -179,12 +236,14 @@ public final class PbxSimulator implements AutoCloseable {
 
     // ---- truth --------------------------------------------------------------------------------------------------
 
-    /** Every queue_log line so far (the truth), oldest first. */
+    /** Every queue_log line so far (the truth), oldest first; also after {@link #stop()}. */
     public List<String> queueLog() {
-        engine.call(() -> {
-            queueLog.flush();
-            return null;
-        }).join();
+        if (!stopped) {
+            engine.call(() -> {
+                queueLog.flush();
+                return null;
+            }).join();
+        }
         return queueLog.lines();
     }
 
@@ -223,13 +282,28 @@ public final class PbxSimulator implements AutoCloseable {
      */
     public void restart() {
         engine.call(() -> {
-            pbx.traffic().stop();
-            engine.clearTimers();
-            pbx.reset();
-            ami.dropAll();
-            pbx.traffic().start();
+            restartOnEngine();
             return null;
         }).join();
+    }
+
+    private void restartOnEngine() {
+        pbx.traffic().stop();
+        engine.clearTimers();
+        pbx.reset();
+        ami.dropAll();
+        pbx.traffic().start();
+    }
+
+    private static final byte[] GARBAGE = "this line has no colon\r\n\u0001\u0002 binary \u0003\r\n\r\n"
+            .getBytes(StandardCharsets.UTF_8);
+
+    private static byte[] oversizedMessage(int size) {
+        StringBuilder sb = new StringBuilder(size + 64).append("Event: VarSet\r\nPrivilege: dialplan,all\r\n");
+        while (sb.length() < size) {
+            sb.append("Value: ").append("x".repeat(1000)).append("\r\n");
+        }
+        return sb.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Stops (true) or resumes (false) every write to AMI clients; what was held back is written on resume. */
@@ -251,12 +325,11 @@ public final class PbxSimulator implements AutoCloseable {
 
     /** Sends one message of {@code size} bytes (for clients' message-size limits), then a normal event. */
     public void sendOversizedMessage(int size) {
-        StringBuilder sb = new StringBuilder(size + 64).append("Event: VarSet\r\nPrivilege: dialplan,all\r\n");
-        while (sb.length() < size) {
-            sb.append("Value: ").append("x".repeat(1000)).append("\r\n");
-        }
-        sb.append("\r\n");
-        sendRaw(sb.toString());
+        byte[] bytes = oversizedMessage(size);
+        engine.call(() -> {
+            ami.sendRaw(bytes);
+            return null;
+        }).join();
         engine.call(() -> {
             ami.broadcast(AmiMessage.of("Event", "Ping", "Privilege", "system,all"));
             return null;

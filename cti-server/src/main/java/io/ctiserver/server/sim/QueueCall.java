@@ -30,7 +30,7 @@ final class QueueCall implements CallFlow {
         }
     }
 
-    enum Phase { ROUTING, WAITING, RINGING, CONNECTED, TRANSFERRING, DONE }
+    enum Phase { ROUTING, WAITING, RINGING, CONNECTED, DONE }
 
     final Pbx pbx;
     final Chan caller;
@@ -73,7 +73,10 @@ final class QueueCall implements CallFlow {
         caller.app("AGI", "agi://" + pbx.config.agiHost() + ":" + pbx.config.agiPort() + "/route,"
                 + caller.exten + "," + caller.cidNum);
         if (agi == null) {
-            afterAgi("NOTFOUND");
+            // The incoming-noagi dialplan: the IVR choice picks the queue.
+            String ivr = caller.vars.get("IVR_CHOICE");
+            String q = ivr == null ? null : pbx.config.ivrQueues().get(ivr);
+            joinNamed(q);
             return;
         }
         agi.run(caller, List.of(caller.exten, caller.cidNum), status -> {
@@ -85,6 +88,10 @@ final class QueueCall implements CallFlow {
 
     private void afterAgi(String agiStatus) {
         pbx.setVar(caller, "AGISTATUS", agiStatus);
+        if (agiStatus.equals("HANGUP")) {
+            finishCaller(16); // the script hung the channel up: the dialplan stops here
+            return;
+        }
         String q = firstNonEmpty(caller.vars.get("CTI_QUEUE"), caller.vars.get("CTI_ROUTE"));
         SimQueue target = q == null ? null : pbx.queues.get(q);
         if (target == null) {
@@ -95,6 +102,18 @@ final class QueueCall implements CallFlow {
         firstAgentTimeout = parseInt(caller.vars.get("CTI_AGENT_TIMEOUT"), target == null ? 15 : target.timeout);
         caller.location("incoming", caller.exten, 6);
         pbx.setVar(caller, "QNAME", target == null ? "" : target.name);
+        if (target == null) {
+            finishCaller(16);
+            return;
+        }
+        join(target);
+    }
+
+    private void joinNamed(String name) {
+        SimQueue target = name == null ? null : pbx.queues.get(name);
+        if (target == null) {
+            target = pbx.queues.get(pbx.config.defaultQueue());
+        }
         if (target == null) {
             finishCaller(16);
             return;
@@ -119,6 +138,7 @@ final class QueueCall implements CallFlow {
         phase = Phase.WAITING;
         pbx.emitChan("QueueCallerJoin", "agent,all", caller, "Queue", q.name,
                 "Position", Integer.toString(originalPosition), "Count", Integer.toString(q.entries.size()));
+        pbx.emitChan("MusicOnHoldStart", "call,all", caller, "Class", "default");
         pbx.queueLog.write(pbx.now(), caller.uniqueid, q.name, "NONE", "ENTERQUEUE", "", caller.cidNum,
                 originalPosition);
         if (patienceSeconds > 0) {
@@ -166,18 +186,26 @@ final class QueueCall implements CallFlow {
         Device d = m.device;
         d.ringing = true;
         Chan dialed;
+        String dialledPeer = d.isLocal() ? d.iface.substring("Local/".length()) : d.iface.substring(6);
         if (d.isLocal()) {
             dialed = pbx.newLocalPair(d.localExten(), d.localContext(), caller.linkedid);
             dialed.callerId(caller.cidNum, caller.cidName);
             dialed.app("AppQueue", "(Outgoing Line)");
+            pbx.newCallerid(dialed);
             Chan inner = dialed.localPeer;
+            pbx.setVar(dialed, "DIALEDPEERNUMBER", dialledPeer);
+            pbx.setVar(inner, "DIALEDPEERNUMBER", dialledPeer);
             inner.callerId(caller.cidNum, caller.cidName);
             inner.connected(caller.cidNum, caller.cidName);
+            pbx.newCallerid(inner);
+            pbx.newConnectedLine(inner);
             pbx.localBridge(dialed);
         } else {
-            dialed = pbx.newChannel(d.iface, caller.linkedid, ChanState.DOWN, "from-agents", caller.exten);
-            dialed.callerId(caller.cidNum, caller.cidName);
+            // A SIP agent's channel carries the endpoint's own caller id (capture 09).
+            dialed = pbx.newChannelWithCallerId(d.iface, ChanState.DOWN, "from-agents", "s", dialledPeer, m.name);
+            dialed.connected(null, null);
             dialed.app("AppQueue", "(Outgoing Line)");
+            pbx.setVar(dialed, "DIALEDPEERNUMBER", dialledPeer);
         }
         Leg leg = new Leg(m, dialed);
         dialed.flow = this;
@@ -190,7 +218,10 @@ final class QueueCall implements CallFlow {
         dialed.snapshot(b, "Dest");
         pbx.emit(b.add("Queue", queue.name).add("Interface", m.iface).add("MemberName", m.name));
         pbx.dialBegin(caller, dialed, m.iface);
-        dialed.connected(caller.cidNum, caller.cidName);
+        if (!d.isLocal()) {
+            caller.connected(dialed.cidNum, dialed.cidName);
+            pbx.newConnectedLine(caller);
+        }
         dialed.exten = caller.exten;
         String behaviour = d.behaviour;
         if (behaviour.equals("answer") && d.answerShare < 1.0 && pbx.random.nextDouble() >= d.answerShare) {
@@ -201,6 +232,8 @@ final class QueueCall implements CallFlow {
             return;
         }
         pbx.newState(dialed, ChanState.RINGING);
+        dialed.connected(caller.cidNum, caller.cidName);
+        pbx.newConnectedLine(dialed);
         pbx.dialState(caller, dialed, "RINGING");
         queue.memberEvent("QueueMemberStatus", m);
         if (behaviour.equals("answer")) {
@@ -285,6 +318,7 @@ final class QueueCall implements CallFlow {
         if (!queue.members.containsValue(leg.member)) {
             return;
         }
+        queue.memberEvent("QueueMemberStatus", leg.member); // the device is free again
         pbx.engine.after(0, queue::kick);
     }
 
@@ -307,6 +341,7 @@ final class QueueCall implements CallFlow {
         }
         pbx.newState(dialed, ChanState.UP);
         pbx.dialEnd(caller, dialed, "ANSWER");
+        pbx.emitChan("MusicOnHoldStop", "call,all", caller);
         for (Leg other : new ArrayList<>(legs)) {
             legs.remove(other);
             if (other.answerTimer != null) {
@@ -341,7 +376,15 @@ final class QueueCall implements CallFlow {
                 .add("HoldTime", Long.toString(hold)).add("RingTime", Long.toString(ring)));
         pbx.queueLog.write(pbx.now(), caller.uniqueid, queue.name, queue.agentName(m), "CONNECT", hold,
                 leg.dialed.uniqueid, ring);
-        pbx.bridge(leg.dialed, caller);
+        Bridge br = pbx.bridgeCreate();
+        pbx.bridgeEnter(br, leg.dialed);
+        if (leg.inner() == null) {
+            // A SIP agent's device turns "in use" as it joins (capture 09); a Local one already was while ringing.
+            queue.memberEvent("QueueMemberStatus", m);
+        }
+        pbx.bridgeEnter(br, caller);
+        pbx.setVar(leg.dialed, "BRIDGEPEER", caller.name);
+        pbx.setVar(caller, "BRIDGEPEER", leg.dialed.name);
         double talk = m.device.talkSeconds > 0 ? m.device.talkSeconds : talkSeconds;
         talkTimer = pbx.engine.after(talk * 1000, () -> {
             if (atxfer != null) {
@@ -473,6 +516,7 @@ final class QueueCall implements CallFlow {
         if (abandon) {
             callerHangupBegin(0);
         }
+        pbx.emitChan("MusicOnHoldStop", "call,all", caller);
         List<Leg> ringing = new ArrayList<>(legs);
         legs.clear();
         for (Leg leg : ringing) {

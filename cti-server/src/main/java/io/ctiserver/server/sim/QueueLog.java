@@ -23,6 +23,7 @@ public final class QueueLog {
 
     private final List<String> lines = new ArrayList<>();
     private final Writer file;
+    private long lastFlushNanos = System.nanoTime();
 
     QueueLog(String path) {
         try {
@@ -51,6 +52,11 @@ public final class QueueLog {
             try {
                 file.write(line);
                 file.write('\n');
+                if (System.nanoTime() - lastFlushNanos > 1_000_000_000L) {
+                    // at most a second behind, for someone following the file with tail -f
+                    file.flush();
+                    lastFlushNanos = System.nanoTime();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("queue_log write failed", e);
             }

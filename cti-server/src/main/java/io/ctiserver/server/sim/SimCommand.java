@@ -36,7 +36,7 @@ public final class SimCommand implements Verb {
         CliArgs a = CliArgs.parse(args, Set.of("config", "ami-port", "agi-host", "agi-port", "rate", "seed", "speed",
                 "queue-log"), Set.of());
         ServerConfig sc = ServerConfig.load(a.has("config") ? Path.of(a.get("config", null)) : null);
-        SimConfig c = sc.section("sim", SimConfig.class, SimConfig.demo()).withDefaults();
+        SimConfig c = SimConfig.from(sc);
         c = c.withAmiPort(a.getInt("ami-port", c.amiPort()))
                 .withAgi(a.get("agi-host", c.agiHost()), a.getInt("agi-port", c.agiPort()), c.agiTimeoutMs())
                 .withTraffic(a.getDouble("rate", c.arrivalsPerSecond()), a.getInt("seed", (int) (long) c.seed()),

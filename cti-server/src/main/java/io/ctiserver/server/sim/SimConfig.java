@@ -33,6 +33,10 @@ import java.util.List;
  * @param writeTimeoutMs   an AMI session that cannot take writes for this long is disconnected
  * @param maxSessionBacklogBytes hard bound of one AMI session's unsent bytes
  * @param queueLogFile     where to append queue_log lines, or null for memory only
+ * @param ivrQueues        IVR choice to queue, used when the AGI step is disabled (the dialplan's IVR menu);
+ *                         without an entry the call goes to {@link #defaultQueue}
+ * @param trafficSeconds   generate calls for this many simulated seconds, then stop (a reproducible run);
+ *                         null or 0 = for ever
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SimConfig(
@@ -58,7 +62,9 @@ public record SimConfig(
         List<QueueConfig> queues,
         Integer writeTimeoutMs,
         Integer maxSessionBacklogBytes,
-        String queueLogFile) {
+        String queueLogFile,
+        java.util.Map<String, String> ivrQueues,
+        Double trafficSeconds) {
 
     /** An AMI user of the simulator (manager.conf). */
     public record User(String name, String secret) {
@@ -91,6 +97,11 @@ public record SimConfig(
                                Double ringSeconds, Double answerShare) {
     }
 
+    /** The {@code sim} section of the server config, with the demo defaults for whatever it leaves out. */
+    public static SimConfig from(io.ctiserver.server.config.ServerConfig config) {
+        return config.section("sim", SimConfig.class, demo()).withDefaults();
+    }
+
     public static SimConfig demo() {
         return new SimConfig(true, 5038, "127.0.0.1", List.of(new User("cti", "cti")), "127.0.0.1", 4573, 300,
                 1.0, 42L, 0.2, 60.0, 45.0, 0.1, 0.05, 0.05,
@@ -105,7 +116,7 @@ public record SimConfig(
                         new QueueConfig("sales", "ringall", 10, 2, 0, 120, List.of(
                                 new MemberConfig("Local/203@agents/n", "Agent 203", 0, false, "answer", 2.0, 0.9),
                                 new MemberConfig("Local/204@agents/n", "Agent 204", 0, false, "answer", 2.0, 0.9)))),
-                5000, 8 * 1024 * 1024, null);
+                5000, 8 * 1024 * 1024, null, java.util.Map.of(), null);
     }
 
     /** This config with every null field taken from {@link #demo()}. */
@@ -118,55 +129,78 @@ public record SimConfig(
                 or(vipShare, d.vipShare), or(outboundShare, d.outboundShare), or(internalShare, d.internalShare),
                 or(ivrChoices, d.ivrChoices), or(customers, d.customers), or(defaultQueue, d.defaultQueue),
                 or(inboundExten, d.inboundExten), or(queues, d.queues), or(writeTimeoutMs, d.writeTimeoutMs),
-                or(maxSessionBacklogBytes, d.maxSessionBacklogBytes), queueLogFile);
+                or(maxSessionBacklogBytes, d.maxSessionBacklogBytes), queueLogFile,
+                or(ivrQueues, d.ivrQueues), trafficSeconds);
     }
 
     public SimConfig withAmiPort(int port) {
         return new SimConfig(enabled, port, amiBindAddress, users, agiHost, agiPort, agiTimeoutMs, speed, seed,
                 arrivalsPerSecond, meanHandleSeconds, meanPatienceSeconds, vipShare, outboundShare, internalShare,
                 ivrChoices, customers, defaultQueue, inboundExten, queues, writeTimeoutMs, maxSessionBacklogBytes,
-                queueLogFile);
+                queueLogFile, ivrQueues, trafficSeconds);
     }
 
     public SimConfig withAgi(String host, int port, int timeoutMs) {
         return new SimConfig(enabled, amiPort, amiBindAddress, users, host, port, timeoutMs, speed, seed,
                 arrivalsPerSecond, meanHandleSeconds, meanPatienceSeconds, vipShare, outboundShare, internalShare,
                 ivrChoices, customers, defaultQueue, inboundExten, queues, writeTimeoutMs, maxSessionBacklogBytes,
-                queueLogFile);
+                queueLogFile, ivrQueues, trafficSeconds);
     }
 
     public SimConfig withTraffic(double rate, long seed, double speed) {
         return new SimConfig(enabled, amiPort, amiBindAddress, users, agiHost, agiPort, agiTimeoutMs, speed, seed,
                 rate, meanHandleSeconds, meanPatienceSeconds, vipShare, outboundShare, internalShare,
                 ivrChoices, customers, defaultQueue, inboundExten, queues, writeTimeoutMs, maxSessionBacklogBytes,
-                queueLogFile);
+                queueLogFile, ivrQueues, trafficSeconds);
     }
 
     public SimConfig withQueues(List<QueueConfig> queues) {
         return new SimConfig(enabled, amiPort, amiBindAddress, users, agiHost, agiPort, agiTimeoutMs, speed, seed,
                 arrivalsPerSecond, meanHandleSeconds, meanPatienceSeconds, vipShare, outboundShare, internalShare,
                 ivrChoices, customers, defaultQueue, inboundExten, queues, writeTimeoutMs, maxSessionBacklogBytes,
-                queueLogFile);
+                queueLogFile, ivrQueues, trafficSeconds);
     }
 
     public SimConfig withCallMix(double meanHandle, double meanPatience, double outbound, double internal) {
         return new SimConfig(enabled, amiPort, amiBindAddress, users, agiHost, agiPort, agiTimeoutMs, speed, seed,
                 arrivalsPerSecond, meanHandle, meanPatience, vipShare, outbound, internal,
                 ivrChoices, customers, defaultQueue, inboundExten, queues, writeTimeoutMs, maxSessionBacklogBytes,
-                queueLogFile);
+                queueLogFile, ivrQueues, trafficSeconds);
     }
 
     public SimConfig withQueueLogFile(String file) {
         return new SimConfig(enabled, amiPort, amiBindAddress, users, agiHost, agiPort, agiTimeoutMs, speed, seed,
                 arrivalsPerSecond, meanHandleSeconds, meanPatienceSeconds, vipShare, outboundShare, internalShare,
                 ivrChoices, customers, defaultQueue, inboundExten, queues, writeTimeoutMs, maxSessionBacklogBytes,
-                file);
+                file, ivrQueues, trafficSeconds);
+    }
+
+    public SimConfig withTrafficSeconds(double seconds) {
+        return new SimConfig(enabled, amiPort, amiBindAddress, users, agiHost, agiPort, agiTimeoutMs, speed, seed,
+                arrivalsPerSecond, meanHandleSeconds, meanPatienceSeconds, vipShare, outboundShare, internalShare,
+                ivrChoices, customers, defaultQueue, inboundExten, queues, writeTimeoutMs, maxSessionBacklogBytes,
+                queueLogFile, ivrQueues, seconds);
+    }
+
+    public SimConfig withCustomers(List<String> customerNumbers, List<String> ivr) {
+        return new SimConfig(enabled, amiPort, amiBindAddress, users, agiHost, agiPort, agiTimeoutMs, speed, seed,
+                arrivalsPerSecond, meanHandleSeconds, meanPatienceSeconds, vipShare, outboundShare, internalShare,
+                ivr, customerNumbers, defaultQueue, inboundExten, queues, writeTimeoutMs, maxSessionBacklogBytes,
+                queueLogFile, ivrQueues, trafficSeconds);
+    }
+
+    public SimConfig withIvrQueues(java.util.Map<String, String> map) {
+        return new SimConfig(enabled, amiPort, amiBindAddress, users, agiHost, agiPort, agiTimeoutMs, speed, seed,
+                arrivalsPerSecond, meanHandleSeconds, meanPatienceSeconds, vipShare, outboundShare, internalShare,
+                ivrChoices, customers, defaultQueue, inboundExten, queues, writeTimeoutMs, maxSessionBacklogBytes,
+                queueLogFile, map, trafficSeconds);
     }
 
     public SimConfig withWriteLimits(int timeoutMs, int backlogBytes) {
         return new SimConfig(enabled, amiPort, amiBindAddress, users, agiHost, agiPort, agiTimeoutMs, speed, seed,
                 arrivalsPerSecond, meanHandleSeconds, meanPatienceSeconds, vipShare, outboundShare, internalShare,
-                ivrChoices, customers, defaultQueue, inboundExten, queues, timeoutMs, backlogBytes, queueLogFile);
+                ivrChoices, customers, defaultQueue, inboundExten, queues, timeoutMs, backlogBytes, queueLogFile,
+                ivrQueues, trafficSeconds);
     }
 
     private static <T> T or(T v, T fallback) {

@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class SimEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimEngine.class);
-    private static final long TICK_MICROS = 1000;
 
     private final EventLoop loop;
     private final double speed;
@@ -34,13 +33,18 @@ public final class SimEngine {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long seq;
     private long now;
-    private ScheduledFuture<?> ticker;
+    /** The armed wake-up for the earliest timer, and the virtual time it was armed for. */
+    private ScheduledFuture<?> wake;
+    private long wakeDue = Long.MAX_VALUE;
+    private boolean inTick;
 
     // Lag statistics (engine thread only; read through stats()).
     private long lagSamples;
     private double lagSumMs;
     private double lagMaxMs;
     private final long[] lagHistogram = new long[64]; // bucket i: lag < 2^i / 8 ms
+    private long busyNanos;
+    private long timersRun;
 
     public SimEngine(double speed, long epochBaseMs) {
         if (!(speed > 0)) {
@@ -51,7 +55,6 @@ public final class SimEngine {
         this.wallStartNanos = System.nanoTime();
         this.now = epochBaseMs;
         this.loop = new DefaultEventLoop(new DefaultThreadFactory("sim-engine", true));
-        this.ticker = loop.scheduleAtFixedRate(this::tick, TICK_MICROS, TICK_MICROS, TimeUnit.MICROSECONDS);
     }
 
     /** A cancellable timed task. */
@@ -100,7 +103,24 @@ public final class SimEngine {
     public Timer after(double delayMs, Runnable task) {
         Timer t = new Timer(now + Math.max(0, Math.round(delayMs)), seq++, task);
         timers.add(t);
+        if (!inTick && t.due < wakeDue) {
+            arm(t.due);
+        }
         return t;
+    }
+
+    /**
+     * Wakes the engine when the wall clock reaches {@code due}: no periodic ticking, so an idle simulator costs
+     * nothing. The extra virtual millisecond makes sure the timer is due (the clock is read in whole ms).
+     */
+    private void arm(long due) {
+        if (wake != null) {
+            wake.cancel(false);
+        }
+        wakeDue = due;
+        double wallNowVirtual = epochBaseMs + (System.nanoTime() - wallStartNanos) / 1_000_000.0 * speed;
+        long delayNanos = Math.max(0, (long) Math.ceil((due + 1 - wallNowVirtual) / speed * 1_000_000));
+        wake = loop.schedule(this::tick, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Runs outside input on the engine thread, at the current wall-derived virtual time. */
@@ -109,8 +129,10 @@ public final class SimEngine {
             return;
         }
         loop.execute(() -> {
+            long t0 = System.nanoTime();
             now = Math.max(now, wallVirtualNow());
             safely(task);
+            busyNanos += System.nanoTime() - t0;
         });
     }
 
@@ -135,9 +157,18 @@ public final class SimEngine {
     /** Forgets every pending timer (a simulated restart). Engine thread only. */
     public void clearTimers() {
         timers.clear();
+        if (wake != null) {
+            wake.cancel(false);
+            wake = null;
+        }
+        wakeDue = Long.MAX_VALUE;
     }
 
     private void tick() {
+        long t0 = System.nanoTime();
+        wake = null;
+        wakeDue = Long.MAX_VALUE;
+        inTick = true;
         long target = wallVirtualNow();
         Timer t;
         while ((t = timers.peek()) != null && t.due <= target) {
@@ -150,7 +181,16 @@ public final class SimEngine {
             now = t.due;
             recordLag((wallVirtualNow() - t.due) / speed);
             safely(t.task);
+            timersRun++;
         }
+        inTick = false;
+        while ((t = timers.peek()) != null && t.cancelled) {
+            timers.poll();
+        }
+        if (t != null) {
+            arm(t.due);
+        }
+        busyNanos += System.nanoTime() - t0;
     }
 
     private void recordLag(double lagMs) {
@@ -167,7 +207,15 @@ public final class SimEngine {
     }
 
     /** Lag of timers behind the wall clock, in wall milliseconds. */
-    public record LagStats(long samples, double meanMs, double p99Ms, double maxMs, int pendingTimers) {
+    /**
+     * @param samples       timers run
+     * @param meanMs        mean lag behind the wall clock
+     * @param p99Ms         99th percentile lag (upper edge of its power-of-two bucket)
+     * @param maxMs         largest lag
+     * @param pendingTimers timers waiting now
+     * @param busyMs        wall time the engine thread spent working (its load)
+     */
+    public record LagStats(long samples, double meanMs, double p99Ms, double maxMs, int pendingTimers, double busyMs) {
     }
 
     public CompletableFuture<LagStats> stats() {
@@ -185,7 +233,7 @@ public final class SimEngine {
                 edge *= 2;
             }
             return new LagStats(lagSamples, lagSamples == 0 ? 0 : lagSumMs / lagSamples, lagSamples == 0 ? 0 : p99,
-                    lagMaxMs, timers.size());
+                    lagMaxMs, timers.size(), busyNanos / 1e6);
         });
     }
 
@@ -194,6 +242,7 @@ public final class SimEngine {
             lagSamples = 0;
             lagSumMs = 0;
             lagMaxMs = 0;
+            busyNanos = 0;
             java.util.Arrays.fill(lagHistogram, 0);
         });
     }
@@ -208,9 +257,6 @@ public final class SimEngine {
     }
 
     public void shutdown() {
-        if (ticker != null) {
-            ticker.cancel(false);
-        }
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

@@ -135,6 +135,10 @@ final class SimQueue {
         for (QueueCall qc : new ArrayList<>(entries)) {
             if (qc.canRing()) {
                 qc.tryRing();
+                if (qc.phase == QueueCall.Phase.WAITING) {
+                    // Nobody was free for this caller, so nobody is for the ones behind: stop scanning.
+                    return;
+                }
             }
         }
     }

@@ -63,6 +63,9 @@ final class Traffic {
         running = true;
         startedAt = pbx.now();
         scheduleNext();
+        if (cfg.trafficSeconds() != null && cfg.trafficSeconds() > 0) {
+            stopAt(cfg.trafficSeconds());
+        }
     }
 
     /** Stops generating {@code seconds} of simulated time after the traffic started: a reproducible run length. */

@@ -50,7 +50,7 @@ class SimAmiActionsTest {
             c.banner();
             String challenge = c.action("Challenge", "AuthType", "MD5").get("Challenge");
             AmiMessage r = c.action("Login", "AuthType", "MD5", "Username", "cti",
-                    "Key", AmiActions.md5(challenge + "cti"));
+                    "Key", SessionActions.md5(challenge + "cti"));
             assertEquals("Success", r.response());
         }
     }
@@ -215,6 +215,56 @@ class SimAmiActionsTest {
             c.send("BridgeList");
             List<AmiMessage> list = c.until("BridgeListComplete");
             assertEquals("1", list.get(list.size() - 1).get("ListItems"));
+        }
+    }
+
+    @Test
+    void originateToABusyOrSilentDeviceFails() throws Exception {
+        try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+            sim.setAgentBehaviour("PJSIP/agent1", "busy", 1);
+            String id = c.send("Originate", "Channel", "PJSIP/agent1", "Context", "from-agents", "Exten", "123",
+                    "Async", "true");
+            AmiMessage busy = c.next(m -> "OriginateResponse".equals(m.eventName()) && id.equals(m.actionId()));
+            assertEquals("Failure", busy.get("Response"));
+            assertEquals("5", busy.get("Reason"));
+            sim.setAgentBehaviour("PJSIP/agent1", "noanswer", 1);
+            String id2 = c.send("Originate", "Channel", "PJSIP/agent1", "Context", "from-agents", "Exten", "123",
+                    "Timeout", "5000", "Async", "true");
+            AmiMessage none = c.next(m -> "OriginateResponse".equals(m.eventName()) && id2.equals(m.actionId()));
+            assertEquals("Failure", none.get("Response"));
+            assertEquals("3", none.get("Reason"));
+            AmiMessage sync = c.action("Originate", "Channel", "PJSIP/agent1", "Context", "from-agents", "Exten",
+                    "123", "Timeout", "2000");
+            assertEquals("Originate failed", sync.get("Message"));
+        }
+    }
+
+    @Test
+    void hangingUpTheAgentEndsTheQueueCallAsCompletedByTheAgent() throws Exception {
+        try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+            String caller = sim.placeInboundCall(InboundCall.of("5551001", "5000").talk(600, true));
+            String agent = c.event("AgentConnect").get("DestChannel");
+            assertEquals("Channel Hungup", c.action("Hangup", "Channel", agent).get("Message"));
+            AmiMessage complete = c.event("AgentComplete");
+            assertEquals("agent", complete.get("Reason"));
+            c.next(m -> "Hangup".equals(m.eventName()) && caller.equals(m.get("Channel")));
+        }
+        assertTrue(sim.queueLog().stream().anyMatch(l -> l.contains("|COMPLETEAGENT|")), sim.queueLog().toString());
+    }
+
+    @Test
+    void hangingUpAClickToDialAgentEndsTheOutboundLeg() throws Exception {
+        try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+            c.action("Originate", "Channel", "PJSIP/agent1", "Context", "from-agents", "Exten", "0612345678",
+                    "Async", "true");
+            AmiMessage enter = c.event("BridgeEnter");
+            String trunk = enter.get("Channel");
+            assertTrue(trunk.startsWith("PJSIP/trunk-"), trunk);
+            String agent = c.event("BridgeEnter").get("Channel");
+            c.action("Hangup", "Channel", agent);
+            c.next(m -> "Hangup".equals(m.eventName()) && trunk.equals(m.get("Channel")));
+            c.next(m -> "Hangup".equals(m.eventName()) && agent.equals(m.get("Channel")));
+            assertTrue(sim.awaitIdle(java.time.Duration.ofSeconds(10)), "nothing left: " + sim.channels());
         }
     }
 }

@@ -116,4 +116,20 @@ class SimFastAgiTest {
             sim.stop();
         }
     }
+
+    @Test
+    void hangupFromTheScriptEndsTheCallWithAgiStatusHangup() throws Exception {
+        try (TestFastAgiServer agi = new TestFastAgiServer(env -> List.of("HANGUP"), false)) {
+            PbxSimulator sim = PbxSimulator.start(SimTestConfigs.quiet(20).withAgi("127.0.0.1", agi.port(), 5000));
+            try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+                String caller = sim.placeInboundCall("5551001", "5000");
+                assertEquals("HANGUP", c.next(m -> "VarSet".equals(m.eventName())
+                        && "AGISTATUS".equals(m.get("Variable"))).get("Value"));
+                c.next(m -> "Hangup".equals(m.eventName()) && caller.equals(m.get("Channel")));
+                assertTrue(c.received.stream().noneMatch(m -> "QueueCallerJoin".equals(m.eventName())));
+            } finally {
+                sim.stop();
+            }
+        }
+    }
 }

@@ -133,4 +133,19 @@ class SimFaultsTest {
             assertTrue(total > 0, "it got some bytes before the cut, then end of stream");
         }
     }
+
+    @Test
+    void faultsCanBeInjectedOverAmiToo() throws Exception {
+        sim = PbxSimulator.start(SimTestConfigs.quiet(20));
+        try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+            assertEquals("Error", c.action("SimFault", "Fault", "explode").response());
+            assertEquals("Fault injected: garbage", c.action("SimFault", "Fault", "garbage").get("Message"));
+            assertEquals(AmiDecodeError.Kind.LINE_WITHOUT_COLON, c.nextDecodeError().kind());
+            assertEquals("Fault injected: restart", c.action("SimFault", "Fault", "restart").get("Message"));
+            c.awaitClose();
+        }
+        try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+            assertEquals("0", c.event("FullyBooted").get("Uptime"));
+        }
+    }
 }

@@ -33,10 +33,12 @@ import org.junit.jupiter.api.Test;
  * events of the originate itself may interleave differently, because Asterisk itself does not keep that
  * order: captures 02, 06 and 08 run the same originate and show three different interleavings of the Local pair's
  * Newstate, DialEnd and OriginateResponse. (Capture 09 has no originate: its whole sequence is compared.)
+ * QueueMemberStatus is compared as part of the multiset but not placed in the sequence: it follows device state,
+ * which Asterisk reports asynchronously (captures 02 and 06 have it on either side of DialState).
  *
  * <p>Left out, and why: Newexten (the simulator does not run the dialplan line by line), DeviceStateChange,
- * QueueMemberStatus and MusicOnHold (side effects, no call identity), NewCallerid/NewConnectedLine, Cdr, RTCP and
- * DTMF events, Hold/Unhold, BridgeMerge, and VarSets of app_queue's and the testbed's bookkeeping variables
+ * Cdr, RTCP and DTMF events,
+ * Unhold, BridgeMerge, and VarSets of app_queue's and the testbed's bookkeeping variables
  * (QUEUE*, MEMBER*, DIALEDTIME, BRIDGEPEER, ...).
  */
 class SimFidelityTest {
@@ -45,11 +47,13 @@ class SimFidelityTest {
             "DialEnd", "QueueCallerJoin", "QueueCallerLeave", "QueueCallerAbandon", "AgentCalled",
             "AgentRingNoAnswer", "AgentConnect", "AgentComplete", "BridgeCreate", "BridgeEnter", "BridgeLeave",
             "BridgeDestroy", "HangupRequest", "SoftHangupRequest", "Hangup", "BlindTransfer", "AttendedTransfer",
-            "OriginateResponse", "AGIExecStart", "AGIExecEnd");
-    static final Pattern VARIABLES = Pattern.compile("CTI_.*|AGISTATUS|QNAME|ABANDONED|BLINDTRANSFER|TRANSFER_CONTEXT");
+            "OriginateResponse", "AGIExecStart", "AGIExecEnd", "MusicOnHoldStart", "MusicOnHoldStop", "Hold", "QueueMemberStatus",
+            "NewCallerid", "NewConnectedLine");
+    static final Pattern VARIABLES = Pattern.compile(
+            "CTI_.*|AGISTATUS|QNAME|ABANDONED|BLINDTRANSFER|TRANSFER_CONTEXT|DIALEDPEERNUMBER");
     static final Set<String> MEANINGFUL = Set.of("ChannelStateDesc", "DialStatus", "Queue", "Interface", "Reason",
             "Result", "Variable", "Value", "IsExternal", "DestType", "Response", "ResultCode", "Context",
-            "Extension");
+            "Extension", "Class");
     static final Pattern CHANNEL_KEY = Pattern.compile(".*Channel");
     /** A value naming a channel (BLINDTRANSFER's value): mapped to its role too. */
     static final Pattern CHANNEL_VALUE = Pattern.compile("[A-Za-z]+/[^ ]+-[0-9a-f]{8}(;[12])?");
@@ -156,7 +160,8 @@ class SimFidelityTest {
                 }
             }
         }
-        return lines.subList(from, lines.size()).stream().map(l -> l.replaceAll("Value=\\d+$", "Value=N")).toList();
+        return lines.subList(from, lines.size()).stream().filter(l -> !l.startsWith("QueueMemberStatus"))
+                .map(l -> l.replaceAll("Value=\\d+$", "Value=N")).toList();
     }
 
     static List<AmiMessage> decode(String capture) {
@@ -195,6 +200,8 @@ class SimFidelityTest {
                     sb.append('=').append(role(roles, m.value(i)));
                 } else if (k.equals("Interface")) {
                     sb.append('=').append(ifaces.computeIfAbsent(m.value(i), x -> "i" + (ifaces.size() + 1)));
+                } else if (k.equals("Value") && "DIALEDPEERNUMBER".equals(m.get("Variable"))) {
+                    sb.append("=member"); // which member rings first depends on the calls before (rrmemory)
                 } else if (MEANINGFUL.contains(k) && !(name.equals("OriginateResponse") && k.equals("Reason"))) {
                     sb.append('=').append(m.value(i));
                 }

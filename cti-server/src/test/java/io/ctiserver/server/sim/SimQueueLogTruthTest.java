@@ -19,10 +19,9 @@ class SimQueueLogTruthTest {
 
     private static List<String> run(long seed) throws InterruptedException {
         SimConfig cfg = SimConfig.demo().withAmiPort(0).withAgi("127.0.0.1", 0, 300).withTraffic(0.5, seed, 400)
-                .withCallMix(30, 40, 0.1, 0.05);
+                .withCallMix(30, 40, 0.1, 0.05).withTrafficSeconds(200);
         PbxSimulator sim = PbxSimulator.start(cfg);
         try {
-            sim.stopTrafficAt(200);
             assertTrue(sim.awaitIdle(Duration.ofSeconds(30)), "every call ended");
             assertTrue(sim.generatedCalls() > 50, "enough traffic: " + sim.generatedCalls());
             return sim.queueLog();
@@ -79,5 +78,22 @@ class SimQueueLogTruthTest {
     private static List<String> normalise(List<String> log) {
         return log.stream().map(l -> l.substring(l.indexOf('|') + 1).replaceAll("\\d{10}\\.(\\d+)", "$1"))
                 .toList();
+    }
+
+    @Test
+    void theTruthIsAlsoWrittenToTheQueueLogFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("queue_log");
+        PbxSimulator sim = PbxSimulator.start(SimTestConfigs.quiet(50).withQueueLogFile(file.toString()));
+        try {
+            sim.placeInboundCall(InboundCall.of("5551001", "5000").talk(1, true));
+            assertTrue(sim.awaitIdle(Duration.ofSeconds(10)));
+            List<String> memory = sim.queueLog();
+            assertEquals(memory, java.nio.file.Files.readAllLines(file));
+            assertEquals(List.of("ENTERQUEUE", "CONNECT", "COMPLETEAGENT"),
+                    memory.stream().map(l -> l.split("\\|")[4]).toList());
+        } finally {
+            sim.stop();
+        }
     }
 }

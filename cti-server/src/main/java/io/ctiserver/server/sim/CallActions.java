@@ -1,0 +1,331 @@
+package io.ctiserver.server.sim;
+
+import io.ctiserver.ami.AmiMessage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The call-control actions: Originate, Hangup, Redirect, BlindTransfer, Atxfer, MixMonitor, StopMixMonitor,
+ * PlayDTMF, Setvar, Getvar. Engine thread only. */
+final class CallActions extends ActionGroup {
+
+    CallActions(Pbx pbx, AmiServer server) {
+        super(pbx, server);
+    }
+
+    void originate(AmiSession s, AmiMessage m) {
+        String channel = m.get("Channel");
+        if (channel == null || channel.isEmpty()) {
+            error(s, m, "Channel not specified");
+            return;
+        }
+        if (!channel.contains("/")) {
+            error(s, m, "Invalid channel");
+            return;
+        }
+        String app = m.get("Application");
+        String exten = m.get("Exten");
+        if (app == null && exten == null) {
+            error(s, m, "Exten not specified");
+            return;
+        }
+        String[] cid = parseCallerId(m.get("CallerID", ""));
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (String v : m.getAll("Variable")) {
+            for (String part : v.split(",")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) {
+                    vars.put(part.substring(0, eq), part.substring(eq + 1));
+                }
+            }
+        }
+        long timeout = QueueCall.parseInt(m.get("Timeout"), 30000);
+        boolean async = truthy(m.get("Async"));
+        Originate.Request req = new Originate.Request(channel, m.get("Context"), exten, app, m.get("Data"),
+                cid[1], cid[0], timeout, vars, m.actionId());
+        pbx.processedCalls++;
+        if (async) {
+            success(s, m, "Originate successfully queued");
+            Originate.start(pbx, req, server::broadcast);
+        } else {
+            Originate.start(pbx, req, result -> {
+                if ("Success".equals(result.get("Response"))) {
+                    success(s, m, "Originate successfully queued");
+                } else {
+                    error(s, m, "Originate failed");
+                }
+            });
+        }
+    }
+
+    /** {@code "John Doe" <5551001>} to {name, number}. */
+    static String[] parseCallerId(String cid) {
+        String name = null;
+        String num = null;
+        int lt = cid.indexOf('<');
+        if (lt >= 0) {
+            int gt = cid.indexOf('>', lt);
+            num = cid.substring(lt + 1, gt < 0 ? cid.length() : gt).trim();
+            name = cid.substring(0, lt).trim().replace("\"", "");
+        } else if (!cid.isBlank()) {
+            num = cid.trim();
+        }
+        return new String[] {name == null || name.isEmpty() ? null : name, num};
+    }
+
+    void hangup(AmiSession s, AmiMessage m) {
+        String name = m.get("Channel");
+        if (name == null || name.isEmpty()) {
+            error(s, m, "No channel specified");
+            return;
+        }
+        Chan c = pbx.channel(name);
+        if (c == null) {
+            error(s, m, "No such channel");
+            return;
+        }
+        int cause = QueueCall.parseInt(m.get("Cause"), 16);
+        success(s, m, "Channel Hungup");
+        hangupFromOutside(c, cause);
+    }
+
+    private void hangupFromOutside(Chan c, int cause) {
+        if (c.flow != null) {
+            c.flow.hungUpFromOutside(c, cause);
+        }
+        if (!c.hungUp) {
+            pbx.hangupAll(c, cause);
+        }
+    }
+
+    void redirect(AmiSession s, AmiMessage m) {
+        String name = m.get("Channel");
+        if (name == null || name.isEmpty()) {
+            error(s, m, "Channel not specified");
+            return;
+        }
+        String exten = m.get("Exten");
+        String context = m.get("Context");
+        if (exten == null || exten.isEmpty()) {
+            error(s, m, "Exten not specified");
+            return;
+        }
+        Chan c = pbx.channel(name);
+        if (c == null) {
+            error(s, m, "Channel does not exist: " + name);
+            return;
+        }
+        String extraName = m.get("ExtraChannel");
+        Chan extra = extraName == null || extraName.isEmpty() ? null : pbx.channel(extraName);
+        if (extraName != null && !extraName.isEmpty() && extra == null) {
+            error(s, m, "ExtraChannel does not exist: " + extraName);
+            return;
+        }
+        success(s, m, "Redirect successful");
+        String extraContext = m.get("ExtraContext", context == null ? null : context);
+        String extraExten = m.get("ExtraExten", exten);
+        leaveBridge(c, extra);
+        Dialplan.run(pbx, c, context == null ? c.context : context, exten);
+        if (extra != null && !extra.hungUp) {
+            Dialplan.run(pbx, extra, extraContext == null ? extra.context : extraContext, extraExten);
+        }
+    }
+
+    /**
+     * A Redirect takes channels out of what they were doing (their bridge, their queue call) without a transfer
+     * event. A party left alone in a two-party bridge is hung up. A queue call ends as completed by the side that
+     * was moved (app_queue logs TRANSFER only for real transfers).
+     */
+    private void leaveBridge(Chan c, Chan extra) {
+        for (Chan moving : extra == null ? List.of(c) : List.of(c, extra)) {
+            Bridge br = moving.bridge;
+            if (br == null) {
+                continue;
+            }
+            QueueCall qc = moving.flow instanceof QueueCall q && q.phase == QueueCall.Phase.CONNECTED ? q : null;
+            Chan other = br.other(moving);
+            pbx.bridgeLeave(moving);
+            boolean otherMoves = other != null && (other == c || other == extra);
+            if (other != null) {
+                pbx.bridgeLeave(other);
+            }
+            pbx.bridgeDestroy(br);
+            if (qc != null) {
+                boolean callerMoved = moving == qc.caller;
+                qc.agentComplete(callerMoved ? "caller" : "agent");
+                qc.memberFree(qc.connected.member);
+                pbx.queueLog.write(pbx.now(), qc.caller.uniqueid, qc.queue.name,
+                        qc.queue.agentName(qc.connected.member), callerMoved ? "COMPLETECALLER" : "COMPLETEAGENT",
+                        (qc.connectedAt - qc.joinedAt) / 1000, (pbx.now() - qc.connectedAt) / 1000,
+                        qc.originalPosition);
+            }
+            if (other != null && !otherMoves && !other.hungUp) {
+                pbx.hangupAll(other, 16);
+            }
+        }
+    }
+
+    private QueueCall connectedCallOf(Chan agentChan) {
+        if (agentChan.flow instanceof QueueCall qc && qc.phase == QueueCall.Phase.CONNECTED
+                && qc.connected != null && (qc.connected.dialed == agentChan || qc.connected.inner() == agentChan)) {
+            return qc;
+        }
+        return null;
+    }
+
+    void blindTransfer(AmiSession s, AmiMessage m) {
+        String name = m.get("Channel");
+        Chan c = pbx.channel(name);
+        if (c == null) {
+            error(s, m, "No such channel");
+            return;
+        }
+        String exten = m.get("Exten");
+        if (exten == null || exten.isEmpty()) {
+            error(s, m, "No extension specified");
+            return;
+        }
+        String context = m.get("Context", c.context);
+        QueueCall qc = connectedCallOf(c);
+        if (qc == null && c.bridge == null) {
+            error(s, m, "Transfer failed");
+            return;
+        }
+        success(s, m, "Transfer succeeded");
+        if (qc != null) {
+            qc.blindTransfer(qc.connected.dialed, exten, context);
+            return;
+        }
+        Chan other = c.bridge.other(c);
+        AmiMessage.Builder b = Pbx.event("BlindTransfer", "call,all").add("Result", "Success");
+        c.snapshot(b, "Transferer");
+        if (other != null) {
+            other.snapshot(b, "Transferee");
+        }
+        c.bridge.snapshot(b, "");
+        pbx.emit(b.add("IsExternal", "Yes").add("Context", context).add("Extension", exten));
+        Bridge br = c.bridge;
+        pbx.bridgeLeave(c);
+        pbx.hangupAll(c, 16);
+        if (other != null) {
+            pbx.bridgeLeave(other);
+            pbx.bridgeDestroy(br);
+            Dialplan.run(pbx, other, context, exten);
+        }
+    }
+
+    void atxfer(AmiSession s, AmiMessage m) {
+        Chan c = pbx.channel(m.get("Channel"));
+        if (c == null) {
+            error(s, m, "Channel specified does not exist");
+            return;
+        }
+        String exten = m.get("Exten");
+        if (exten == null || exten.isEmpty()) {
+            error(s, m, "No extension specified");
+            return;
+        }
+        QueueCall qc = connectedCallOf(c);
+        if (qc == null || qc.atxfer != null) {
+            error(s, m, "Atxfer failed");
+            return;
+        }
+        success(s, m, "Atxfer successfully queued");
+        Atxfer.start(qc, qc.connected.dialed, exten, m.get("Context", "transfer-targets"));
+    }
+
+    void mixMonitor(AmiSession s, AmiMessage m, boolean start) {
+        String name = m.get("Channel");
+        if (name == null || name.isEmpty()) {
+            error(s, m, "No channel specified");
+            return;
+        }
+        Chan c = pbx.channel(name);
+        if (c == null) {
+            error(s, m, "No such channel");
+            return;
+        }
+        if (!start && !c.mixMonitor) {
+            error(s, m, "Could not stop MixMonitor");
+            return;
+        }
+        c.mixMonitor = start;
+        reply(s, ok(m));
+        if (start) {
+            c.vars.put("MIXMONITOR_FILENAME", m.get("File", ""));
+        }
+        pbx.emit(Pbx.event(start ? "MixMonitorStart" : "MixMonitorStop", "call,all").add("Channel", c.name)
+                .add("ChannelState", Integer.toString(c.state.code)).add("ChannelStateDesc", c.state.desc)
+                .add("CallerIDNum", c.cidNum).add("CallerIDName", c.cidName).add("ConnectedLineNum", c.connNum)
+                .add("ConnectedLineName", c.connName).add("Language", c.language)
+                .add("AccountCode", c.accountCode).add("Context", c.context).add("Exten", c.exten)
+                .add("Priority", Integer.toString(c.priority)).add("Uniqueid", c.uniqueid)
+                .add("Linkedid", c.linkedid));
+    }
+
+    void playDtmf(AmiSession s, AmiMessage m) {
+        Chan c = pbx.channel(m.get("Channel"));
+        if (c == null) {
+            error(s, m, "Channel not found");
+            return;
+        }
+        String digit = m.get("Digit");
+        if (digit == null || digit.isEmpty()) {
+            error(s, m, "No digit specified");
+            return;
+        }
+        success(s, m, "DTMF successfully queued");
+        for (String dir : List.of("DTMFBegin", "DTMFEnd")) {
+            AmiMessage.Builder b = Pbx.event(dir, "dtmf,all");
+            c.snapshot(b, "");
+            b.add("Digit", digit.substring(0, 1));
+            if (dir.equals("DTMFEnd")) {
+                b.add("DurationMs", m.get("Duration", "100"));
+            }
+            pbx.emit(b.add("Direction", "Received"));
+        }
+    }
+
+    void setvar(AmiSession s, AmiMessage m) {
+        String var = m.get("Variable");
+        if (var == null || var.isEmpty()) {
+            error(s, m, "No variable specified");
+            return;
+        }
+        String name = m.get("Channel");
+        String value = m.get("Value", "");
+        if (name == null || name.isEmpty()) {
+            success(s, m, "Variable Set");
+            return; // a global variable: nothing in the simulation reads it
+        }
+        Chan c = pbx.channel(name);
+        if (c == null) {
+            error(s, m, "No such channel");
+            return;
+        }
+        pbx.setVar(c, var, value);
+        success(s, m, "Variable Set");
+    }
+
+    void getvar(AmiSession s, AmiMessage m) {
+        String var = m.get("Variable");
+        if (var == null || var.isEmpty()) {
+            error(s, m, "No variable specified");
+            return;
+        }
+        String name = m.get("Channel");
+        String value = "";
+        if (name != null && !name.isEmpty()) {
+            Chan c = pbx.channel(name);
+            if (c == null) {
+                error(s, m, "No such channel");
+                return;
+            }
+            String v = Getvar.value(c, var);
+            value = v == null ? "" : v;
+        }
+        reply(s, ok(m).add("Variable", var).add("Value", value));
+    }
+
+    // ---- status lists -------------------------------------------------------------------------------------------
+}
