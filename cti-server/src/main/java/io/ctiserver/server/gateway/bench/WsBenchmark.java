@@ -58,8 +58,10 @@ public final class WsBenchmark implements BenchCommand.Benchmark {
         for (int i = 0; i < desktops; i++) {
             users.add(UserConfig.agent("a" + i, hash, iface(i), "Agent " + i));
         }
-        GatewayConfig config = new GatewayConfig("127.0.0.1", 0, null, null, users, 0, null, 0, 0, 0, 0, 0, 0, 0, 0,
-                0, "pbx1", null);
+        // A deep outbound queue: the one-desktop baseline takes the whole rate, and a desktop JVM starved of CPU for a
+        // moment must show up as latency here, not as a desktop closed for not reading.
+        GatewayConfig config = new GatewayConfig("127.0.0.1", 0, null, null, users, 0, null, 0, 16_384, 0, 0, 0, 0,
+                0, 0, 0, "pbx1", null);
         System.out.printf("bench ws: %d desktops, %d events/s, %d s measured after %d s warm-up, max heap %d MiB%n",
                 desktops, rate, seconds, warmup, Runtime.getRuntime().maxMemory() >> 20);
         try (Gateway gw = Gateway.builder().config(config).stateView(EMPTY).build().start()) {
