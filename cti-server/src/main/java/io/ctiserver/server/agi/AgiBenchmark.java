@@ -61,22 +61,27 @@ public final class AgiBenchmark implements BenchCommand.Benchmark {
         long measureMillis = (long) (cli.getDouble("seconds", 5) * 1000);
         long warmupMillis = (long) (cli.getDouble("warmup", 2) * 1000);
         int customers = cli.getInt("customers", 10_000);
-        int ioThreads = cli.getInt("io-threads", 2);
+        int ioThreads = cli.getInt("io-threads", AgiConfig.defaults().ioThreads());
         int clientThreads = cli.getInt("client-threads", 1);
         String servers = cli.get("servers", "netty,asterisk-java");
 
+        // asterisk-java logs every rejected connection; the benchmark counts them instead
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.asteriskjava"))
+                .setLevel(ch.qos.logback.classic.Level.OFF);
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.ctiserver"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         InMemoryCustomerDirectory directory = directory(customers);
         RoutingConfig rc = config();
         LongAdder decisions = new LongAdder();
         RoutingService routing = new RoutingService(new Router(rc, load(), CallHistory.none()), directory,
                 d -> decisions.increment());
 
-        System.out.printf("bench agi: %d customers, warmup %.1f s, measure %.1f s per run, our io threads %d, "
+        System.out.printf("bench agi: %d customers, warmup %.1f s, measure %.1f s per run, our io threads %s, "
                         + "client threads %d, %d cores%n", customers, warmupMillis / 1000.0, measureMillis / 1000.0,
-                ioThreads, clientThreads, Runtime.getRuntime().availableProcessors());
+                ioThreads == 0 ? "netty default (2 per core)" : Integer.toString(ioThreads), clientThreads, Runtime.getRuntime().availableProcessors());
         System.out.println("load before: " + loadAverage());
-        System.out.printf("%-14s %6s %12s %9s %9s %9s %10s%n", "server", "conc", "sessions/s", "p50 ms", "p99 ms",
-                "max ms", "rejected");
+        System.out.printf("%-14s %6s %12s %9s %9s %9s %10s %14s%n", "server", "conc", "sessions/s", "p50 ms",
+                "p99 ms", "max ms", "rejected", "server CPU us/session");
 
         Map<Integer, double[]> rates = new LinkedHashMap<>();
         try (AgiLoadClient client = new AgiLoadClient(clientThreads, 10_000)) {
@@ -111,8 +116,9 @@ public final class AgiBenchmark implements BenchCommand.Benchmark {
     }
 
     private static double report(String name, AgiLoadClient.Result r) {
-        System.out.printf("%-14s %6d %12.0f %9.2f %9.2f %9.2f %10d%n", name, r.concurrency(), r.sessionsPerSecond(),
-                r.percentileMillis(50), r.percentileMillis(99), r.percentileMillis(100), r.rejected());
+        System.out.printf("%-14s %6d %12.0f %9.2f %9.2f %9.2f %10d %14.0f%n", name, r.concurrency(),
+                r.sessionsPerSecond(), r.percentileMillis(50), r.percentileMillis(99), r.percentileMillis(100),
+                r.rejected(), r.serverCpuMicrosPerSession());
         return r.sessionsPerSecond();
     }
 

@@ -46,7 +46,12 @@ public final class AgiLoadClient implements AutoCloseable {
      * @param latencyMicros     sorted session latencies (connect to close) of the measured window
      */
     public record Result(int concurrency, long completed, long rejected, long commands, double seconds,
-                         double sessionsPerSecond, long[] latencyMicros) {
+                         double sessionsPerSecond, long[] latencyMicros, long serverCpuNanos) {
+
+        /** CPU time the server's threads spent per completed session (load-independent efficiency). */
+        public double serverCpuMicrosPerSession() {
+            return completed == 0 ? Double.NaN : serverCpuNanos / 1000.0 / completed;
+        }
 
         public double percentileMillis(double p) {
             if (latencyMicros.length == 0) {
@@ -57,6 +62,7 @@ public final class AgiLoadClient implements AutoCloseable {
         }
     }
 
+    static final String CLIENT_THREADS = "bench-client";
     private static final byte[] OK = "200 result=1\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NOT_SET = "200 result=0\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -64,7 +70,8 @@ public final class AgiLoadClient implements AutoCloseable {
     private final long sessionTimeoutMillis;
 
     public AgiLoadClient(int threads, long sessionTimeoutMillis) {
-        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(threads,
+                new io.netty.util.concurrent.DefaultThreadFactory(CLIENT_THREADS), NioIoHandler.newFactory());
         this.sessionTimeoutMillis = sessionTimeoutMillis;
     }
 
@@ -112,16 +119,40 @@ public final class AgiLoadClient implements AutoCloseable {
         for (int i = 0; i < concurrency; i++) {
             run.startSession();
         }
-        long sleep = TimeUnit.NANOSECONDS.toMillis(run.measureTo - System.nanoTime());
-        if (sleep > 0) {
-            Thread.sleep(sleep);
-        }
+        sleepUntil(run.measureFrom);
+        long cpuFrom = serverCpuNanos();
+        sleepUntil(run.measureTo);
+        long cpu = serverCpuNanos() - cpuFrom;
         run.stopping.set(true);
         run.drained.await(sessionTimeoutMillis + 5_000, TimeUnit.MILLISECONDS);
         long[] lat = run.latencies.toSortedArray();
         double seconds = measureMillis / 1000.0;
         return new Result(concurrency, lat.length, run.rejected.sum(), run.commands.sum(), seconds,
-                lat.length / seconds, lat);
+                lat.length / seconds, lat, cpu);
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long ms = TimeUnit.NANOSECONDS.toMillis(nanoTime - System.nanoTime());
+        if (ms > 0) {
+            Thread.sleep(ms);
+        }
+    }
+
+    /** CPU time of every thread of this JVM but the client's and the caller's: the server under test. */
+    static long serverCpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null || t.getThreadId() == self || t.getThreadName().startsWith(CLIENT_THREADS)) {
+                continue;
+            }
+            long c = mx.getThreadCpuTime(t.getThreadId());
+            if (c > 0) {
+                sum += c;
+            }
+        }
+        return sum;
     }
 
     /**
@@ -144,7 +175,7 @@ public final class AgiLoadClient implements AutoCloseable {
         long[] lat = run.latencies.toSortedArray();
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(concurrency, lat.length, run.rejected.sum(), run.commands.sum(), seconds,
-                lat.length / seconds, lat);
+                lat.length / seconds, lat, 0);
     }
 
     @Override
@@ -192,7 +223,7 @@ public final class AgiLoadClient implements AutoCloseable {
                 }
                 return;
             }
-            ChannelFuture f = bootstrap.connect(server);
+            ChannelFuture f = bootstrap.connect(server, localAddress(server));
             long started = System.nanoTime();
             f.addListener(cf -> {
                 if (!cf.isSuccess()) {
@@ -205,6 +236,20 @@ public final class AgiLoadClient implements AutoCloseable {
                     s.start(ch, started);
                 }
             });
+        }
+
+        /**
+         * The server closes first, so each session leaves a TIME_WAIT entry on its side for a minute; at thousands of
+         * sessions per second one source address runs out of ports whose 4-tuple is free, and SYNs meet TIME_WAIT
+         * entries (lost, retried after 1 s). Loopback answers on all of 127/8: spread sessions over 1,000 source
+         * addresses, as calls from many Asterisk channels would be spread over time.
+         */
+        InetSocketAddress localAddress(InetSocketAddress remote) {
+            if (!remote.getAddress().isLoopbackAddress()) {
+                return null;
+            }
+            long n = sessionNo.get();
+            return new InetSocketAddress("127.1." + (n / 250 % 4) + "." + (1 + n % 250), 0);
         }
 
         void count(boolean completed, long started) {
