@@ -77,8 +77,8 @@ public final class AgiBenchmark implements BenchCommand.Benchmark {
                 d -> decisions.increment());
 
         System.out.printf("bench agi: %d customers, warmup %.1f s, measure %.1f s per run, our io threads %s, "
-                        + "client threads %d, %d cores%n", customers, warmupMillis / 1000.0, measureMillis / 1000.0,
-                ioThreads == 0 ? "netty default (2 per core)" : Integer.toString(ioThreads), clientThreads, Runtime.getRuntime().availableProcessors());
+                        + "client threads %d, %d cores, transport %s%n", customers, warmupMillis / 1000.0, measureMillis / 1000.0,
+                Integer.toString(ioThreads), clientThreads, Runtime.getRuntime().availableProcessors(), Transport.name());
         System.out.println("load before: " + loadAverage());
         System.out.printf("%-14s %6s %12s %9s %9s %9s %10s %14s%n", "server", "conc", "sessions/s", "p50 ms",
                 "p99 ms", "max ms", "rejected", "server CPU us/session");

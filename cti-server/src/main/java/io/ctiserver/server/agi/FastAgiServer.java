@@ -8,9 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,12 +46,12 @@ public final class FastAgiServer implements AutoCloseable {
         if (serverChannel != null) {
             throw new IllegalStateException("already started");
         }
-        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
+        boss = new MultiThreadIoEventLoopGroup(1, Transport.ioHandlerFactory());
+        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), Transport.ioHandlerFactory());
         Map<String, AgiScript> byName = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(scripts));
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transport.serverChannel())
                 // a burst of calls connects at once: do not let the kernel refuse them
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -73,7 +71,8 @@ public final class FastAgiServer implements AutoCloseable {
             throw e;
         }
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("FastAGI server listening on {} with scripts {}", bound, byName.keySet());
+        LOG.info("FastAGI server listening on {} ({}, {} io threads) with scripts {}", bound, Transport.name(),
+                config.ioThreads(), byName.keySet());
         return bound;
     }
 

@@ -11,9 +11,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +69,7 @@ public final class AgiLoadClient implements AutoCloseable {
 
     public AgiLoadClient(int threads, long sessionTimeoutMillis) {
         this.group = new MultiThreadIoEventLoopGroup(threads,
-                new io.netty.util.concurrent.DefaultThreadFactory(CLIENT_THREADS), NioIoHandler.newFactory());
+                new io.netty.util.concurrent.DefaultThreadFactory(CLIENT_THREADS), io.ctiserver.server.agi.Transport.ioHandlerFactory());
         this.sessionTimeoutMillis = sessionTimeoutMillis;
     }
 
@@ -204,7 +202,7 @@ public final class AgiLoadClient implements AutoCloseable {
             this.server = server;
             this.env = env;
             this.answers = answers;
-            this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            this.bootstrap = new Bootstrap().group(group).channel(io.ctiserver.server.agi.Transport.socketChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) sessionTimeoutMillis)
                     .handler(new ChannelInitializer<SocketChannel>() {
