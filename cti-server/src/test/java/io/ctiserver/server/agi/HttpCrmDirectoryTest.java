@@ -152,6 +152,29 @@ class HttpCrmDirectoryTest {
     }
 
     @Test
+    void overFastAgiACallFromASleepingCrmGetsTheDefaultQueueInTime() throws Exception {
+        sleepMillis = 3_000;
+        RoutingConfig rc = new RoutingConfig("support", 0, 300L, List.of(), null, config(2_000), null,
+                new RoutingConfig.Vip(List.of("gold"), 10, 20),
+                List.of(new RoutingConfig.SkillRule(Map.of("dialed", "6000"), "sales")), null, null);
+        RoutingService routing = new RoutingService(new Router(rc, QueueLoad.unknown(), CallHistory.none()),
+                new HttpCrmDirectory(rc.crm(), HttpClient.newHttpClient(), Clock.systemUTC()), null);
+        try (FastAgiServer server = new FastAgiServer(AgiConfig.defaults().withPort(0).withBindAddress("127.0.0.1"),
+                List.of(new RouteScript(routing, rc.ivrVariables(), Clock.systemUTC())))) {
+            server.start();
+            try (FakeAsterisk a = new FakeAsterisk(server.port())) {
+                FakeAsterisk.Dialog d = a.run(new String(io.ctiserver.testing.Captures.bytes(
+                        "agi/agi_env_local_channel_queue_support.txt"), StandardCharsets.UTF_8));
+                assertEquals("support", d.variables().get("CTI_QUEUE"));
+                assertEquals("", d.variables().get("CTI_AGENT"), "the VIP's manager is not known in time");
+                assertTrue(d.variables().get("CTI_ROUTE_REASON").startsWith("no decision within 300 ms"));
+                assertTrue(d.closedByServer());
+                assertTrue(d.millis() < 2_500, "the call was not held by the CRM: " + d.millis() + " ms");
+            }
+        }
+    }
+
+    @Test
     void anHttpTimeoutShorterThanTheDeadlineStillRoutesByTheRules() throws Exception {
         sleepMillis = 3_000;
         RoutingConfig rc = new RoutingConfig("support", 0, 2_000L, List.of(), null, config(150), null, null,
