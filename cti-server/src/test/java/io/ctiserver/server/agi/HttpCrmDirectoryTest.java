@@ -123,6 +123,19 @@ class HttpCrmDirectoryTest {
     }
 
     @Test
+    void concurrentLookupsOfOneNumberShareOneRequest() throws Exception {
+        sleepMillis = 300;
+        HttpCrmDirectory dir = new HttpCrmDirectory(config(5_000), HttpClient.newHttpClient(), Clock.systemUTC());
+        var a = dir.findByNumber("5551001");
+        var b = dir.findByNumber("5551001");
+        assertEquals(1, dir.inFlight());
+        assertEquals("C-1001", a.get(5, TimeUnit.SECONDS).orElseThrow().id());
+        assertEquals("C-1001", b.get(5, TimeUnit.SECONDS).orElseThrow().id());
+        assertEquals(1, requests.get());
+        assertEquals(0, dir.inFlight());
+    }
+
+    @Test
     void anErrorIsReportedAndNotCached() throws Exception {
         HttpCrmDirectory dir = new HttpCrmDirectory(config(2_000), HttpClient.newHttpClient(), Clock.systemUTC());
         ExecutionException e = assertThrows(ExecutionException.class,
