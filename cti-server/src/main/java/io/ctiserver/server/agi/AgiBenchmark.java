@@ -82,8 +82,8 @@ public final class AgiBenchmark implements BenchCommand.Benchmark {
                         + "client threads %d, %d cores, transport %s%n", customers, warmupMillis / 1000.0, measureMillis / 1000.0,
                 Integer.toString(ioThreads), clientThreads, Runtime.getRuntime().availableProcessors(), Transport.name());
         System.out.println("load before: " + loadAverage());
-        System.out.printf("%-14s %6s %12s %9s %9s %9s %10s %14s%n", "server", "conc", "sessions/s", "p50 ms",
-                "p99 ms", "max ms", "rejected", "server CPU us/session");
+        System.out.printf("%-14s %6s %12s %9s %9s %9s %10s %12s %12s%n", "server", "conc", "sessions/s", "p50 ms",
+                "p99 ms", "max ms", "rejected", "srv CPU us", "client us");
 
         Map<Integer, double[]> rates = new LinkedHashMap<>();
         try (AgiLoadClient client = new AgiLoadClient(clientThreads, 10_000)) {
@@ -155,9 +155,9 @@ public final class AgiBenchmark implements BenchCommand.Benchmark {
     }
 
     private static double report(String name, AgiLoadClient.Result r) {
-        System.out.printf("%-14s %6d %12.0f %9.2f %9.2f %9.2f %10d %14.0f%n", name, r.concurrency(),
+        System.out.printf("%-14s %6d %12.0f %9.2f %9.2f %9.2f %10d %12.0f %12.0f%n", name, r.concurrency(),
                 r.sessionsPerSecond(), r.percentileMillis(50), r.percentileMillis(99), r.percentileMillis(100),
-                r.rejected(), r.serverCpuMicrosPerSession());
+                r.rejected(), r.serverCpuMicrosPerSession(), r.clientCpuMicrosPerSession());
         return r.sessionsPerSecond();
     }
 

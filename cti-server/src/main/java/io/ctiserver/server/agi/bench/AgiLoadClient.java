@@ -44,7 +44,13 @@ public final class AgiLoadClient implements AutoCloseable {
      * @param latencyMicros     sorted session latencies (connect to close) of the measured window
      */
     public record Result(int concurrency, long completed, long rejected, long commands, double seconds,
-                         double sessionsPerSecond, long[] latencyMicros, long serverCpuNanos) {
+                         double sessionsPerSecond, long[] latencyMicros, long serverCpuNanos,
+                         long clientCpuNanos) {
+
+        /** CPU time the synthetic Asterisk spent per completed session. */
+        public double clientCpuMicrosPerSession() {
+            return completed == 0 ? Double.NaN : clientCpuNanos / 1000.0 / completed;
+        }
 
         /** CPU time the server's threads spent per completed session (load-independent efficiency). */
         public double serverCpuMicrosPerSession() {
@@ -118,15 +124,17 @@ public final class AgiLoadClient implements AutoCloseable {
             run.startSession();
         }
         sleepUntil(run.measureFrom);
-        long cpuFrom = serverCpuNanos();
+        long cpuFrom = cpuNanos(false);
+        long clientFrom = cpuNanos(true);
         sleepUntil(run.measureTo);
-        long cpu = serverCpuNanos() - cpuFrom;
+        long cpu = cpuNanos(false) - cpuFrom;
+        long clientCpu = cpuNanos(true) - clientFrom;
         run.stopping.set(true);
         run.drained.await(sessionTimeoutMillis + 5_000, TimeUnit.MILLISECONDS);
         long[] lat = run.latencies.toSortedArray();
         double seconds = measureMillis / 1000.0;
         return new Result(concurrency, lat.length, run.rejected.sum(), run.commands.sum(), seconds,
-                lat.length / seconds, lat, cpu);
+                lat.length / seconds, lat, cpu, clientCpu);
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {
@@ -136,13 +144,15 @@ public final class AgiLoadClient implements AutoCloseable {
         }
     }
 
-    /** CPU time of every thread of this JVM but the client's and the caller's: the server under test. */
-    static long serverCpuNanos() {
+    /**
+     * CPU time of the client's threads, or of every other thread of this JVM but the caller's: the server under test.
+     */
+    static long cpuNanos(boolean client) {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();
         long sum = 0;
         for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (t == null || t.getThreadId() == self || t.getThreadName().startsWith(CLIENT_THREADS)) {
+            if (t == null || t.getThreadId() == self || t.getThreadName().startsWith(CLIENT_THREADS) != client) {
                 continue;
             }
             long c = mx.getThreadCpuTime(t.getThreadId());
@@ -173,7 +183,7 @@ public final class AgiLoadClient implements AutoCloseable {
         long[] lat = run.latencies.toSortedArray();
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(concurrency, lat.length, run.rejected.sum(), run.commands.sum(), seconds,
-                lat.length / seconds, lat, 0);
+                lat.length / seconds, lat, 0, 0);
     }
 
     @Override
