@@ -2,6 +2,7 @@ package io.ctiserver.server.agi.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -84,7 +85,7 @@ public final class AgiLoadClient implements AutoCloseable {
         return "agi_network: yes\n"
                 + "agi_network_script: " + script + "\n"
                 + "agi_request: agi://127.0.0.1:4573/" + script + "\n"
-                + "agi_channel: PJSIP/sipp-in-" + String.format("%08x", n) + "\n"
+                + "agi_channel: PJSIP/sipp-in-" + hex8(n) + "\n"
                 + "agi_language: en\n"
                 + "agi_type: PJSIP\n"
                 + "agi_uniqueid: 1795458592." + n + "\n"
@@ -106,6 +107,11 @@ public final class AgiLoadClient implements AutoCloseable {
                 + "agi_arg_1: " + dialed + "\n"
                 + "agi_arg_2: " + caller + "\n"
                 + "\n";
+    }
+
+    private static String hex8(int n) {
+        String h = Integer.toHexString(n);
+        return "00000000".substring(h.length()) + h;
     }
 
     /**
@@ -284,7 +290,7 @@ public final class AgiLoadClient implements AutoCloseable {
                 timer = ch.eventLoop().schedule(() -> {
                     ch.close();
                 }, sessionTimeoutMillis, TimeUnit.MILLISECONDS);
-                ch.writeAndFlush(Unpooled.copiedBuffer(env.apply(n), StandardCharsets.UTF_8));
+                ch.writeAndFlush(ByteBufUtil.writeUtf8(ch.alloc(), env.apply(n)));
             }
 
             @Override
@@ -292,15 +298,15 @@ public final class AgiLoadClient implements AutoCloseable {
                 ByteBuf line = (ByteBuf) msg;
                 try {
                     commands.increment();
-                    String cmd = line.toString(StandardCharsets.UTF_8);
-                    if (cmd.startsWith("GET VARIABLE ")) {
-                        String name = unquote(cmd.substring(13).trim());
+                    // Only the two GET VARIABLEs need the text; everything else is answered by its first bytes.
+                    if (startsWith(line, GET_VARIABLE)) {
+                        String name = unquote(line.toString(GET_VARIABLE.length,
+                                line.readableBytes() - GET_VARIABLE.length, StandardCharsets.UTF_8).trim());
                         String v = answers.value(n, name);
                         ctx.writeAndFlush(v == null ? Unpooled.wrappedBuffer(NOT_SET)
-                                : Unpooled.copiedBuffer("200 result=1 (" + v + ")\n", StandardCharsets.UTF_8));
+                                : ByteBufUtil.writeUtf8(ctx.alloc(), "200 result=1 (" + v + ")\n"));
                     } else {
-                        if (cmd.startsWith("SET VARIABLE") && cmd.contains("CTI_ROUTE\"")
-                                || cmd.startsWith("SET VARIABLE CTI_ROUTE ")) {
+                        if (startsWith(line, SET_ROUTE_QUOTED) || startsWith(line, SET_ROUTE)) {
                             routed = true;
                         }
                         ctx.writeAndFlush(Unpooled.wrappedBuffer(OK));
@@ -326,6 +332,23 @@ public final class AgiLoadClient implements AutoCloseable {
                 startSession();
             }
         }
+    }
+
+    private static final byte[] GET_VARIABLE = "GET VARIABLE ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SET_ROUTE_QUOTED = "SET VARIABLE \"CTI_ROUTE\" ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SET_ROUTE = "SET VARIABLE CTI_ROUTE ".getBytes(StandardCharsets.US_ASCII);
+
+    static boolean startsWith(ByteBuf b, byte[] prefix) {
+        if (b.readableBytes() < prefix.length) {
+            return false;
+        }
+        int at = b.readerIndex();
+        for (int i = 0; i < prefix.length; i++) {
+            if (b.getByte(at + i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String unquote(String s) {
