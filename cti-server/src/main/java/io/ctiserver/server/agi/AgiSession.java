@@ -32,7 +32,7 @@ public final class AgiSession {
     private long inFlightDeadline;
     /** One timer per session, re-armed when it fires early: cheaper than a timer per command. */
     private ScheduledFuture<?> timer;
-    private Kind ended;
+    private volatile Kind ended;
 
     AgiSession(Channel channel, AgiRequest request, long commandTimeoutMillis, int maxQueued) {
         this.channel = channel;
