@@ -3,6 +3,7 @@ package io.ctiserver.server.kpi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctiserver.ami.AmiLinkState;
 import io.ctiserver.kpi.KpiEngine;
@@ -14,6 +15,7 @@ import io.ctiserver.kpi.QueueLogKpis;
 import io.ctiserver.server.config.ServerConfig;
 import io.ctiserver.server.run.CtiServer;
 import io.ctiserver.server.sim.PbxSimulator;
+import io.ctiserver.server.sim.SimConfig;
 import io.ctiserver.tracker.Tracker;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +47,10 @@ class KpiQueueLogCrossCheckTest {
                 KpiQueueLogCrossCheckTest.class.getResourceAsStream(ServerConfig.DEMO_RESOURCE));
         root.withObject("/sim").put("amiPort", 0).put("agiTimeoutMs", 5000).put("speed", SPEED).put("seed", 20261123L)
                 .put("arrivalsPerSecond", 0.25).put("meanHandleSeconds", 12.0).put("meanPatienceSeconds", 30.0);
+        // Queue timeouts shorter than some callers' patience, so that EXITWITHTIMEOUT (unanswered) happens too.
+        ArrayNode queues = ServerConfig.mapper().valueToTree(SimConfig.demo().queues());
+        queues.forEach(q -> ((ObjectNode) q).put("maxWait", 45));
+        root.withObject("/sim").set("queues", queues);
         root.withObject("/agi").put("port", 0);
         root.withObject("/gateway").put("port", 0);
 
@@ -82,7 +88,8 @@ class KpiQueueLogCrossCheckTest {
             KpiFigures ours = snap.window();
             KpiFigures theirs = truth.total();
             assertTrue(truthCalls >= 200, "a few hundred queue calls: " + truthCalls);
-            assertTrue(theirs.abandoned() > 10 && theirs.shortAbandoned() > 0 && theirs.answered() > 100,
+            assertTrue(theirs.abandoned() > 10 && theirs.shortAbandoned() > 0 && theirs.answered() > 100
+                            && theirs.unanswered() > 0,
                     "a mix of outcomes: " + theirs);
             System.out.printf("KPI cross-check: %d queue calls; truth %s%n ours %s%n", truthCalls, theirs, ours);
             assertSameCallFigures(theirs, ours, "all queues");
