@@ -202,10 +202,13 @@ public final class KpiEngine implements CtiEventListener {
         AgentKey agent = r.agentInterface() == null ? null : agentKey(r.pbx(), r.agentInterface());
         c.queue = queue;
         c.agent = agent;
-        if (agent != null && r.agentName() != null) {
-            AgentClock clock = agents.get(agent);
-            if (clock != null && clock.name == null) {
+        AgentClock clock = agent == null ? null : agents.get(agent);
+        if (clock != null) {
+            if (clock.name == null) {
                 clock.name = r.agentName();
+            }
+            if (queue != null) {
+                clock.lastQueue = queue; // wrap-up after this call counts for this queue
             }
         }
         if (r.queue() == null) {

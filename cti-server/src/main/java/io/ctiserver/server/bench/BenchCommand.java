@@ -26,6 +26,7 @@ public final class BenchCommand implements Verb {
         benchmarks.put("tracker", new io.ctiserver.server.replay.TrackerBenchmark());
         benchmarks.put("agi", new io.ctiserver.server.agi.AgiBenchmark());
         benchmarks.put("ws", new io.ctiserver.server.gateway.bench.WsBenchmark());
+        benchmarks.put("kpi", new io.ctiserver.server.kpi.KpiBenchmark());
     }
 
     @Override
