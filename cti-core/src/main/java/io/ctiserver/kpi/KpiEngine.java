@@ -7,6 +7,7 @@ import io.ctiserver.events.CallEnded;
 import io.ctiserver.events.CallHeld;
 import io.ctiserver.events.CallOffered;
 import io.ctiserver.events.CallRecord;
+import io.ctiserver.events.CallResult;
 import io.ctiserver.events.CallRetrieved;
 import io.ctiserver.events.CtiEvent;
 import io.ctiserver.events.CtiEventListener;
@@ -19,10 +20,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -53,7 +56,7 @@ public final class KpiEngine implements CtiEventListener {
     private final Scope today = new Scope();
     private final Map<AgentKey, AgentClock> agents = new HashMap<>();
     private final Map<String, QueueView> liveQueues = new HashMap<>();
-    private final java.util.Set<String> queueNames = new java.util.HashSet<>();
+    private final Set<String> queueNames = new HashSet<>();
     private final Map<String, CallInfo> calls;
     private final Map<String, Caller> callers;
 
@@ -268,7 +271,7 @@ public final class KpiEngine implements CtiEventListener {
             prev.repeated = true;
             contribute(prev.endedAt, prev.queue, prev.agent, t -> t.repeats++);
         }
-        if (r.result() == io.ctiserver.events.CallResult.ANSWERED) {
+        if (r.result() == CallResult.ANSWERED) {
             callers.remove(number);
             callers.put(number, new Caller(r.callId(), now, queue, agent));
         }

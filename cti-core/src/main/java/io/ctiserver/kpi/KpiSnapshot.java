@@ -4,6 +4,7 @@ import io.ctiserver.events.AgentState;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything {@link KpiEngine} knows, at one instant of event time. Immutable and safe to hand to any thread;
@@ -51,11 +52,13 @@ public record KpiSnapshot(
                             AgentFigures today) {
     }
 
-    public java.util.Optional<QueueKpis> queue(String name) {
+    /** The queue of that name, if it has figures or waiting callers. */
+    public Optional<QueueKpis> queue(String name) {
         return queues.stream().filter(q -> q.queue().equals(name)).findFirst();
     }
 
-    public java.util.Optional<AgentKpis> agent(String iface) {
+    /** The first agent with that member interface (on any PBX). */
+    public Optional<AgentKpis> agent(String iface) {
         return agents.stream().filter(a -> a.iface().equals(iface)).findFirst();
     }
 }
