@@ -222,6 +222,24 @@ class KpiEngineTest {
     }
 
     @Test
+    void aDispositionDuringTheCallCountsForItsQueueAndAgent() {
+        KpiEngine engine = feed(KpiSettings.defaults(), callAnswered(10, "c1", "sales", A2));
+        engine.recordDisposition("c1", true);
+        KpiSnapshot s = engine.refresh();
+        assertEquals(1, s.queue("sales").orElseThrow().window().dispositions());
+        assertEquals(1, s.agent(A2).orElseThrow().window().dispositions());
+    }
+
+    @Test
+    void aCallEndingOnHoldCountsItsHoldUntilTheEnd() {
+        KpiFigures w = feed(KpiSettings.defaults(),
+                callAnswered(0, "c1", "support", A1),
+                Events.held(50, "c1"),
+                answered(62, "c1", "support", 5, 62, A1)).refresh().window();
+        assertEquals(12.0, w.avgHoldSeconds(), EPS);
+    }
+
+    @Test
     void aCallerCallingBackWithinTheRepeatWindowMakesTheEarlierCallUnresolved() {
         KpiSettings s = KpiSettings.defaults().withWindow(Duration.ofHours(24), Duration.ofMinutes(60))
                 .withRepeatCallWindow(Duration.ofHours(4));
