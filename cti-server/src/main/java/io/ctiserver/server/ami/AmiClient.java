@@ -13,7 +13,6 @@ import io.ctiserver.server.ami.codec.AmiEncoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -76,11 +75,8 @@ public final class AmiClient implements AmiActionSender, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AmiClient.class);
 
-    /**
-     * Heap buffers let the decoder scan a plain byte array, its fastest path. Shared: one allocator's arenas serve
-     * every PBX.
-     */
-    private static final ByteBufAllocator HEAP = new PooledByteBufAllocator(false);
+    /** Heap buffers (see {@link HeapReads}); shared, one allocator's arenas serve every PBX. */
+    static final ByteBufAllocator HEAP = new PooledByteBufAllocator(false);
 
     private final PbxConfig config;
     private final EventLoop loop;
@@ -114,8 +110,7 @@ public final class AmiClient implements AmiActionSender, AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, HEAP)
-                // Caps one socket read, and so what is decoded after autoRead goes off.
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(1024, 16 * 1024, 64 * 1024))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new HeapReads())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

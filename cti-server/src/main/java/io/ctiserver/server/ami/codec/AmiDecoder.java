@@ -4,6 +4,7 @@ import io.ctiserver.ami.AmiMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
@@ -73,6 +74,8 @@ public class AmiDecoder extends ByteToMessageDecoder {
     private boolean discardingLine;
     private long discardedLineLength;
     private String discardedLineExcerpt;
+
+    private final DirectScan directScan = new DirectScan();
 
     // Results of the last scanLine(), kept in fields to spare an allocation per line.
     private int colon;
@@ -160,20 +163,11 @@ public class AmiDecoder extends ByteToMessageDecoder {
                 }
             }
         } else {
-            for (int i = from; i < to; i++) {
-                int c = in.getByte(i) & 0xff;
-                if (c < 0x20 || c >= 0x7f) {
-                    if (c == '\n') {
-                        lf = i;
-                        break;
-                    }
-                    if (c != '\r' && c != '\t') {
-                        plain = false;
-                    }
-                } else if (c == ':' && firstColon < 0) {
-                    firstColon = i;
-                }
-            }
+            // Direct buffer: one bounds check for the whole scan instead of one per getByte.
+            directScan.reset();
+            lf = in.forEachByte(from, to - from, directScan);
+            firstColon = directScan.colon < 0 ? -1 : from + directScan.colon;
+            plain = directScan.plain;
         }
         colon = firstColon;
         printableAscii = plain;
@@ -344,6 +338,36 @@ public class AmiDecoder extends ByteToMessageDecoder {
             sb.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
         }
         return sb.toString();
+    }
+
+    /** {@link #scanLine}'s loop for buffers without an array: stops at LF, notes the first colon and non-ASCII. */
+    private static final class DirectScan implements ByteProcessor {
+        int offset;
+        int colon;
+        boolean plain;
+
+        void reset() {
+            offset = 0;
+            colon = -1;
+            plain = true;
+        }
+
+        @Override
+        public boolean process(byte value) {
+            int c = value & 0xff;
+            if (c < 0x20 || c >= 0x7f) {
+                if (c == '\n') {
+                    return false;
+                }
+                if (c != '\r' && c != '\t') {
+                    plain = false;
+                }
+            } else if (c == ':' && colon < 0) {
+                colon = offset;
+            }
+            offset++;
+            return true;
+        }
     }
 
     /**
