@@ -292,9 +292,18 @@ public final class AmiClient implements AmiActionSender, AutoCloseable {
         delivery.linkState(next, detail);
     }
 
+    /**
+     * The consumer drained below the low-water mark. Reading may have been paused again since it asked (the rest of
+     * a socket read still arrives after a pause): then stay paused and wait for the next drain instead.
+     */
     private void resumeReading() {
         Channel ch = channel;
-        if (ch != null && !ch.config().isAutoRead()) {
+        if (ch == null || ch.config().isAutoRead()) {
+            return;
+        }
+        if (delivery.atCapacity()) {
+            delivery.pausedReading();
+        } else {
             ch.config().setAutoRead(true);
         }
     }
@@ -406,7 +415,7 @@ public final class AmiClient implements AmiActionSender, AutoCloseable {
                 pingOutstanding = true;
                 sendAction(AmiMessage.of("Action", "Ping"), config.pingTimeoutMs(), null, pong -> {
                     pingOutstanding = false;
-                    if (pong == null && ctx.channel().config().isAutoRead() && !delivery.isPaused()) {
+                    if (pong == null && ctx.channel().config().isAutoRead()) {
                         log.warn("PBX {}: no answer to Ping within {} ms; closing the dead link", config.id(),
                                 config.pingTimeoutMs());
                         ctx.close();
@@ -635,8 +644,8 @@ public final class AmiClient implements AmiActionSender, AutoCloseable {
             int n = batchSize;
             batch = new AmiMessage[AmiDelivery.BATCH];
             batchSize = 0;
-            if (delivery.offer(full, n)) {
-                Channel ch = ctx.channel();
+            Channel ch = ctx.channel();
+            if (delivery.offer(full, n) && ch.config().isAutoRead()) {
                 ch.config().setAutoRead(false);
                 pauses.incrementAndGet();
                 log.debug("PBX {}: consumer is behind ({} queued); reading paused", config.id(), delivery.queued());

@@ -49,9 +49,11 @@ final class AmiBench implements AutoCloseable {
     private final EventLoopGroup serverGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup clientGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final BenchAmiServer server;
+    private final java.util.Set<String> eventNames;
 
     AmiBench(BenchStream stream) throws InterruptedException {
         this.server = new BenchAmiServer(stream, serverGroup);
+        this.eventNames = stream.eventNames();
     }
 
     /** The limit: counts messages (blank lines) in the received bytes and does nothing else. */
@@ -88,7 +90,7 @@ final class AmiBench implements AutoCloseable {
     Result asteriskJava(long events, long spinNanos) throws Exception {
         BenchAmiServer.Run run = server.prepare(events, false);
         ManagerConnection connection = new DefaultManagerConnection("127.0.0.1", server.port(), "cti", "bench");
-        AjListener listener = new AjListener(events, spinNanos);
+        AjListener listener = new AjListener(events, spinNanos, eventNames);
         connection.addEventListener(listener);
         connection.login();
         try {
@@ -275,17 +277,23 @@ final class AmiBench implements AutoCloseable {
         final AtomicLong count = new AtomicLong();
         private final long expected;
         private final long spinNanos;
-        private final Map<Class<?>, long[]> perEvent = new HashMap<>();
+        private final Map<Class<?>, Boolean> fromStream = new HashMap<>();
+        private final java.util.Set<String> streamEvents;
         long checksum;
 
-        AjListener(long expected, long spinNanos) {
+        AjListener(long expected, long spinNanos, java.util.Set<String> streamEvents) {
             this.expected = expected;
             this.spinNanos = spinNanos;
+            this.streamEvents = streamEvents;
         }
 
         @Override
         public void onManagerEvent(ManagerEvent event) {
-            perEvent.computeIfAbsent(event.getClass(), k -> new long[1])[0]++;
+            // asterisk-java adds events of its own (ConnectEvent, DialEvent for each DialBegin/DialEnd, ...):
+            // count only those that are one of the stream's events, by class name (VarSetEvent for VarSet).
+            if (!fromStream.computeIfAbsent(event.getClass(), this::isStreamEvent)) {
+                return;
+            }
             if (event instanceof AbstractChannelEvent ch) {
                 String u = ch.getUniqueId();
                 String c = ch.getChannel();
@@ -295,6 +303,11 @@ final class AmiBench implements AutoCloseable {
             if (count.incrementAndGet() == expected) {
                 done.complete(System.nanoTime());
             }
+        }
+
+        private boolean isStreamEvent(Class<?> type) {
+            String name = type.getSimpleName().toLowerCase(java.util.Locale.ROOT);
+            return name.endsWith("event") && streamEvents.contains(name.substring(0, name.length() - 5));
         }
     }
 

@@ -28,7 +28,7 @@ public final class AmiBenchRunner {
     }
 
     public static int run(List<String> argv) throws Exception {
-        CliArgs args = CliArgs.parse(argv, Set.of("events", "rounds", "slow-events", "slow-us", "captures", "calls"),
+        CliArgs args = CliArgs.parse(argv, Set.of("events", "rounds", "slow-events", "slow-us", "captures", "calls", "only"),
                 Set.of());
         if (!args.positional().isEmpty()) {
             throw new UsageException("bench ami takes no positional argument: " + args.positional());
@@ -39,6 +39,7 @@ public final class AmiBenchRunner {
         long slowNanos = (long) (args.getDouble("slow-us", 20) * 1000);
         int calls = (int) positive(args, "calls", 1024);
         Path captures = capturesDir(args.get("captures", null));
+        String only = args.get("only", null);
 
         quietLogs();
         BenchStream stream = BenchStream.load(captures, calls);
@@ -48,6 +49,9 @@ public final class AmiBenchRunner {
                 events, stream.bytesPerEvent(), calls, rounds, cores, loadAverage());
 
         try (AmiBench bench = new AmiBench(stream)) {
+            if (only != null) {
+                return runOnly(bench, only, events, rounds);
+            }
             long warm = Math.min(events, 300_000);
             System.out.println("warming up ...");
             for (int i = 0; i < 2; i++) {
@@ -104,6 +108,21 @@ public final class AmiBenchRunner {
         return 0;
     }
 
+    /** {@code --only raw|decoder|pipeline|asterisk-java}: one client alone, to profile it. */
+    private static int runOnly(AmiBench bench, String mode, long events, int rounds) throws Exception {
+        for (int r = 1; r <= rounds; r++) {
+            double rate = switch (mode) {
+                case "raw" -> bench.rawScan(events);
+                case "decoder" -> bench.decoder(events);
+                case "pipeline" -> bench.pipeline(events, new AmiBench.CountingConsumer(events, 0)).eventsPerSecond();
+                case "asterisk-java" -> bench.asteriskJava(events, 0).eventsPerSecond();
+                default -> throw new UsageException("--only takes raw, decoder, pipeline or asterisk-java");
+            };
+            System.out.printf(Locale.ROOT, "%s round %d: %,.0f events/s%n", mode, r, rate);
+        }
+        return 0;
+    }
+
     private static long positive(CliArgs args, String flag, long fallback) {
         long v = args.getInt(flag, (int) Math.min(Integer.MAX_VALUE, fallback));
         if (v <= 0) {
@@ -135,7 +154,7 @@ public final class AmiBenchRunner {
     private static void quietLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
             ctx.getLogger("io.ctiserver.server.ami").setLevel(Level.WARN);
-            ctx.getLogger("org.asteriskjava").setLevel(Level.ERROR);
+            ctx.getLogger("org.asteriskjava").setLevel(Level.OFF); // it logs every event it drops
         }
     }
 

@@ -38,9 +38,11 @@ public final class BenchStream {
 
     private final List<Call> calls = new ArrayList<>();
     private final long bytesPerEvent;
+    private final java.util.Set<String> eventNames;
 
-    private BenchStream(List<Call> calls) {
+    private BenchStream(List<Call> calls, java.util.Set<String> eventNames) {
         this.calls.addAll(calls);
+        this.eventNames = java.util.Set.copyOf(eventNames);
         long bytes = 0;
         long events = 0;
         for (Call c : calls) {
@@ -56,6 +58,12 @@ public final class BenchStream {
         for (String name : CAPTURES) {
             templates.add(events(Files.readString(dir.resolve(name), StandardCharsets.ISO_8859_1)));
         }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (List<String> t : templates) {
+            for (String block : t) {
+                names.add(block.substring("Event: ".length(), block.indexOf("\r\n")).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
         List<Call> calls = new ArrayList<>();
         for (int k = 0; k < distinctCalls; k++) {
             List<String> template = templates.get(k % templates.size());
@@ -69,7 +77,12 @@ public final class BenchStream {
             ByteBuf buf = Unpooled.directBuffer(bytes.length).writeBytes(bytes);
             calls.add(new Call(Unpooled.unreleasableBuffer(buf.asReadOnly()), ends));
         }
-        return new BenchStream(calls);
+        return new BenchStream(calls, names);
+    }
+
+    /** The event names in the stream, lower case. */
+    public java.util.Set<String> eventNames() {
+        return eventNames;
     }
 
     /** The event blocks of a capture: no banner, no responses, nothing that answers one of the capture's actions. */
