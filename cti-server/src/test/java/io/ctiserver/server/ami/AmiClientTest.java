@@ -133,11 +133,13 @@ class AmiClientTest {
         List<String> channels = CaptureBlocks.answerTo("05_status_actions_during_call.txt", "cti-4");
         String liveEvent = CaptureBlocks.of("05_status_actions_during_call.txt").stream()
                 .filter(b -> b.startsWith("Event: VarSet\r\n")).findFirst().orElseThrow();
+        CountDownLatch callbackSet = new CountDownLatch(1);
         ScriptedAmiServer server = server(conn -> {
             conn.acceptLogin();
             for (AmiMessage a; (a = conn.readAction()) != null; ) {
                 String id = a.actionId();
                 if (a.action().equals("QueueStatus")) {
+                    callbackSet.await(RecordingListener.WAIT_S, TimeUnit.SECONDS);
                     String all = CaptureBlocks.join(queueStatus, id);
                     int mid = all.indexOf("Event: QueueMember");
                     conn.send(all.substring(0, mid) + liveEvent + all.substring(mid));
@@ -156,6 +158,7 @@ class AmiClientTest {
             listener.seen.add("QueueStatus done");
             completedOn.complete(Thread.currentThread().getName());
         });
+        callbackSet.countDown(); // answer only now, so the callback runs where the future completes
         AmiResponse r = queues.get(RecordingListener.WAIT_S, TimeUnit.SECONDS);
         assertTrue(r.isSuccess());
         assertEquals("start", r.response().get("EventList"));
@@ -382,7 +385,7 @@ class AmiClientTest {
             conn.acceptLogin();
             conn.readAction();
         });
-        List<String> order = new ArrayList<>();
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(1);
         RecordingListener listener = new RecordingListener() {
             @Override
@@ -395,6 +398,7 @@ class AmiClientTest {
         };
         AmiClient client = client(config(server), listener);
         listener.expectStates(CONNECTING, CONNECTED, FULLY_BOOTED);
+        awaitTrue(() -> order.contains("SuccessfulAuth"), "the event after the failing one is delivered");
         client.pbxExecutor().execute(() -> {
             order.add("task");
             done.countDown();
