@@ -21,6 +21,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,19 +52,22 @@ final class AmiBench implements AutoCloseable {
     private final BenchAmiServer server;
     private final java.util.Set<String> eventNames;
 
-    AmiBench(BenchStream stream) throws InterruptedException {
+    private final long serverThreadId;
+
+    AmiBench(BenchStream stream) throws Exception {
         this.server = new BenchAmiServer(stream, serverGroup);
         this.eventNames = stream.eventNames();
+        this.serverThreadId = serverGroup.submit(() -> Thread.currentThread().getId()).get();
     }
 
     /** The limit: counts messages (blank lines) in the received bytes and does nothing else. */
-    double rawScan(long events) throws Exception {
+    Result rawScan(long events) throws Exception {
         RawScanner scanner = new RawScanner(events + 1); // + the login response
         return overNetty(events, scanner, () -> scanner);
     }
 
     /** Our decoder alone: every message decoded into an AmiMessage, then counted. */
-    double decoder(long events) throws Exception {
+    Result decoder(long events) throws Exception {
         MessageCounter counter = new MessageCounter(events + 1);
         return overNetty(events, counter, () -> new ChannelInitializer<SocketChannel>() {
             @Override
@@ -76,19 +80,21 @@ final class AmiBench implements AutoCloseable {
     /** The full pipeline: {@link AmiClient} (decoder, bounded queue, PBX thread) into {@code consumer}. */
     Result pipeline(long events, CountingConsumer consumer) throws Exception {
         BenchAmiServer.Run run = server.prepare(events, true);
+        CpuMeter cpu = new CpuMeter();
         PbxConfig config = PbxConfig.of("bench", "127.0.0.1", server.port(), "cti", "bench")
                 .withTimeouts(30_000, 600_000, 600_000);
         try (AmiClient client = new AmiClient(config, consumer, clientGroup)) {
             client.start();
             long end = awaitCountOrQuiet(consumer.count, consumer.done, run);
-            return new Result(rate(consumer.count.get(), run.startNanos, end), events - consumer.count.get(),
-                    client.backpressurePauses());
+            return new Result(rate(consumer.count.get(), run.startNanos, end), cpu.rate(consumer.count.get()),
+                    events - consumer.count.get(), client.backpressurePauses());
         }
     }
 
     /** asterisk-java's {@code DefaultManagerConnection} with a listener doing {@code work}. */
     Result asteriskJava(long events, long spinNanos) throws Exception {
         BenchAmiServer.Run run = server.prepare(events, false);
+        CpuMeter cpu = new CpuMeter();
         ManagerConnection connection = new DefaultManagerConnection("127.0.0.1", server.port(), "cti", "bench");
         AjListener listener = new AjListener(events, spinNanos, eventNames);
         connection.addEventListener(listener);
@@ -96,14 +102,40 @@ final class AmiBench implements AutoCloseable {
         try {
             server.start(run);
             long end = awaitCountOrQuiet(listener.count, listener.done, run);
-            return new Result(rate(listener.count.get(), run.startNanos, end), events - listener.count.get(), 0);
+            return new Result(rate(listener.count.get(), run.startNanos, end), cpu.rate(listener.count.get()),
+                    events - listener.count.get(), 0);
         } finally {
             connection.logoff();
         }
     }
 
-    /** Events per second delivered to the consumer, events that never reached it, and autoRead pauses. */
-    record Result(double eventsPerSecond, long lost, long pauses) {
+    /**
+     * Events per second delivered to the consumer (wall clock, from the server's first byte), events per second of
+     * CPU spent by the client side (the whole process minus the server's thread: client threads, GC, JIT), events
+     * that never reached the consumer, and autoRead pauses. The CPU figure holds up on a loaded machine, where
+     * other processes take the cores away and make wall-clock figures swing.
+     */
+    record Result(double eventsPerSecond, double eventsPerCpuSecond, long lost, long pauses) {
+    }
+
+    /** CPU time of this process minus the server's event loop, from construction to {@link #rate}. */
+    private final class CpuMeter {
+        private final long process0 = processCpu();
+        private final long server0 = serverCpu();
+
+        double rate(long events) {
+            long client = (processCpu() - process0) - (serverCpu() - server0);
+            return events / (Math.max(1, client) / 1e9);
+        }
+    }
+
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private long serverCpu() {
+        return ManagementFactory.getThreadMXBean().getThreadCpuTime(serverThreadId);
     }
 
     /**
@@ -130,9 +162,10 @@ final class AmiBench implements AutoCloseable {
         return done.get();
     }
 
-    private double overNetty(long events, CompletionSource completion, Supplier<ChannelHandler> initializer)
+    private Result overNetty(long events, CompletionSource completion, Supplier<ChannelHandler> initializer)
             throws Exception {
         BenchAmiServer.Run run = server.prepare(events, true);
+        CpuMeter cpu = new CpuMeter();
         Channel ch = new Bootstrap()
                 .group(clientGroup)
                 .channel(NioSocketChannel.class)
@@ -144,7 +177,7 @@ final class AmiBench implements AutoCloseable {
         ch.writeAndFlush(Unpooled.wrappedBuffer(LOGIN));
         try {
             long end = completion.done().get(WAIT_S, TimeUnit.SECONDS);
-            return rate(events, run.startNanos, end);
+            return new Result(rate(events, run.startNanos, end), cpu.rate(events), 0, 0);
         } finally {
             ch.close().sync();
         }

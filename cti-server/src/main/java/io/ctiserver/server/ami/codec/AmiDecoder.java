@@ -85,6 +85,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
     private final int maxLineLength;
     private final int maxMessageSize;
     private final KeyCache keys = new KeyCache();
+    private final ValueCache values = new ValueCache();
 
     private boolean expectBanner;
 
@@ -102,6 +103,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
 
     // Results of the last scanLine(), kept in fields to spare an allocation per line.
     private int colon;
+    private int keyHash;
     private boolean printableAscii;
 
     public AmiDecoder(boolean expectBanner) {
@@ -178,20 +180,26 @@ public class AmiDecoder extends ByteToMessageDecoder {
      */
     private int scanLine(byte[] a, int from, int to) {
         int firstColon = -1;
+        int hash = 0;
         boolean plain = true;
         for (int i = from; i < to; i++) {
             int c = a[i] & 0xff;
             if (c < 0x20 || c >= 0x7f) {
                 if (c == '\n') {
                     colon = firstColon;
+                    keyHash = hash;
                     printableAscii = plain;
                     return i;
                 }
                 if (c != '\r' && c != '\t') {
                     plain = false;
                 }
-            } else if (c == ':' && firstColon < 0) {
-                firstColon = i;
+            } else if (firstColon < 0) {
+                if (c == ':') {
+                    firstColon = i;
+                } else {
+                    hash = 31 * hash + c; // the key's hash, for KeyCache, while the bytes are at hand
+                }
             }
         }
         return -1;
@@ -257,7 +265,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
                     excerpt(a, start, length)));
             return;
         }
-        String key = ascii ? keys.intern(a, start, keyEnd - start)
+        String key = ascii ? keys.intern(a, start, keyEnd - start, keyHash)
                 : new String(a, start, keyEnd - start, StandardCharsets.UTF_8);
         int valueStart = keyEnd + 1;
         int lineEnd = start + length;
@@ -265,9 +273,15 @@ public class AmiDecoder extends ByteToMessageDecoder {
             valueStart++;
         }
         int valueLength = lineEnd - valueStart;
-        // Latin-1 of ASCII bytes is the cheapest String construction there is: a plain copy.
-        String value = valueLength == 0 ? ""
-                : new String(a, valueStart, valueLength, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+        String value;
+        if (valueLength == 0) {
+            value = "";
+        } else if (ascii && valueLength <= ValueCache.MAX_LENGTH) {
+            value = values.intern(a, valueStart, valueLength);
+        } else {
+            // Latin-1 of ASCII bytes is the cheapest String construction there is: a plain copy.
+            value = new String(a, valueStart, valueLength, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+        }
         addHeader(key, value);
     }
 
@@ -286,11 +300,9 @@ public class AmiDecoder extends ByteToMessageDecoder {
                             + " bytes; discarded", ""));
             discardingMessage = false;
         } else if (headerCount > 0) {
-            out.add(AmiMessage.ofOwnedArrays(headerKeys, headerValues, headerCount));
-            // The arrays now belong to the message (trimmed copies if they were larger): start fresh ones.
-            int size = Math.max(16, headerCount + 8);
-            headerKeys = new String[size];
-            headerValues = new String[size];
+            // Exact-size copies: the message owns them; the scratch arrays are reused for the next message.
+            out.add(AmiMessage.ofOwnedArrays(Arrays.copyOf(headerKeys, headerCount),
+                    Arrays.copyOf(headerValues, headerCount), headerCount));
         }
         // A blank line between messages (or after skipped lines only) is harmless and produces nothing.
         headerCount = 0;
@@ -364,6 +376,33 @@ public class AmiDecoder extends ByteToMessageDecoder {
     }
 
     /**
+     * Short values repeat too ("call,all", "Up", "6", "en", queue and context names): the same direct-mapped
+     * trick saves most of the String allocations of an event. Long values (channel names, ids) are mostly unique
+     * and are not cached.
+     */
+    private static final class ValueCache {
+        static final int MAX_LENGTH = 12;
+        private final String[] strings = new String[1024];
+        private final byte[][] bytes = new byte[1024][];
+
+        String intern(byte[] a, int start, int length) {
+            int h = length;
+            for (int i = start, end = start + length; i < end; i++) {
+                h = 31 * h + a[i];
+            }
+            int slot = (h ^ (h >>> 10)) & (strings.length - 1);
+            byte[] cached = bytes[slot];
+            if (cached != null && KeyCache.equal(cached, a, start, length)) {
+                return strings[slot];
+            }
+            String value = new String(a, start, length, StandardCharsets.ISO_8859_1);
+            bytes[slot] = Arrays.copyOfRange(a, start, start + length);
+            strings[slot] = value;
+            return value;
+        }
+    }
+
+    /**
      * Header keys repeat in every event ("Channel", "Uniqueid", ...): keep one String per distinct key instead of
      * allocating a new one per line. A small direct-mapped table; a collision just allocates.
      */
@@ -371,20 +410,29 @@ public class AmiDecoder extends ByteToMessageDecoder {
         private final String[] strings = new String[512];
         private final byte[][] bytes = new byte[512][];
 
-        String intern(byte[] a, int start, int length) {
-            int h = length;
-            for (int i = start, end = start + length; i < end; i++) {
-                h = 31 * h + a[i];
-            }
-            int slot = (h ^ (h >>> 9)) & (strings.length - 1);
+        String intern(byte[] a, int start, int length, int hash) {
+            int slot = (hash ^ (hash >>> 9)) & (strings.length - 1);
             byte[] cached = bytes[slot];
-            if (cached != null && Arrays.equals(cached, 0, cached.length, a, start, start + length)) {
+            if (cached != null && equal(cached, a, start, length)) {
                 return strings[slot];
             }
             String key = new String(a, start, length, StandardCharsets.ISO_8859_1);
             bytes[slot] = Arrays.copyOfRange(a, start, start + length);
             strings[slot] = key;
             return key;
+        }
+
+        /** A plain loop: keys are a dozen bytes, too short for Arrays.equals' vectorised set-up to pay. */
+        static boolean equal(byte[] cached, byte[] a, int start, int length) {
+            if (cached.length != length) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (cached[i] != a[start + i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }
