@@ -107,6 +107,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
     // Results of the last scanLine(), kept in fields to spare an allocation per line.
     private int colon;
     private int keyHash;
+    private int valueHash;
     private boolean printableAscii;
 
     public AmiDecoder(boolean expectBanner) {
@@ -184,6 +185,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
     private int scanLine(byte[] a, int from, int to) {
         int firstColon = -1;
         int hash = 0;
+        int tailHash = 0;
         boolean plain = true;
         for (int i = from; i < to; i++) {
             int c = a[i] & 0xff;
@@ -191,6 +193,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
                 if (c == '\n') {
                     colon = firstColon;
                     keyHash = hash;
+                    valueHash = tailHash;
                     printableAscii = plain;
                     return i;
                 }
@@ -203,6 +206,8 @@ public class AmiDecoder extends ByteToMessageDecoder {
                 } else {
                     hash = 31 * hash + c; // the key's hash, for KeyCache, while the bytes are at hand
                 }
+            } else {
+                tailHash = 31 * tailHash + c; // and the value's, for ValueCache
             }
         }
         return -1;
@@ -280,7 +285,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
         if (valueLength == 0) {
             value = "";
         } else if (ascii && valueLength <= ValueCache.MAX_LENGTH) {
-            value = values.intern(a, valueStart, valueLength);
+            value = values.intern(a, valueStart, valueLength, valueHash);
         } else {
             // Latin-1 of ASCII bytes is the cheapest String construction there is: a plain copy.
             value = new String(a, valueStart, valueLength, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
@@ -379,21 +384,18 @@ public class AmiDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Short values repeat too ("call,all", "Up", "6", "en", queue and context names): the same direct-mapped
-     * trick saves most of the String allocations of an event. Long values (channel names, ids) are mostly unique
-     * and are not cached.
+     * Values repeat too: "call,all", "Up", context and queue names, and within a call its channel names, Uniqueid
+     * and Linkedid, dozens of times. The same direct-mapped trick saves most of the String allocations of an event.
+     * Longer values (variables, Command output) are rarely repeated and not cached.
      */
     private static final class ValueCache {
-        static final int MAX_LENGTH = 12;
-        private final String[] strings = new String[1024];
-        private final byte[][] bytes = new byte[1024][];
+        static final int MAX_LENGTH = 48;
+        private final String[] strings = new String[2048];
+        private final byte[][] bytes = new byte[2048][];
 
-        String intern(byte[] a, int start, int length) {
-            int h = length;
-            for (int i = start, end = start + length; i < end; i++) {
-                h = 31 * h + a[i];
-            }
-            int slot = (h ^ (h >>> 10)) & (strings.length - 1);
+        /** {@code hash} is any function of the line's bytes after the colon: it only picks the slot. */
+        String intern(byte[] a, int start, int length, int hash) {
+            int slot = (hash ^ (hash >>> 11)) & (strings.length - 1);
             byte[] cached = bytes[slot];
             if (cached != null && KeyCache.equal(cached, a, start, length)) {
                 return strings[slot];
