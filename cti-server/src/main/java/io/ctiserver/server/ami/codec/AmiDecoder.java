@@ -238,12 +238,47 @@ public class AmiDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** One complete line, {@code a[start, start + length)} without its line end. */
+    /**
+     * One complete line, {@code a[start, start + length)} without its line end. The common case (a printable
+     * {@code Key: Value} header inside a message of legal size) is kept small enough for the JIT to inline it into
+     * the decode loop; everything else goes to {@link #onOtherLine}.
+     */
     private void onLine(byte[] a, int start, int length, int consumed, List<Object> out) {
         if (length == 0) {
             endOfMessage(out);
             return;
         }
+        int keyEnd = colon;
+        if (length > maxLineLength || expectBanner || discardingMessage || !printableAscii || keyEnd <= start) {
+            onOtherLine(a, start, length, consumed, out);
+            return;
+        }
+        addToMessageSize(consumed);
+        if (discardingMessage) {
+            return;
+        }
+        addHeader(keys.intern(a, start, keyEnd - start, keyHash), asciiValue(a, keyEnd, start + length));
+    }
+
+    /** The value after the colon at {@code keyEnd}, one space dropped, of a printable-ASCII line. */
+    private String asciiValue(byte[] a, int keyEnd, int lineEnd) {
+        int valueStart = keyEnd + 1;
+        if (valueStart < lineEnd && a[valueStart] == ' ') {
+            valueStart++;
+        }
+        int valueLength = lineEnd - valueStart;
+        if (valueLength == 0) {
+            return "";
+        }
+        if (valueLength <= ValueCache.MAX_LENGTH) {
+            return values.intern(a, valueStart, valueLength, valueHash);
+        }
+        // Latin-1 of ASCII bytes is the cheapest String construction there is: a plain copy.
+        return new String(a, valueStart, valueLength, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Every line but the common case: empty-key, no colon, non-ASCII, too long, the banner, inside a discard. */
+    private void onOtherLine(byte[] a, int start, int length, int consumed, List<Object> out) {
         if (length > maxLineLength) {
             onLongLine(out, consumed, excerpt(a, start, length));
             return;
@@ -273,24 +308,17 @@ public class AmiDecoder extends ByteToMessageDecoder {
                     excerpt(a, start, length)));
             return;
         }
-        String key = ascii ? keys.intern(a, start, keyEnd - start, keyHash)
-                : new String(a, start, keyEnd - start, StandardCharsets.UTF_8);
+        if (ascii) {
+            addHeader(keys.intern(a, start, keyEnd - start, keyHash), asciiValue(a, keyEnd, start + length));
+            return;
+        }
         int valueStart = keyEnd + 1;
         int lineEnd = start + length;
         if (valueStart < lineEnd && a[valueStart] == ' ') {
             valueStart++;
         }
-        int valueLength = lineEnd - valueStart;
-        String value;
-        if (valueLength == 0) {
-            value = "";
-        } else if (ascii && valueLength <= ValueCache.MAX_LENGTH) {
-            value = values.intern(a, valueStart, valueLength, valueHash);
-        } else {
-            // Latin-1 of ASCII bytes is the cheapest String construction there is: a plain copy.
-            value = new String(a, valueStart, valueLength, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-        }
-        addHeader(key, value);
+        addHeader(new String(a, start, keyEnd - start, StandardCharsets.UTF_8),
+                new String(a, valueStart, lineEnd - valueStart, StandardCharsets.UTF_8));
     }
 
     private void addToMessageSize(long bytes) {
