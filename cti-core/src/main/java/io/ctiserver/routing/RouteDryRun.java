@@ -1,6 +1,10 @@
 package io.ctiserver.routing;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +41,30 @@ public final class RouteDryRun {
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("dry run failed: " + e, e);
+        }
+    }
+
+    /**
+     * Parses a what-if time as the CLI and the REST endpoint take it: ISO with an offset ({@code 2026-11-23T20:15:00Z},
+     * {@code 2026-11-23T20:15:00+01:00}) or a local date-time ({@code 2026-11-23T20:15}) in the business-hours zone
+     * (UTC without hours); null or empty is now.
+     *
+     * @throws IllegalArgumentException when it is neither
+     */
+    public static Instant parseTime(String s, RoutingConfig config) {
+        if (s == null || s.isBlank()) {
+            return Instant.now();
+        }
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeException ignored) {
+            // no offset: a local time in the business-hours zone
+        }
+        try {
+            ZoneId zone = ZoneId.of(config.hours() == null ? "UTC" : config.hours().timeZone());
+            return LocalDateTime.parse(s).atZone(zone).toInstant();
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("'" + s + "' is not an ISO date-time (e.g. 2026-11-23T20:15:00Z)");
         }
     }
 }

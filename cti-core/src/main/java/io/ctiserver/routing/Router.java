@@ -193,9 +193,4 @@ public final class Router {
     private static String blankAs(String s, String other) {
         return s == null || s.isBlank() ? other : s;
     }
-
-    /** Condition keys a skill rule may use, for documentation and config checks. */
-    public static final List<String> CONDITION_KEYS = List.of("dialed", "customer.language", "customer.product",
-            "customer.tier", "customer.ATTRIBUTE", "ivr.NAME");
-
 }

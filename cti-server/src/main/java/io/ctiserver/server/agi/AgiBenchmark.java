@@ -49,7 +49,7 @@ public final class AgiBenchmark implements BenchCommand.Benchmark {
     @Override
     public int run(List<String> args) throws Exception {
         CliArgs cli = CliArgs.parse(args, Set.of("concurrency", "seconds", "warmup", "customers", "io-threads",
-                "client-threads", "servers"), Set.of());
+                "client-threads", "servers", "rounds", "jit-warmup"), Set.of());
         List<Integer> levels = new ArrayList<>();
         for (String s : cli.get("concurrency", "50,500,1000").split(",")) {
             try {
@@ -61,42 +61,68 @@ public final class AgiBenchmark implements BenchCommand.Benchmark {
         long measureMillis = (long) (cli.getDouble("seconds", 5) * 1000);
         long warmupMillis = (long) (cli.getDouble("warmup", 2) * 1000);
         int customers = cli.getInt("customers", 10_000);
-        int ioThreads = cli.getInt("io-threads", 2);
+        int ioThreads = cli.getInt("io-threads", AgiConfig.defaults().ioThreads());
         int clientThreads = cli.getInt("client-threads", 1);
         String servers = cli.get("servers", "netty,asterisk-java");
+        int rounds = cli.getInt("rounds", 1);
+        long jitWarmupMillis = (long) (cli.getDouble("jit-warmup", 8) * 1000);
 
+        // asterisk-java logs every rejected connection; the benchmark counts them instead
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.asteriskjava"))
+                .setLevel(ch.qos.logback.classic.Level.OFF);
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.ctiserver"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         InMemoryCustomerDirectory directory = directory(customers);
         RoutingConfig rc = config();
         LongAdder decisions = new LongAdder();
         RoutingService routing = new RoutingService(new Router(rc, load(), CallHistory.none()), directory,
                 d -> decisions.increment());
 
-        System.out.printf("bench agi: %d customers, warmup %.1f s, measure %.1f s per run, our io threads %d, "
-                        + "client threads %d, %d cores%n", customers, warmupMillis / 1000.0, measureMillis / 1000.0,
-                ioThreads, clientThreads, Runtime.getRuntime().availableProcessors());
+        System.out.printf("bench agi: %d customers, warmup %.1f s, measure %.1f s per run, our io threads %s, "
+                        + "client threads %d, %d cores, transport %s%n", customers, warmupMillis / 1000.0, measureMillis / 1000.0,
+                Integer.toString(ioThreads), clientThreads, Runtime.getRuntime().availableProcessors(), Transport.name());
         System.out.println("load before: " + loadAverage());
-        System.out.printf("%-14s %6s %12s %9s %9s %9s %10s%n", "server", "conc", "sessions/s", "p50 ms", "p99 ms",
-                "max ms", "rejected");
+        System.out.printf("%-14s %6s %12s %9s %9s %9s %10s %12s %12s%n", "server", "conc", "sessions/s", "p50 ms",
+                "p99 ms", "max ms", "rejected", "srv CPU us", "client us");
 
         Map<Integer, double[]> rates = new LinkedHashMap<>();
         try (AgiLoadClient client = new AgiLoadClient(clientThreads, 10_000)) {
-            for (int c : levels) {
-                double[] r = new double[2];
+            // Both servers (and the client) run a while unmeasured first: on a busy machine the JIT compilers get
+            // little CPU, and the first measured run would otherwise measure the interpreter.
+            if (jitWarmupMillis > 0) {
                 if (servers.contains("netty")) {
-                    FastAgiServer ours = new FastAgiServer(AgiConfig.defaults().withPort(0)
-                            .withBindAddress("127.0.0.1").withIoThreads(ioThreads),
-                            List.of(new RouteScript(routing, rc.ivrVariables(), Clock.systemUTC())));
-                    try {
-                        InetSocketAddress addr = ours.start();
-                        r[0] = report("netty", client.run(addr, c, warmupMillis, measureMillis,
-                                AgiBenchmark::env, AgiBenchmark::answer));
-                    } finally {
-                        ours.close();
-                    }
+                    runNetty(client, routing, rc, ioThreads, 200, 0, jitWarmupMillis / 2);
                 }
                 if (servers.contains("asterisk-java")) {
-                    r[1] = report("asterisk-java", runAsteriskJava(client, routing, rc, c, warmupMillis,
-                            measureMillis));
+                    runAsteriskJava(client, routing, rc, 50, 0, jitWarmupMillis / 2);
+                }
+                System.out.println("(JIT warm-up done: " + jitWarmupMillis / 1000.0 + " s unmeasured)");
+            }
+            for (int c : levels) {
+                // Rounds alternate the two servers, so that a change in the machine's load hits both alike; the
+                // round with the median throughput is reported, and every round is printed when there are several.
+                List<AgiLoadClient.Result> ours = new ArrayList<>();
+                List<AgiLoadClient.Result> theirs = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    if (servers.contains("netty")) {
+                        ours.add(runNetty(client, routing, rc, ioThreads, c, warmupMillis, measureMillis));
+                        if (rounds > 1) {
+                            report("  netty #" + (round + 1), ours.get(round));
+                        }
+                    }
+                    if (servers.contains("asterisk-java")) {
+                        theirs.add(runAsteriskJava(client, routing, rc, c, warmupMillis, measureMillis));
+                        if (rounds > 1) {
+                            report("  a-j #" + (round + 1), theirs.get(round));
+                        }
+                    }
+                }
+                double[] r = new double[2];
+                if (!ours.isEmpty()) {
+                    r[0] = report("netty", median(ours));
+                }
+                if (!theirs.isEmpty()) {
+                    r[1] = report("asterisk-java", median(theirs));
                 }
                 rates.put(c, r);
             }
@@ -110,9 +136,28 @@ public final class AgiBenchmark implements BenchCommand.Benchmark {
         return 0;
     }
 
+    private static AgiLoadClient.Result runNetty(AgiLoadClient client, RoutingService routing, RoutingConfig rc,
+                                                 int ioThreads, int concurrency, long warmup, long measure)
+            throws InterruptedException {
+        FastAgiServer ours = new FastAgiServer(AgiConfig.defaults().withPort(0).withBindAddress("127.0.0.1")
+                .withIoThreads(ioThreads), List.of(new RouteScript(routing, rc.ivrVariables(), Clock.systemUTC())));
+        try {
+            return client.run(ours.start(), concurrency, warmup, measure, AgiBenchmark::env, AgiBenchmark::answer);
+        } finally {
+            ours.close();
+        }
+    }
+
+    private static AgiLoadClient.Result median(List<AgiLoadClient.Result> results) {
+        List<AgiLoadClient.Result> sorted = new ArrayList<>(results);
+        sorted.sort(java.util.Comparator.comparingDouble(AgiLoadClient.Result::sessionsPerSecond));
+        return sorted.get(sorted.size() / 2);
+    }
+
     private static double report(String name, AgiLoadClient.Result r) {
-        System.out.printf("%-14s %6d %12.0f %9.2f %9.2f %9.2f %10d%n", name, r.concurrency(), r.sessionsPerSecond(),
-                r.percentileMillis(50), r.percentileMillis(99), r.percentileMillis(100), r.rejected());
+        System.out.printf("%-14s %6d %12.0f %9.2f %9.2f %9.2f %10d %12.0f %12.0f%n", name, r.concurrency(),
+                r.sessionsPerSecond(), r.percentileMillis(50), r.percentileMillis(99), r.percentileMillis(100),
+                r.rejected(), r.serverCpuMicrosPerSession(), r.clientCpuMicrosPerSession());
         return r.sessionsPerSecond();
     }
 

@@ -13,7 +13,8 @@ import io.ctiserver.server.agi.codec.AgiDecoder;
  * @param envTimeoutMillis     a connection that sends no complete environment block within this is closed
  * @param commandTimeoutMillis each command's reply must come within this (GET DATA gets its own timeout on top)
  * @param maxQueuedCommands    commands a script may queue at once
- * @param ioThreads            event-loop threads (0: Netty's default, two per core)
+ * @param ioThreads            event-loop threads (default: one per core; an AGI dialog is many tiny round trips,
+ *                             and more loops than cores only add wake-ups and context switches)
  * @param surveyFile           JSON-lines file for survey answers; null keeps them in memory
  * @param surveyPrompt         sound file the survey plays (GET DATA), without extension
  * @param surveyDigitTimeoutMillis how long the survey waits for the caller's digit
@@ -43,7 +44,7 @@ public record AgiConfig(
         envTimeoutMillis = envTimeoutMillis == null ? 5_000L : envTimeoutMillis;
         commandTimeoutMillis = commandTimeoutMillis == null ? 5_000L : commandTimeoutMillis;
         maxQueuedCommands = maxQueuedCommands == null ? 64 : maxQueuedCommands;
-        ioThreads = ioThreads == null ? 0 : ioThreads;
+        ioThreads = ioThreads == null || ioThreads <= 0 ? Runtime.getRuntime().availableProcessors() : ioThreads;
         surveyPrompt = surveyPrompt == null ? "cti-survey" : surveyPrompt;
         surveyDigitTimeoutMillis = surveyDigitTimeoutMillis == null ? 6_000L : surveyDigitTimeoutMillis;
     }

@@ -29,8 +29,10 @@ public final class AgiSession {
     private final int maxQueued;
     private final ArrayDeque<Pending> queued = new ArrayDeque<>();
     private Pending inFlight;
-    private ScheduledFuture<?> inFlightTimer;
-    private Kind ended;
+    private long inFlightDeadline;
+    /** One timer per session, re-armed when it fires early: cheaper than a timer per command. */
+    private ScheduledFuture<?> timer;
+    private volatile Kind ended;
 
     AgiSession(Channel channel, AgiRequest request, long commandTimeoutMillis, int maxQueued) {
         this.channel = channel;
@@ -136,8 +138,26 @@ public final class AgiSession {
         }
         Pending p = queued.poll();
         inFlight = p;
-        inFlightTimer = channel.eventLoop().schedule(() -> onTimeout(p), commandTimeoutMillis, TimeUnit.MILLISECONDS);
+        inFlightDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(commandTimeoutMillis);
+        if (timer == null) {
+            timer = channel.eventLoop().schedule(this::checkTimeout, commandTimeoutMillis, TimeUnit.MILLISECONDS);
+        }
         channel.writeAndFlush(p.command);
+    }
+
+    private void checkTimeout() {
+        timer = null;
+        if (inFlight == null || ended != null) {
+            return;
+        }
+        long left = inFlightDeadline - System.nanoTime();
+        if (left > 0) {
+            timer = channel.eventLoop().schedule(this::checkTimeout, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        // After a timeout a late reply would answer the wrong command: the dialog cannot go on.
+        end(Kind.TIMEOUT, "no reply to '" + inFlight.command.line() + "' within " + commandTimeoutMillis + " ms");
+        channel.close();
     }
 
     void onReply(AgiReply reply) {
@@ -146,7 +166,6 @@ public final class AgiSession {
             return; // a late reply to a timed-out command: the session is already ending
         }
         inFlight = null;
-        inFlightTimer.cancel(false);
         p.reply.complete(reply);
         pump();
     }
@@ -155,28 +174,21 @@ public final class AgiSession {
         Pending p = inFlight;
         if (p != null) {
             inFlight = null;
-            inFlightTimer.cancel(false);
             p.reply.completeExceptionally(new AgiException(Kind.PROTOCOL, reason + " (answering "
                     + p.command.line() + ")"));
             pump();
         }
     }
 
-    private void onTimeout(Pending p) {
-        if (inFlight != p) {
-            return;
-        }
-        // After a timeout a late reply would answer the wrong command: the dialog cannot go on.
-        end(Kind.TIMEOUT, "no reply to '" + p.command.line() + "' within " + commandTimeoutMillis + " ms");
-        channel.close();
-    }
-
     void end(Kind kind, String why) {
         if (ended == null) {
             ended = kind;
         }
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         if (inFlight != null) {
-            inFlightTimer.cancel(false);
             inFlight.reply.completeExceptionally(new AgiException(kind, why));
             inFlight = null;
         }

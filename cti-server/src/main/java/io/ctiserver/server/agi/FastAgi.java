@@ -10,6 +10,7 @@ import io.ctiserver.routing.Router;
 import io.ctiserver.routing.RoutingConfig;
 import io.ctiserver.routing.RoutingService;
 import io.ctiserver.routing.survey.InMemorySurveyStore;
+import io.ctiserver.routing.survey.SurveyResponse;
 import io.ctiserver.routing.survey.SurveyStore;
 import io.ctiserver.server.agi.connector.HttpCrmDirectory;
 import io.ctiserver.server.agi.connector.JsonLinesSurveyStore;
@@ -19,6 +20,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +70,34 @@ public final class FastAgi implements AutoCloseable {
      */
     public static FastAgi create(ServerConfig config, QueueLoad load, CallHistory history,
                                  RouteDecisionListener listener) throws IOException {
+        return create(config, load, history, listener, response -> { });
+    }
+
+    /** As above; {@code onSurvey} is told of every stored survey answer (e.g. the KPI engine's CSAT). */
+    public static FastAgi create(ServerConfig config, QueueLoad load, CallHistory history,
+                                 RouteDecisionListener listener, Consumer<SurveyResponse> onSurvey)
+            throws IOException {
         AgiConfig agi = config.section("agi", AgiConfig.class, AgiConfig.defaults());
         RoutingConfig rc = routingConfig(config);
         CustomerDirectory dir = directory(rc);
         RoutingService routing = new RoutingService(new Router(rc, load, history), dir, listener);
-        SurveyStore surveys = agi.surveyFile() == null ? new InMemorySurveyStore(100_000)
+        SurveyStore store = agi.surveyFile() == null ? new InMemorySurveyStore(100_000)
                 : new JsonLinesSurveyStore(Path.of(agi.surveyFile()), 100_000);
-        return new FastAgi(agi, rc, dir, routing, surveys);
+        return new FastAgi(agi, rc, dir, routing, observed(store, onSurvey));
+    }
+
+    private static SurveyStore observed(SurveyStore store, Consumer<SurveyResponse> onSurvey) {
+        return new SurveyStore() {
+            @Override
+            public CompletableFuture<Void> add(SurveyResponse response) {
+                return store.add(response).thenRun(() -> onSurvey.accept(response));
+            }
+
+            @Override
+            public List<SurveyResponse> all() {
+                return store.all();
+            }
+        };
     }
 
     public static RoutingConfig routingConfig(ServerConfig config) {

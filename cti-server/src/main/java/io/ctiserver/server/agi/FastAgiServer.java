@@ -8,10 +8,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +29,8 @@ public final class FastAgiServer implements AutoCloseable {
 
     private final AgiConfig config;
     private final Map<String, AgiScript> scripts = new LinkedHashMap<>();
-    private EventLoopGroup boss;
-    private EventLoopGroup workers;
-    private Channel serverChannel;
+    private final List<EventLoopGroup> groups = new ArrayList<>();
+    private final List<Channel> serverChannels = new ArrayList<>();
 
     public FastAgiServer(AgiConfig config, List<AgiScript> scripts) {
         this.config = config;
@@ -43,59 +41,89 @@ public final class FastAgiServer implements AutoCloseable {
         }
     }
 
-    /** Binds and starts accepting; returns the bound address (the real port when the config says 0). */
+    /**
+     * Binds and starts accepting; returns the bound address (the real port when the config says 0).
+     *
+     * <p>With epoll there is one listening socket per event loop on the same port ({@code SO_REUSEPORT}): the kernel
+     * spreads the connections, and each AGI session lives on the loop that accepted it, with no hand-over between
+     * threads for every call. With NIO, one acceptor hands connections to the worker loops.
+     */
     public synchronized InetSocketAddress start() throws InterruptedException {
-        if (serverChannel != null) {
+        if (!serverChannels.isEmpty()) {
             throw new IllegalStateException("already started");
         }
-        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
         Map<String, AgiScript> byName = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(scripts));
-        ServerBootstrap b = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
-                // a burst of calls connects at once: do not let the kernel refuse them
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("agi-decoder", new AgiDecoder(config.maxLineLength(), config.maxEnvBytes()))
-                                .addLast("agi-encoder", ENCODER)
-                                .addLast("agi-session", new AgiSessionHandler(byName, config));
-                    }
-                });
+        ChannelInitializer<SocketChannel> init = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline()
+                        .addLast("agi-decoder", new AgiDecoder(config.maxLineLength(), config.maxEnvBytes()))
+                        .addLast("agi-encoder", ENCODER)
+                        .addLast("agi-session", new AgiSessionHandler(byName, config));
+            }
+        };
         try {
-            serverChannel = b.bind(config.bindAddress(), config.port()).sync().channel();
+            if (Transport.epoll()) {
+                int port = config.port();
+                for (int i = 0; i < config.ioThreads(); i++) {
+                    EventLoopGroup loop = group(1);
+                    Channel ch = bootstrap(loop, loop, init)
+                            .option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true)
+                            .bind(config.bindAddress(), port).sync().channel();
+                    serverChannels.add(ch);
+                    port = ((InetSocketAddress) ch.localAddress()).getPort();
+                }
+            } else {
+                serverChannels.add(bootstrap(group(1), group(config.ioThreads()), init)
+                        .bind(config.bindAddress(), config.port()).sync().channel());
+            }
         } catch (InterruptedException | RuntimeException e) {
-            shutdownGroups();
+            close();
             throw e;
         }
-        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("FastAGI server listening on {} with scripts {}", bound, byName.keySet());
+        InetSocketAddress bound = (InetSocketAddress) serverChannels.get(0).localAddress();
+        LOG.info("FastAGI server listening on {} ({}, {} io threads) with scripts {}", bound, Transport.name(),
+                config.ioThreads(), byName.keySet());
         return bound;
     }
 
+    private EventLoopGroup group(int threads) {
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(threads, Transport.ioHandlerFactory());
+        groups.add(g);
+        return g;
+    }
+
+    private static ServerBootstrap bootstrap(EventLoopGroup acceptor, EventLoopGroup loops,
+                                             ChannelInitializer<SocketChannel> init) {
+        return new ServerBootstrap()
+                .group(acceptor, loops)
+                .channel(Transport.serverChannel())
+                // a burst of calls connects at once: do not let the kernel refuse them
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(init);
+    }
+
     public synchronized int port() {
-        return serverChannel == null ? -1 : ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return serverChannels.isEmpty() ? -1 : ((InetSocketAddress) serverChannels.get(0).localAddress()).getPort();
     }
 
     @Override
     public synchronized void close() {
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
-            serverChannel = null;
+        for (Channel ch : serverChannels) {
+            ch.close().syncUninterruptibly();
         }
+        serverChannels.clear();
         shutdownGroups();
     }
 
     private void shutdownGroups() {
-        if (boss != null) {
-            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            boss = null;
-            workers = null;
+        for (EventLoopGroup g : groups) {
+            g.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }
+        for (EventLoopGroup g : groups) {
+            g.terminationFuture().syncUninterruptibly();
+        }
+        groups.clear();
     }
 }

@@ -15,11 +15,7 @@ import io.ctiserver.server.cli.Verb;
 import io.ctiserver.server.config.ServerConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,19 +113,10 @@ public final class RouteCommand implements Verb {
     }
 
     static Instant parseTime(String s, RoutingConfig rc) {
-        if (s == null) {
-            return Instant.now();
-        }
         try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeException ignored) {
-            // not with an offset: try local time in the business-hours zone
-        }
-        try {
-            ZoneId zone = ZoneId.of(rc.hours() == null ? "UTC" : rc.hours().timeZone());
-            return LocalDateTime.parse(s).atZone(zone).toInstant();
-        } catch (DateTimeException e) {
-            throw new UsageException("--time '" + s + "' is not an ISO date-time (e.g. 2026-11-23T20:15:00Z)");
+            return RouteDryRun.parseTime(s, rc);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--time " + e.getMessage());
         }
     }
 }

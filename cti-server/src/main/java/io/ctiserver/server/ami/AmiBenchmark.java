@@ -1,9 +1,10 @@
 package io.ctiserver.server.ami;
 
+import io.ctiserver.server.ami.bench.AmiBenchRunner;
 import io.ctiserver.server.bench.BenchCommand;
 import java.util.List;
 
-/** Placeholder until the AMI benchmark lands. */
+/** {@code bench ami}: see {@link AmiBenchRunner} and docs/ami-client.md. */
 public final class AmiBenchmark implements BenchCommand.Benchmark {
     @Override
     public String summary() {
@@ -11,8 +12,7 @@ public final class AmiBenchmark implements BenchCommand.Benchmark {
     }
 
     @Override
-    public int run(List<String> args) {
-        System.err.println("'bench ami' is not built yet");
-        return 1;
+    public int run(List<String> args) throws Exception {
+        return AmiBenchRunner.run(args);
     }
 }

@@ -13,7 +13,6 @@ import io.ctiserver.server.ami.codec.AmiEncoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -76,11 +75,8 @@ public final class AmiClient implements AmiActionSender, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AmiClient.class);
 
-    /**
-     * Heap buffers let the decoder scan a plain byte array, its fastest path. Shared: one allocator's arenas serve
-     * every PBX.
-     */
-    private static final ByteBufAllocator HEAP = new PooledByteBufAllocator(false);
+    /** Heap buffers (see {@link HeapReads}); shared, one allocator's arenas serve every PBX. */
+    static final ByteBufAllocator HEAP = new PooledByteBufAllocator(false);
 
     private final PbxConfig config;
     private final EventLoop loop;
@@ -114,8 +110,7 @@ public final class AmiClient implements AmiActionSender, AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, HEAP)
-                // Caps one socket read, and so what is decoded after autoRead goes off.
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(1024, 16 * 1024, 64 * 1024))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new HeapReads())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -297,9 +292,18 @@ public final class AmiClient implements AmiActionSender, AutoCloseable {
         delivery.linkState(next, detail);
     }
 
+    /**
+     * The consumer drained below the low-water mark. Reading may have been paused again since it asked (the rest of
+     * a socket read still arrives after a pause): then stay paused and wait for the next drain instead.
+     */
     private void resumeReading() {
         Channel ch = channel;
-        if (ch != null && !ch.config().isAutoRead()) {
+        if (ch == null || ch.config().isAutoRead()) {
+            return;
+        }
+        if (delivery.atCapacity()) {
+            delivery.pausedReading();
+        } else {
             ch.config().setAutoRead(true);
         }
     }
@@ -411,7 +415,7 @@ public final class AmiClient implements AmiActionSender, AutoCloseable {
                 pingOutstanding = true;
                 sendAction(AmiMessage.of("Action", "Ping"), config.pingTimeoutMs(), null, pong -> {
                     pingOutstanding = false;
-                    if (pong == null && ctx.channel().config().isAutoRead() && !delivery.isPaused()) {
+                    if (pong == null && ctx.channel().config().isAutoRead()) {
                         log.warn("PBX {}: no answer to Ping within {} ms; closing the dead link", config.id(),
                                 config.pingTimeoutMs());
                         ctx.close();
@@ -640,8 +644,8 @@ public final class AmiClient implements AmiActionSender, AutoCloseable {
             int n = batchSize;
             batch = new AmiMessage[AmiDelivery.BATCH];
             batchSize = 0;
-            if (delivery.offer(full, n)) {
-                Channel ch = ctx.channel();
+            Channel ch = ctx.channel();
+            if (delivery.offer(full, n) && ch.config().isAutoRead()) {
                 ch.config().setAutoRead(false);
                 pauses.incrementAndGet();
                 log.debug("PBX {}: consumer is behind ({} queued); reading paused", config.id(), delivery.queued());

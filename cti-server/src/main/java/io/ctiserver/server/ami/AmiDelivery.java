@@ -66,7 +66,7 @@ final class AmiDelivery implements Executor {
 
     /**
      * Queues a batch (the array then belongs to the consumer). Returns {@code true} when the queue is at capacity:
-     * the caller must stop reading and then call {@link #pausedReading()}.
+     * the caller must stop reading (if it still reads) and then call {@link #pausedReading()}.
      */
     boolean offer(AmiMessage[] messages, int count) {
         if (count == 0) {
@@ -74,22 +74,22 @@ final class AmiDelivery implements Executor {
         }
         int now = queued.addAndGet(count);
         queue.add(new Batch(messages, count));
-        return now >= capacity && !paused.get();
+        return now >= capacity;
+    }
+
+    boolean atCapacity() {
+        return queued.get() >= capacity;
     }
 
     /**
-     * The caller turned reading off. If the consumer drained the queue in the meantime, nobody else would turn it
-     * back on: resume at once.
+     * The caller turned reading off: the consumer calls {@code resume} once it has drained below the low-water mark.
+     * If it did so in the meantime, nobody else would turn reading back on: resume at once.
      */
     void pausedReading() {
         paused.set(true);
         if (queued.get() < lowWater && paused.compareAndSet(true, false)) {
             resume.run();
         }
-    }
-
-    boolean isPaused() {
-        return paused.get();
     }
 
     void linkState(AmiLinkState state, String detail) {

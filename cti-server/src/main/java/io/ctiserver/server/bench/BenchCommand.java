@@ -27,6 +27,7 @@ public final class BenchCommand implements Verb {
         benchmarks.put("agi", new io.ctiserver.server.agi.AgiBenchmark());
         benchmarks.put("ws", new io.ctiserver.server.gateway.bench.WsBenchmark());
         benchmarks.put("sim", new io.ctiserver.server.sim.SimBenchmark());
+        benchmarks.put("kpi", new io.ctiserver.server.kpi.KpiBenchmark());
     }
 
     @Override

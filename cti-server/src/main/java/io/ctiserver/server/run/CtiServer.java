@@ -3,6 +3,8 @@ package io.ctiserver.server.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ctiserver.events.CallView;
 import io.ctiserver.events.CtiStateView;
+import io.ctiserver.kpi.KpiConfig;
+import io.ctiserver.kpi.KpiEngine;
 import io.ctiserver.routing.InMemoryCallHistory;
 import io.ctiserver.routing.RouteDecision;
 import io.ctiserver.routing.RouteDecisionRegistry;
@@ -56,6 +58,7 @@ public final class CtiServer implements AutoCloseable {
     private CtiStateView state;
     private PbxSimulator simulator;
     private FastAgi agi;
+    private KpiEngine kpis;
     private InetSocketAddress agiAddress;
     private Gateway gateway;
 
@@ -95,7 +98,10 @@ public final class CtiServer implements AutoCloseable {
         InMemoryCallHistory history = new InMemoryCallHistory(100_000);
         RouteDecisionRegistry decisions = new RouteDecisionRegistry(30_000);
         trackers.forEach(t -> t.addListener(history));
-        agi = FastAgi.create(config, new StateViewQueueLoad(state, Clock.systemUTC()), history, decisions);
+        kpis = new KpiEngine(config.section("kpi", KpiConfig.class, KpiConfig.defaults()).toSettings());
+        trackers.forEach(t -> t.addListener(kpis));
+        agi = FastAgi.create(config, new StateViewQueueLoad(state, Clock.systemUTC()), history, decisions,
+                r -> kpis.recordSurvey(r.callId(), r.agentInterface(), r.score()));
         closeables.add(agi);
         agiAddress = agi.start();
 
@@ -143,6 +149,7 @@ public final class CtiServer implements AutoCloseable {
                 .start();
         closeables.add(gateway);
         trackers.forEach(t -> t.addListener(gateway));
+        gateway.dispositions().addListener(d -> kpis.recordDisposition(d.callId(), d.resolved()));
 
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tracker-tick");
@@ -150,8 +157,11 @@ public final class CtiServer implements AutoCloseable {
             return t;
         });
         closeables.add(ticker::shutdownNow);
-        ticker.scheduleAtFixedRate(() -> links.values().forEach(l -> l.tick(System.currentTimeMillis())),
-                1, 1, TimeUnit.SECONDS);
+        ticker.scheduleAtFixedRate(() -> {
+            long now = System.currentTimeMillis();
+            links.values().forEach(l -> l.tick(now));
+            kpis.tick(java.time.Instant.ofEpochMilli(now));
+        }, 1, 1, TimeUnit.SECONDS);
 
         links.values().forEach(l -> l.client().start());
         log.info("CTI server up: PBX {} | FastAGI :{} | desktops http://localhost:{}/", links.keySet(),
@@ -193,6 +203,11 @@ public final class CtiServer implements AutoCloseable {
 
     public Gateway gateway() {
         return gateway;
+    }
+
+    /** Live KPIs of every PBX, computed from the trackers' events. */
+    public KpiEngine kpis() {
+        return kpis;
     }
 
     public FastAgi agi() {

@@ -132,6 +132,7 @@ class AgiDecoderTest {
                 + "520-\tDoes not work with global variables.\n"
                 + "520 End of proper usage.\n"
                 + "HANGUP\n"
+                + "520 Invalid command syntax.  Proper usage not available.\n"
                 + "200 result=1\n"));
         List<Object> out = drain(ch);
         assertEquals(new AgiReply(200, "0", null, null), out.get(0));
@@ -148,8 +149,10 @@ class AgiDecoderTest {
         assertEquals("Invalid command syntax.  Proper usage follows:\n Usage: GET VARIABLE <variablename>\n"
                 + "\tDoes not work with global variables.", usage.text());
         assertEquals(AgiHangup.INSTANCE, out.get(8));
-        assertEquals(new AgiReply(200, "1", null, null), out.get(9), "dialog goes on after HANGUP (dead channel)");
-        assertEquals(10, out.size());
+        assertEquals(new AgiReply(520, null, null, "Invalid command syntax.  Proper usage not available."),
+                out.get(9), "the one-line 520 form");
+        assertEquals(new AgiReply(200, "1", null, null), out.get(10), "dialog goes on after HANGUP (dead channel)");
+        assertEquals(11, out.size());
     }
 
     @Test

@@ -123,6 +123,19 @@ class HttpCrmDirectoryTest {
     }
 
     @Test
+    void concurrentLookupsOfOneNumberShareOneRequest() throws Exception {
+        sleepMillis = 300;
+        HttpCrmDirectory dir = new HttpCrmDirectory(config(5_000), HttpClient.newHttpClient(), Clock.systemUTC());
+        var a = dir.findByNumber("5551001");
+        var b = dir.findByNumber("5551001");
+        assertEquals(1, dir.inFlight());
+        assertEquals("C-1001", a.get(5, TimeUnit.SECONDS).orElseThrow().id());
+        assertEquals("C-1001", b.get(5, TimeUnit.SECONDS).orElseThrow().id());
+        assertEquals(1, requests.get());
+        assertEquals(0, dir.inFlight());
+    }
+
+    @Test
     void anErrorIsReportedAndNotCached() throws Exception {
         HttpCrmDirectory dir = new HttpCrmDirectory(config(2_000), HttpClient.newHttpClient(), Clock.systemUTC());
         ExecutionException e = assertThrows(ExecutionException.class,
@@ -149,6 +162,29 @@ class HttpCrmDirectoryTest {
         assertEquals("support", d.queue());
         assertEquals("0", d.variables().get("CTI_VIP"), "the VIP is not known in time");
         assertTrue(took >= 240 && took < 2_000, "answered at the 250 ms deadline, took " + took + " ms");
+    }
+
+    @Test
+    void overFastAgiACallFromASleepingCrmGetsTheDefaultQueueInTime() throws Exception {
+        sleepMillis = 3_000;
+        RoutingConfig rc = new RoutingConfig("support", 0, 300L, List.of(), null, config(2_000), null,
+                new RoutingConfig.Vip(List.of("gold"), 10, 20),
+                List.of(new RoutingConfig.SkillRule(Map.of("dialed", "6000"), "sales")), null, null);
+        RoutingService routing = new RoutingService(new Router(rc, QueueLoad.unknown(), CallHistory.none()),
+                new HttpCrmDirectory(rc.crm(), HttpClient.newHttpClient(), Clock.systemUTC()), null);
+        try (FastAgiServer server = new FastAgiServer(AgiConfig.defaults().withPort(0).withBindAddress("127.0.0.1"),
+                List.of(new RouteScript(routing, rc.ivrVariables(), Clock.systemUTC())))) {
+            server.start();
+            try (FakeAsterisk a = new FakeAsterisk(server.port())) {
+                FakeAsterisk.Dialog d = a.run(new String(io.ctiserver.testing.Captures.bytes(
+                        "agi/agi_env_local_channel_queue_support.txt"), StandardCharsets.UTF_8));
+                assertEquals("support", d.variables().get("CTI_QUEUE"));
+                assertEquals("", d.variables().get("CTI_AGENT"), "the VIP's manager is not known in time");
+                assertTrue(d.variables().get("CTI_ROUTE_REASON").startsWith("no decision within 300 ms"));
+                assertTrue(d.closedByServer());
+                assertTrue(d.millis() < 2_500, "the call was not held by the CRM: " + d.millis() + " ms");
+            }
+        }
     }
 
     @Test

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.AppenderBase;
 import io.ctiserver.ami.AmiActionException;
 import io.ctiserver.ami.AmiMessage;
 import io.ctiserver.ami.AmiResponse;
@@ -44,7 +44,7 @@ class AmiClientTest {
 
     private EventLoopGroup group;
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private final LogRecorder logs = new LogRecorder();
     private Logger clientLogger;
     private Level clientLevel;
 
@@ -133,11 +133,13 @@ class AmiClientTest {
         List<String> channels = CaptureBlocks.answerTo("05_status_actions_during_call.txt", "cti-4");
         String liveEvent = CaptureBlocks.of("05_status_actions_during_call.txt").stream()
                 .filter(b -> b.startsWith("Event: VarSet\r\n")).findFirst().orElseThrow();
+        CountDownLatch callbackSet = new CountDownLatch(1);
         ScriptedAmiServer server = server(conn -> {
             conn.acceptLogin();
             for (AmiMessage a; (a = conn.readAction()) != null; ) {
                 String id = a.actionId();
                 if (a.action().equals("QueueStatus")) {
+                    callbackSet.await(RecordingListener.WAIT_S, TimeUnit.SECONDS);
                     String all = CaptureBlocks.join(queueStatus, id);
                     int mid = all.indexOf("Event: QueueMember");
                     conn.send(all.substring(0, mid) + liveEvent + all.substring(mid));
@@ -156,6 +158,9 @@ class AmiClientTest {
             listener.seen.add("QueueStatus done");
             completedOn.complete(Thread.currentThread().getName());
         });
+        callbackSet.countDown(); // answer only now, so the callback runs where the future completes
+        // Wait on completedOn, not on queues: a thread blocked in queues.get() may run its callbacks itself.
+        assertEquals("ami-pbx-a", completedOn.get(RecordingListener.WAIT_S, TimeUnit.SECONDS));
         AmiResponse r = queues.get(RecordingListener.WAIT_S, TimeUnit.SECONDS);
         assertTrue(r.isSuccess());
         assertEquals("start", r.response().get("EventList"));
@@ -167,7 +172,6 @@ class AmiClientTest {
         assertFalse(sentId.equals("x"), "a fresh ActionID replaces the caller's");
         assertTrue(r.events().stream().allMatch(e -> sentId.equals(e.actionId())));
 
-        assertEquals("ami-pbx-a", completedOn.get(RecordingListener.WAIT_S, TimeUnit.SECONDS));
         AmiMessage live = listener.nextEvent("VarSet");
         assertTrue(listener.seen.indexOf(live) < listener.seen.indexOf("QueueStatus done"),
                 "the answer comes after the live events Asterisk sent before it");
@@ -382,7 +386,7 @@ class AmiClientTest {
             conn.acceptLogin();
             conn.readAction();
         });
-        List<String> order = new ArrayList<>();
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(1);
         RecordingListener listener = new RecordingListener() {
             @Override
@@ -395,6 +399,7 @@ class AmiClientTest {
         };
         AmiClient client = client(config(server), listener);
         listener.expectStates(CONNECTING, CONNECTED, FULLY_BOOTED);
+        awaitTrue(() -> order.contains("SuccessfulAuth"), "the event after the failing one is delivered");
         client.pbxExecutor().execute(() -> {
             order.add("task");
             done.countDown();
@@ -436,6 +441,16 @@ class AmiClientTest {
     }
 
     // ---- helpers ----
+
+    /** Logback's ListAppender is not thread-safe; the client logs from its event loop while the test reads. */
+    static final class LogRecorder extends AppenderBase<ILoggingEvent> {
+        final List<ILoggingEvent> list = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            list.add(event);
+        }
+    }
 
     private ScriptedAmiServer server(ScriptedAmiServer.Script script) throws Exception {
         ScriptedAmiServer s = new ScriptedAmiServer(script);

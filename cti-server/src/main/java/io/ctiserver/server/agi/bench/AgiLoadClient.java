@@ -2,6 +2,7 @@ package io.ctiserver.server.agi.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -11,9 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,18 @@ public final class AgiLoadClient implements AutoCloseable {
      * @param latencyMicros     sorted session latencies (connect to close) of the measured window
      */
     public record Result(int concurrency, long completed, long rejected, long commands, double seconds,
-                         double sessionsPerSecond, long[] latencyMicros) {
+                         double sessionsPerSecond, long[] latencyMicros, long serverCpuNanos,
+                         long clientCpuNanos) {
+
+        /** CPU time the synthetic Asterisk spent per completed session. */
+        public double clientCpuMicrosPerSession() {
+            return completed == 0 ? Double.NaN : clientCpuNanos / 1000.0 / completed;
+        }
+
+        /** CPU time the server's threads spent per completed session (load-independent efficiency). */
+        public double serverCpuMicrosPerSession() {
+            return completed == 0 ? Double.NaN : serverCpuNanos / 1000.0 / completed;
+        }
 
         public double percentileMillis(double p) {
             if (latencyMicros.length == 0) {
@@ -57,6 +67,7 @@ public final class AgiLoadClient implements AutoCloseable {
         }
     }
 
+    static final String CLIENT_THREADS = "bench-client";
     private static final byte[] OK = "200 result=1\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NOT_SET = "200 result=0\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -64,7 +75,8 @@ public final class AgiLoadClient implements AutoCloseable {
     private final long sessionTimeoutMillis;
 
     public AgiLoadClient(int threads, long sessionTimeoutMillis) {
-        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(threads,
+                new io.netty.util.concurrent.DefaultThreadFactory(CLIENT_THREADS), io.ctiserver.server.agi.Transport.ioHandlerFactory());
         this.sessionTimeoutMillis = sessionTimeoutMillis;
     }
 
@@ -73,7 +85,7 @@ public final class AgiLoadClient implements AutoCloseable {
         return "agi_network: yes\n"
                 + "agi_network_script: " + script + "\n"
                 + "agi_request: agi://127.0.0.1:4573/" + script + "\n"
-                + "agi_channel: PJSIP/sipp-in-" + String.format("%08x", n) + "\n"
+                + "agi_channel: PJSIP/sipp-in-" + hex8(n) + "\n"
                 + "agi_language: en\n"
                 + "agi_type: PJSIP\n"
                 + "agi_uniqueid: 1795458592." + n + "\n"
@@ -97,6 +109,11 @@ public final class AgiLoadClient implements AutoCloseable {
                 + "\n";
     }
 
+    private static String hex8(int n) {
+        String h = Integer.toHexString(n);
+        return "00000000".substring(h.length()) + h;
+    }
+
     /**
      * Runs the closed loop: {@code warmupMillis} unmeasured, then {@code measureMillis} measured; then stops starting
      * sessions and waits for the running ones.
@@ -112,16 +129,44 @@ public final class AgiLoadClient implements AutoCloseable {
         for (int i = 0; i < concurrency; i++) {
             run.startSession();
         }
-        long sleep = TimeUnit.NANOSECONDS.toMillis(run.measureTo - System.nanoTime());
-        if (sleep > 0) {
-            Thread.sleep(sleep);
-        }
+        sleepUntil(run.measureFrom);
+        long cpuFrom = cpuNanos(false);
+        long clientFrom = cpuNanos(true);
+        sleepUntil(run.measureTo);
+        long cpu = cpuNanos(false) - cpuFrom;
+        long clientCpu = cpuNanos(true) - clientFrom;
         run.stopping.set(true);
         run.drained.await(sessionTimeoutMillis + 5_000, TimeUnit.MILLISECONDS);
         long[] lat = run.latencies.toSortedArray();
         double seconds = measureMillis / 1000.0;
         return new Result(concurrency, lat.length, run.rejected.sum(), run.commands.sum(), seconds,
-                lat.length / seconds, lat);
+                lat.length / seconds, lat, cpu, clientCpu);
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long ms = TimeUnit.NANOSECONDS.toMillis(nanoTime - System.nanoTime());
+        if (ms > 0) {
+            Thread.sleep(ms);
+        }
+    }
+
+    /**
+     * CPU time of the client's threads, or of every other thread of this JVM but the caller's: the server under test.
+     */
+    static long cpuNanos(boolean client) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null || t.getThreadId() == self || t.getThreadName().startsWith(CLIENT_THREADS) != client) {
+                continue;
+            }
+            long c = mx.getThreadCpuTime(t.getThreadId());
+            if (c > 0) {
+                sum += c;
+            }
+        }
+        return sum;
     }
 
     /**
@@ -144,7 +189,7 @@ public final class AgiLoadClient implements AutoCloseable {
         long[] lat = run.latencies.toSortedArray();
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(concurrency, lat.length, run.rejected.sum(), run.commands.sum(), seconds,
-                lat.length / seconds, lat);
+                lat.length / seconds, lat, 0, 0);
     }
 
     @Override
@@ -173,7 +218,7 @@ public final class AgiLoadClient implements AutoCloseable {
             this.server = server;
             this.env = env;
             this.answers = answers;
-            this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            this.bootstrap = new Bootstrap().group(group).channel(io.ctiserver.server.agi.Transport.socketChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) sessionTimeoutMillis)
                     .handler(new ChannelInitializer<SocketChannel>() {
@@ -192,7 +237,7 @@ public final class AgiLoadClient implements AutoCloseable {
                 }
                 return;
             }
-            ChannelFuture f = bootstrap.connect(server);
+            ChannelFuture f = bootstrap.connect(server, localAddress(server));
             long started = System.nanoTime();
             f.addListener(cf -> {
                 if (!cf.isSuccess()) {
@@ -205,6 +250,20 @@ public final class AgiLoadClient implements AutoCloseable {
                     s.start(ch, started);
                 }
             });
+        }
+
+        /**
+         * The server closes first, so each session leaves a TIME_WAIT entry on its side for a minute; at thousands of
+         * sessions per second one source address runs out of ports whose 4-tuple is free, and SYNs meet TIME_WAIT
+         * entries (lost, retried after 1 s). Loopback answers on all of 127/8: spread sessions over 1,000 source
+         * addresses, as calls from many Asterisk channels would be spread over time.
+         */
+        InetSocketAddress localAddress(InetSocketAddress remote) {
+            if (!remote.getAddress().isLoopbackAddress()) {
+                return null;
+            }
+            long n = sessionNo.get();
+            return new InetSocketAddress("127.1." + (n / 250 % 4) + "." + (1 + n % 250), 0);
         }
 
         void count(boolean completed, long started) {
@@ -231,7 +290,7 @@ public final class AgiLoadClient implements AutoCloseable {
                 timer = ch.eventLoop().schedule(() -> {
                     ch.close();
                 }, sessionTimeoutMillis, TimeUnit.MILLISECONDS);
-                ch.writeAndFlush(Unpooled.copiedBuffer(env.apply(n), StandardCharsets.UTF_8));
+                ch.writeAndFlush(ByteBufUtil.writeUtf8(ch.alloc(), env.apply(n)));
             }
 
             @Override
@@ -239,15 +298,15 @@ public final class AgiLoadClient implements AutoCloseable {
                 ByteBuf line = (ByteBuf) msg;
                 try {
                     commands.increment();
-                    String cmd = line.toString(StandardCharsets.UTF_8);
-                    if (cmd.startsWith("GET VARIABLE ")) {
-                        String name = unquote(cmd.substring(13).trim());
+                    // Only the two GET VARIABLEs need the text; everything else is answered by its first bytes.
+                    if (startsWith(line, GET_VARIABLE)) {
+                        String name = unquote(line.toString(GET_VARIABLE.length,
+                                line.readableBytes() - GET_VARIABLE.length, StandardCharsets.UTF_8).trim());
                         String v = answers.value(n, name);
                         ctx.writeAndFlush(v == null ? Unpooled.wrappedBuffer(NOT_SET)
-                                : Unpooled.copiedBuffer("200 result=1 (" + v + ")\n", StandardCharsets.UTF_8));
+                                : ByteBufUtil.writeUtf8(ctx.alloc(), "200 result=1 (" + v + ")\n"));
                     } else {
-                        if (cmd.startsWith("SET VARIABLE") && cmd.contains("CTI_ROUTE\"")
-                                || cmd.startsWith("SET VARIABLE CTI_ROUTE ")) {
+                        if (startsWith(line, SET_ROUTE_QUOTED) || startsWith(line, SET_ROUTE)) {
                             routed = true;
                         }
                         ctx.writeAndFlush(Unpooled.wrappedBuffer(OK));
@@ -273,6 +332,23 @@ public final class AgiLoadClient implements AutoCloseable {
                 startSession();
             }
         }
+    }
+
+    private static final byte[] GET_VARIABLE = "GET VARIABLE ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SET_ROUTE_QUOTED = "SET VARIABLE \"CTI_ROUTE\" ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SET_ROUTE = "SET VARIABLE CTI_ROUTE ".getBytes(StandardCharsets.US_ASCII);
+
+    static boolean startsWith(ByteBuf b, byte[] prefix) {
+        if (b.readableBytes() < prefix.length) {
+            return false;
+        }
+        int at = b.readerIndex();
+        for (int i = 0; i < prefix.length; i++) {
+            if (b.getByte(at + i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String unquote(String s) {

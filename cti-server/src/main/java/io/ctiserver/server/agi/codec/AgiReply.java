@@ -45,6 +45,6 @@ public record AgiReply(int code, String result, String data, String text) implem
         if (code == OK) {
             return "200 result=" + result + (data != null ? " (" + data + ")" : "") + (text != null ? " " + text : "");
         }
-        return code + " " + text;
+        return code + " " + (text == null ? "" : text.replace('\n', ' '));
     }
 }

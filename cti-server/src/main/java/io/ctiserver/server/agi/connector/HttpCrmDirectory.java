@@ -26,7 +26,8 @@ import java.util.concurrent.CompletionException;
  * Looks customers up in an HTTP CRM: {@code GET url} with {@code {number}} replaced by the caller's number; 200 with a
  * customer JSON object (the embedded directory's field names), or 404 for "not a customer". Asynchronous (JDK
  * HttpClient), with a request timeout; answers (found and not found) are cached for {@code cacheSeconds} in a
- * bounded LRU cache, so a caller who calls back does not cost a second request. Errors are not cached.
+ * bounded LRU cache, so a caller who calls back does not cost a second request. Errors are not cached. Lookups of a
+ * number that is already being asked share that one request (a burst of calls from one number, a slow CRM).
  */
 public final class HttpCrmDirectory implements CustomerDirectory {
 
@@ -39,6 +40,8 @@ public final class HttpCrmDirectory implements CustomerDirectory {
     private final HttpClient http;
     private final Clock clock;
     private final Map<String, Cached> cache;
+    private final Map<String, CompletableFuture<Optional<Customer>>> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public HttpCrmDirectory(RoutingConfig.Crm config, HttpClient http, Clock clock) {
         this.config = config;
@@ -71,6 +74,23 @@ public final class HttpCrmDirectory implements CustomerDirectory {
                 return CompletableFuture.completedFuture(c.customer);
             }
         }
+        CompletableFuture<Optional<Customer>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<Customer>> asked = inFlight.putIfAbsent(key, mine);
+        if (asked != null) {
+            return asked.copy();
+        }
+        request(callerNumber, key).whenComplete((found, error) -> {
+            inFlight.remove(key, mine);
+            if (error != null) {
+                mine.completeExceptionally(error);
+            } else {
+                mine.complete(found);
+            }
+        });
+        return mine.copy();
+    }
+
+    private CompletableFuture<Optional<Customer>> request(String callerNumber, String key) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(config.url().replace("{number}",
                         URLEncoder.encode(callerNumber, StandardCharsets.UTF_8))))
                 .timeout(Duration.ofMillis(config.timeoutMillis()))
@@ -95,6 +115,11 @@ public final class HttpCrmDirectory implements CustomerDirectory {
             }
             return found;
         });
+    }
+
+    /** Lookups waiting for the CRM. */
+    public int inFlight() {
+        return inFlight.size();
     }
 
     public int cached() {

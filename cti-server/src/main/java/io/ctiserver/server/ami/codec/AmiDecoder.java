@@ -4,8 +4,11 @@ import io.ctiserver.ami.AmiMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -56,9 +59,36 @@ public class AmiDecoder extends ByteToMessageDecoder {
 
     private static final int EXCERPT = 80;
 
+    /**
+     * Like Netty's merge cumulator, but the cumulation is always a heap buffer, so {@link #decode} can index its
+     * array. A heap read (the AMI client reads into heap buffers, see {@code HeapReads}) is used as it is; a direct
+     * one is copied once, which costs far less than reading it byte by byte.
+     */
+    private static final Cumulator HEAP_CUMULATOR = (alloc, cumulation, in) -> {
+        if (!cumulation.isReadable() && in.hasArray()) {
+            cumulation.release();
+            return in;
+        }
+        try {
+            int required = in.readableBytes();
+            if (!cumulation.hasArray() || cumulation.refCnt() > 1 || cumulation.isReadOnly()
+                    || required > cumulation.maxWritableBytes()) {
+                ByteBuf merged = alloc.heapBuffer(Math.max(256, cumulation.readableBytes() + required));
+                merged.writeBytes(cumulation);
+                cumulation.release();
+                cumulation = merged;
+            }
+            cumulation.writeBytes(in);
+            return cumulation;
+        } finally {
+            in.release();
+        }
+    };
+
     private final int maxLineLength;
     private final int maxMessageSize;
     private final KeyCache keys = new KeyCache();
+    private final ValueCache values = new ValueCache();
 
     private boolean expectBanner;
 
@@ -76,6 +106,8 @@ public class AmiDecoder extends ByteToMessageDecoder {
 
     // Results of the last scanLine(), kept in fields to spare an allocation per line.
     private int colon;
+    private int keyHash;
+    private int valueHash;
     private boolean printableAscii;
 
     public AmiDecoder(boolean expectBanner) {
@@ -95,6 +127,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
         this.expectBanner = expectBanner;
         this.maxLineLength = maxLineLength;
         this.maxMessageSize = maxMessageSize;
+        setCumulator(HEAP_CUMULATOR);
     }
 
     public int maxLineLength() {
@@ -112,76 +145,76 @@ public class AmiDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        // HEAP_CUMULATOR guarantees an array: the hot loop indexes it directly, without a virtual call per byte.
+        byte[] a = in.array();
+        int base = in.arrayOffset();
         int end = in.writerIndex();
-        while (in.readerIndex() < end) {
-            int lineStart = in.readerIndex();
-            int lf = scanLine(in, lineStart, end);
-            if (lf < 0) {
-                guardPartialLine(in, out);
-                return;
+        int r = in.readerIndex();
+        try {
+            while (r < end) {
+                int lf = scanLine(a, base + r, base + end);
+                if (lf < 0) {
+                    in.readerIndex(r);
+                    guardPartialLine(in);
+                    r = in.readerIndex();
+                    return;
+                }
+                int lineStart = base + r;
+                int lineEnd = lf > lineStart && a[lf - 1] == '\r' ? lf - 1 : lf;
+                int consumed = lf + 1 - lineStart;
+                r += consumed;
+                if (discardingLine) {
+                    discardingLine = false;
+                    onLongLine(out, discardedLineLength + consumed, discardedLineExcerpt);
+                    continue;
+                }
+                onLine(a, lineStart, lineEnd - lineStart, consumed, out);
             }
-            int lineEnd = lf > lineStart && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-            int consumed = lf + 1 - lineStart;
-            in.readerIndex(lf + 1);
-            if (discardingLine) {
-                discardingLine = false;
-                onLongLine(out, discardedLineLength + consumed, discardedLineExcerpt);
-                continue;
-            }
-            onLine(in, lineStart, lineEnd - lineStart, consumed, out);
+        } finally {
+            in.readerIndex(r);
         }
     }
 
     /**
-     * Finds the LF that ends the line starting at {@code from}, noting on the way the first colon and whether the
-     * line is plain printable ASCII (CR and TAB allowed). One pass, because this runs over every byte received.
+     * Finds the LF that ends the line starting at array index {@code from}, noting on the way the first colon and
+     * whether the line is plain printable ASCII (CR and TAB allowed). One pass, because this runs over every byte
+     * received.
      *
-     * @return the index of the LF, or -1 if the line is not complete yet
+     * @return the array index of the LF, or -1 if the line is not complete yet
      */
-    private int scanLine(ByteBuf in, int from, int to) {
+    private int scanLine(byte[] a, int from, int to) {
         int firstColon = -1;
+        int hash = 0;
+        int tailHash = 0;
         boolean plain = true;
-        int lf = -1;
-        if (in.hasArray()) {
-            byte[] a = in.array();
-            int off = in.arrayOffset();
-            for (int i = from + off, e = to + off; i < e; i++) {
-                int c = a[i] & 0xff;
-                if (c < 0x20 || c >= 0x7f) {
-                    if (c == '\n') {
-                        lf = i - off;
-                        break;
-                    }
-                    if (c != '\r' && c != '\t') {
-                        plain = false;
-                    }
-                } else if (c == ':' && firstColon < 0) {
-                    firstColon = i - off;
+        for (int i = from; i < to; i++) {
+            int c = a[i] & 0xff;
+            if (c < 0x20 || c >= 0x7f) {
+                if (c == '\n') {
+                    colon = firstColon;
+                    keyHash = hash;
+                    valueHash = tailHash;
+                    printableAscii = plain;
+                    return i;
                 }
-            }
-        } else {
-            for (int i = from; i < to; i++) {
-                int c = in.getByte(i) & 0xff;
-                if (c < 0x20 || c >= 0x7f) {
-                    if (c == '\n') {
-                        lf = i;
-                        break;
-                    }
-                    if (c != '\r' && c != '\t') {
-                        plain = false;
-                    }
-                } else if (c == ':' && firstColon < 0) {
+                if (c != '\r' && c != '\t') {
+                    plain = false;
+                }
+            } else if (firstColon < 0) {
+                if (c == ':') {
                     firstColon = i;
+                } else {
+                    hash = 31 * hash + c; // the key's hash, for KeyCache, while the bytes are at hand
                 }
+            } else {
+                tailHash = 31 * tailHash + c; // and the value's, for ValueCache
             }
         }
-        colon = firstColon;
-        printableAscii = plain;
-        return lf;
+        return -1;
     }
 
     /** No line end yet: keep waiting, unless the partial line is already over the limit. */
-    private void guardPartialLine(ByteBuf in, List<Object> out) {
+    private void guardPartialLine(ByteBuf in) {
         int pending = in.readableBytes();
         // +1: the CR of a line exactly at the limit may wait for its LF.
         if (discardingLine || pending > maxLineLength + 1) {
@@ -189,7 +222,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
             if (!discardingLine) {
                 discardingLine = true;
                 discardedLineLength = 0;
-                discardedLineExcerpt = excerpt(in, in.readerIndex(), pending);
+                discardedLineExcerpt = excerpt(in.array(), in.arrayOffset() + in.readerIndex(), pending);
             }
             discardedLineLength += pending;
             in.skipBytes(pending);
@@ -205,19 +238,55 @@ public class AmiDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private void onLine(ByteBuf in, int start, int length, int consumed, List<Object> out) {
+    /**
+     * One complete line, {@code a[start, start + length)} without its line end. The common case (a printable
+     * {@code Key: Value} header inside a message of legal size) is kept small enough for the JIT to inline it into
+     * the decode loop; everything else goes to {@link #onOtherLine}.
+     */
+    private void onLine(byte[] a, int start, int length, int consumed, List<Object> out) {
         if (length == 0) {
             endOfMessage(out);
             return;
         }
+        int keyEnd = colon;
+        if (length > maxLineLength || expectBanner || discardingMessage || !printableAscii || keyEnd <= start) {
+            onOtherLine(a, start, length, consumed, out);
+            return;
+        }
+        addToMessageSize(consumed);
+        if (discardingMessage) {
+            return;
+        }
+        addHeader(keys.intern(a, start, keyEnd - start, keyHash), asciiValue(a, keyEnd, start + length));
+    }
+
+    /** The value after the colon at {@code keyEnd}, one space dropped, of a printable-ASCII line. */
+    private String asciiValue(byte[] a, int keyEnd, int lineEnd) {
+        int valueStart = keyEnd + 1;
+        if (valueStart < lineEnd && a[valueStart] == ' ') {
+            valueStart++;
+        }
+        int valueLength = lineEnd - valueStart;
+        if (valueLength == 0) {
+            return "";
+        }
+        if (valueLength <= ValueCache.MAX_LENGTH) {
+            return values.intern(a, valueStart, valueLength, valueHash);
+        }
+        // Latin-1 of ASCII bytes is the cheapest String construction there is: a plain copy.
+        return new String(a, valueStart, valueLength, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Every line but the common case: empty-key, no colon, non-ASCII, too long, the banner, inside a discard. */
+    private void onOtherLine(byte[] a, int start, int length, int consumed, List<Object> out) {
         if (length > maxLineLength) {
-            onLongLine(out, consumed, excerpt(in, start, length));
+            onLongLine(out, consumed, excerpt(a, start, length));
             return;
         }
         if (expectBanner) {
             expectBanner = false;
             if (colon < 0 && headerCount == 0 && printableAscii) {
-                out.add(new AmiBanner(in.toString(start, length, StandardCharsets.US_ASCII)));
+                out.add(new AmiBanner(new String(a, start, length, StandardCharsets.US_ASCII)));
                 return;
             }
         }
@@ -227,29 +296,29 @@ public class AmiDecoder extends ByteToMessageDecoder {
         }
         boolean ascii = printableAscii;
         int keyEnd = colon;
-        if (!ascii && !isText(in, start, length)) {
+        if (!ascii && !isText(a, start, length)) {
             out.add(new AmiDecodeError(AmiDecodeError.Kind.BINARY_LINE,
                     "line of " + length + " bytes holds control or non-UTF-8 bytes; skipped",
-                    excerpt(in, start, length)));
+                    excerpt(a, start, length)));
             return;
         }
         if (keyEnd <= start) {
             out.add(new AmiDecodeError(AmiDecodeError.Kind.LINE_WITHOUT_COLON,
                     keyEnd < 0 ? "header line has no colon; skipped" : "header line has an empty key; skipped",
-                    excerpt(in, start, length)));
+                    excerpt(a, start, length)));
             return;
         }
-        String key = ascii ? keys.intern(in, start, keyEnd - start)
-                : in.toString(start, keyEnd - start, StandardCharsets.UTF_8);
+        if (ascii) {
+            addHeader(keys.intern(a, start, keyEnd - start, keyHash), asciiValue(a, keyEnd, start + length));
+            return;
+        }
         int valueStart = keyEnd + 1;
         int lineEnd = start + length;
-        if (valueStart < lineEnd && in.getByte(valueStart) == ' ') {
+        if (valueStart < lineEnd && a[valueStart] == ' ') {
             valueStart++;
         }
-        int valueLength = lineEnd - valueStart;
-        String value = valueLength == 0 ? ""
-                : in.toString(valueStart, valueLength, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-        addHeader(key, value);
+        addHeader(new String(a, start, keyEnd - start, StandardCharsets.UTF_8),
+                new String(a, valueStart, lineEnd - valueStart, StandardCharsets.UTF_8));
     }
 
     private void addToMessageSize(long bytes) {
@@ -267,11 +336,9 @@ public class AmiDecoder extends ByteToMessageDecoder {
                             + " bytes; discarded", ""));
             discardingMessage = false;
         } else if (headerCount > 0) {
-            out.add(AmiMessage.ofOwnedArrays(headerKeys, headerValues, headerCount));
-            // The arrays now belong to the message (trimmed copies if they were larger): start fresh ones.
-            int size = Math.max(16, headerCount + 8);
-            headerKeys = new String[size];
-            headerValues = new String[size];
+            // Exact-size copies: the message owns them; the scratch arrays are reused for the next message.
+            out.add(AmiMessage.ofOwnedArrays(Arrays.copyOf(headerKeys, headerCount),
+                    Arrays.copyOf(headerValues, headerCount), headerCount));
         }
         // A blank line between messages (or after skipped lines only) is harmless and produces nothing.
         headerCount = 0;
@@ -286,7 +353,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
         }
         int partial = in.readableBytes();
         if (headerCount > 0 || discardingMessage || discardingLine || partial > 0) {
-            String excerpt = partial > 0 ? excerpt(in, in.readerIndex(), partial)
+            String excerpt = partial > 0 ? excerpt(in.array(), in.arrayOffset() + in.readerIndex(), partial)
                     : headerCount > 0 ? headerKeys[0] + ": " + headerValues[0] : "";
             out.add(new AmiDecodeError(AmiDecodeError.Kind.TRUNCATED_AT_EOF,
                     "connection closed inside a message: " + headerCount + " complete header(s) and "
@@ -315,35 +382,57 @@ public class AmiDecoder extends ByteToMessageDecoder {
     }
 
     /** Text that is not plain ASCII: no control bytes, and valid UTF-8. The rare path. */
-    private static boolean isText(ByteBuf in, int start, int length) {
+    private static boolean isText(byte[] a, int start, int length) {
         for (int i = start, end = start + length; i < end; i++) {
-            int c = in.getByte(i) & 0xff;
+            int c = a[i] & 0xff;
             if (c < 0x20 && c != '\t' || c == 0x7f) {
                 return false;
             }
         }
         try {
-            UTF8.newDecoder()
+            StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(in.nioBuffer(start, length));
+                    .decode(ByteBuffer.wrap(a, start, length));
             return true;
         } catch (CharacterCodingException e) {
             return false;
         }
     }
 
-    private static final Charset UTF8 = StandardCharsets.UTF_8;
-
     /** The start of a bad line for the log: printable ASCII kept, anything else shown as '.'. */
-    static String excerpt(ByteBuf in, int start, int length) {
+    static String excerpt(byte[] a, int start, int length) {
         int n = Math.min(length, EXCERPT);
         StringBuilder sb = new StringBuilder(n);
         for (int i = start, end = start + n; i < end; i++) {
-            int b = in.getByte(i) & 0xff;
+            int b = a[i] & 0xff;
             sb.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
         }
         return sb.toString();
+    }
+
+    /**
+     * Values repeat too: "call,all", "Up", context and queue names, and within a call its channel names, Uniqueid
+     * and Linkedid, dozens of times. The same direct-mapped trick saves most of the String allocations of an event.
+     * Longer values (variables, Command output) are rarely repeated and not cached.
+     */
+    private static final class ValueCache {
+        static final int MAX_LENGTH = 48;
+        private final String[] strings = new String[2048];
+        private final byte[][] bytes = new byte[2048][];
+
+        /** {@code hash} is any function of the line's bytes after the colon: it only picks the slot. */
+        String intern(byte[] a, int start, int length, int hash) {
+            int slot = (hash ^ (hash >>> 11)) & (strings.length - 1);
+            byte[] cached = bytes[slot];
+            if (cached != null && KeyCache.equal(cached, a, start, length)) {
+                return strings[slot];
+            }
+            String value = new String(a, start, length, StandardCharsets.ISO_8859_1);
+            bytes[slot] = Arrays.copyOfRange(a, start, start + length);
+            strings[slot] = value;
+            return value;
+        }
     }
 
     /**
@@ -351,46 +440,36 @@ public class AmiDecoder extends ByteToMessageDecoder {
      * allocating a new one per line. A small direct-mapped table; a collision just allocates.
      */
     private static final class KeyCache {
-        private final String[] table = new String[512];
+        private static final VarHandle LONGS =
+                MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+        private final String[] strings = new String[512];
+        private final byte[][] bytes = new byte[512][];
 
-        String intern(ByteBuf in, int start, int length) {
-            int h = length;
-            if (in.hasArray()) {
-                byte[] a = in.array();
-                for (int i = start + in.arrayOffset(), end = i + length; i < end; i++) {
-                    h = 31 * h + a[i];
-                }
-            } else {
-                for (int i = start, end = start + length; i < end; i++) {
-                    h = 31 * h + in.getByte(i);
-                }
+        String intern(byte[] a, int start, int length, int hash) {
+            int slot = (hash ^ (hash >>> 9)) & (strings.length - 1);
+            byte[] cached = bytes[slot];
+            if (cached != null && equal(cached, a, start, length)) {
+                return strings[slot];
             }
-            int slot = (h ^ (h >>> 9)) & (table.length - 1);
-            String cached = table[slot];
-            if (cached != null && matches(cached, in, start, length)) {
-                return cached;
-            }
-            String key = in.toString(start, length, StandardCharsets.ISO_8859_1);
-            table[slot] = key;
+            String key = new String(a, start, length, StandardCharsets.ISO_8859_1);
+            bytes[slot] = Arrays.copyOfRange(a, start, start + length);
+            strings[slot] = key;
             return key;
         }
 
-        private static boolean matches(String s, ByteBuf in, int start, int length) {
-            if (s.length() != length) {
+        /** Eight bytes per comparison: this runs for every header of every event. */
+        static boolean equal(byte[] cached, byte[] a, int start, int length) {
+            if (cached.length != length) {
                 return false;
             }
-            if (in.hasArray()) {
-                byte[] a = in.array();
-                int off = start + in.arrayOffset();
-                for (int i = 0; i < length; i++) {
-                    if (s.charAt(i) != (char) (a[off + i] & 0xff)) {
-                        return false;
-                    }
+            int i = 0;
+            for (; i + 8 <= length; i += 8) {
+                if ((long) LONGS.get(cached, i) != (long) LONGS.get(a, start + i)) {
+                    return false;
                 }
-                return true;
             }
-            for (int i = 0; i < length; i++) {
-                if (s.charAt(i) != (char) (in.getByte(start + i) & 0xff)) {
+            for (; i < length; i++) {
+                if (cached[i] != a[start + i]) {
                     return false;
                 }
             }

@@ -1,0 +1,40 @@
+package io.ctiserver.server.agi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ctiserver.server.bench.BenchCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code bench agi} still runs end to end (tiny and short: a smoke test, not a measurement). */
+class AgiBenchmarkTest {
+
+    @Test
+    void benchAgiRunsBothServersAndReportsTheRatio() throws Exception {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            // a cold JVM on a busy machine needs a moment before the first session completes
+            status = new BenchCommand().run(List.of("agi", "--concurrency", "4", "--seconds", "1", "--warmup",
+                    "0.5", "--jit-warmup", "2", "--customers", "100"));
+        } finally {
+            System.setOut(saved);
+        }
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, report);
+        Matcher netty = Pattern.compile("(?m)^netty\\s+4\\s+(\\d+)\\s+\\S+\\s+\\S+\\s+\\S+\\s+(\\d+)").matcher(report);
+        assertTrue(netty.find(), report);
+        assertTrue(Long.parseLong(netty.group(1)) > 0, "sessions completed: " + report);
+        assertEquals("0", netty.group(2), "rejected: " + report);
+        assertTrue(Pattern.compile("(?m)^asterisk-java\\s+4\\s+\\d+").matcher(report).find(), report);
+        assertTrue(report.contains("ratio netty / asterisk-java at 4 concurrent"), report);
+    }
+}
