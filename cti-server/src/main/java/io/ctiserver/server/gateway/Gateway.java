@@ -71,6 +71,7 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
     private final AuditLog audit = new AuditLog(10_000);
     private final DispositionStore dispositions = new DispositionStore(10_000);
     private final CommandHandler commands;
+    private final Reports reports;
     private final ThreadPoolExecutor loginExecutor;
     private final ScheduledExecutorService timer;
     private EventLoopGroup boss;
@@ -80,6 +81,7 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
     private Gateway(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
         this.state = Objects.requireNonNull(b.state, "stateView");
+        this.reports = b.reports;
         this.clock = b.clock;
         this.users = new UserDirectory(config.users(), config.defaultPbx());
         this.tokens = new TokenService(clock, config.tokenTtlSeconds());
@@ -116,7 +118,7 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         }
         fanout.start();
         GatewayServices services = new GatewayServices(config, users, tokens, sessions, fanout, commands, state,
-                loginExecutor);
+                loginExecutor, reports);
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         server = new ServerBootstrap()
@@ -137,7 +139,7 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
 
     private void tick() {
         try {
-            fanout.publishKpi(Figures.kpi(state, clock.instant()));
+            fanout.publishKpi(Figures.kpi(state, clock.instant(), reports.kpis()));
             sessions.sweep(System.nanoTime(), s -> LOG.debug("session {} expired", s.id()));
             tokens.sweep();
         } catch (RuntimeException e) {
@@ -209,6 +211,7 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         private CustomerLookup customers = CustomerLookup.FROM_CALL_DATA;
         private CallDataSink dataSink = CallDataSink.NONE;
         private Clock clock = Clock.systemUTC();
+        private Reports reports = Reports.NONE;
 
         public Builder config(GatewayConfig c) {
             this.config = c;
@@ -239,6 +242,12 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
 
         public Builder callDataSink(CallDataSink s) {
             this.dataSink = s;
+            return this;
+        }
+
+        /** KPIs and routing's what-if; without it the {@code kpi} event has live figures only. */
+        public Builder reports(Reports r) {
+            this.reports = Objects.requireNonNull(r);
             return this;
         }
 

@@ -132,6 +132,8 @@ public final class CtiServer implements AutoCloseable {
             log.warn("gateway.defaultPbx '{}' is not a configured PBX ({}): users without a 'pbx' cannot act",
                     gatewayConfig.defaultPbx(), links.keySet());
         }
+        ServerReports reports = new ServerReports(kpis, agi.dryRun(), agi.routingConfig());
+        closeables.add(reports);
         gateway = Gateway.builder()
                 .config(gatewayConfig)
                 .stateView(state)
@@ -145,6 +147,7 @@ public final class CtiServer implements AutoCloseable {
                     return link == null ? java.util.concurrent.CompletableFuture.completedFuture(false)
                             : link.attachData(callId, data);
                 })
+                .reports(reports)
                 .build()
                 .start();
         closeables.add(gateway);

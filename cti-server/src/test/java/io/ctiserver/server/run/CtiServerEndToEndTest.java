@@ -44,6 +44,38 @@ class CtiServerEndToEndTest {
         }
     }
 
+    @Test
+    void routingWhatIfOverRestIsForSupervisorsAndExplainsTheDecision() throws Exception {
+        int port = server.gateway().port();
+        try (DesktopClient supervisor = DesktopClient.login(port, "supervisor", PASSWORD);
+             DesktopClient agent = DesktopClient.login(port, "agent201", PASSWORD)) {
+            DesktopClient.Rest vip = supervisor.get("/api/route?number=5551001&IVR_CHOICE=2");
+            assertEquals(200, vip.status(), vip.body().toString());
+            assertEquals("support", vip.body().path("queue").asText());
+            assertTrue(vip.body().path("vip").asBoolean(), vip.body().toString());
+            assertEquals("C-1001", vip.body().path("customer").path("id").asText());
+
+            DesktopClient.Rest sales = supervisor.get("/api/route?number=5550000&dialed=6000");
+            assertEquals("sales", sales.body().path("queue").asText(), "the skill rule for 6000: " + sales.body());
+
+            assertEquals(400, supervisor.get("/api/route?number=5551001&time=yesterday").status());
+            assertEquals(400, supervisor.get("/api/route").status());
+            assertEquals(403, agent.get("/api/route?number=5551001").status());
+        }
+    }
+
+    private static JsonNode awaitKpis(DesktopClient desk, int answered) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            DesktopClient.Rest r = desk.get("/api/kpis");
+            assertEquals(200, r.status(), r.body().toString());
+            if (r.body().path("today").path("answered").asInt() >= answered || System.nanoTime() > deadline) {
+                return r.body();
+            }
+            Thread.sleep(100);
+        }
+    }
+
     @AfterAll
     static void stop() {
         if (server != null) {
@@ -90,6 +122,14 @@ class CtiServerEndToEndTest {
             assertEquals(rung, record.path("agentInterface").asText(), record.toString());
             assertEquals("support", record.path("queue").asText());
             assertEquals("2", record.path("data").path("IVR_CHOICE").asText());
+
+            // The KPI engine counted the call once it ended; an agent reads only their own figures.
+            JsonNode kpis = awaitKpis(supervisor, 1);
+            assertTrue(kpis.path("today").path("answered").asInt() >= 1, kpis.toString());
+            DesktopClient.Rest own = rungDesk.get("/api/kpis");
+            assertEquals(200, own.status());
+            assertEquals(rung, own.body().path("agent").path("iface").asText(), own.body().toString());
+            assertTrue(own.body().path("today").isMissingNode(), "an agent sees no centre-wide figures");
 
             List<JsonNode> leaked = otherDesk.drain().stream()
                     .filter(f -> f.path("payload").path("callId").asText().equals(callId)

@@ -23,6 +23,8 @@ final class DesktopClient implements WebSocket.Listener, AutoCloseable {
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     private WebSocket ws;
+    private String token;
+    private int port;
 
     static DesktopClient login(int port, String user, String password) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
@@ -34,6 +36,8 @@ final class DesktopClient implements WebSocket.Listener, AutoCloseable {
         }
         String token = JSON.readTree(r.body()).path("token").asText();
         DesktopClient c = new DesktopClient();
+        c.token = token;
+        c.port = port;
         c.ws = HTTP.newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token), c)
                 .get(5, TimeUnit.SECONDS);
@@ -75,6 +79,17 @@ final class DesktopClient implements WebSocket.Listener, AutoCloseable {
         java.util.List<JsonNode> out = new java.util.ArrayList<>();
         frames.drainTo(out);
         return out;
+    }
+
+    /** A REST GET with this desktop's token; returns the status and the parsed body. */
+    Rest get(String pathAndQuery) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return new Rest(r.statusCode(), JSON.readTree(r.body()));
+    }
+
+    record Rest(int status, JsonNode body) {
     }
 
     @Override

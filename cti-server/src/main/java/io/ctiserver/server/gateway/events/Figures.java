@@ -1,5 +1,6 @@
 package io.ctiserver.server.gateway.events;
 
+import io.ctiserver.kpi.KpiSnapshot;
 import io.ctiserver.events.AgentView;
 import io.ctiserver.events.CallState;
 import io.ctiserver.events.CallView;
@@ -21,8 +22,13 @@ public final class Figures {
                              int inCall, int paused) {
     }
 
+    /**
+     * The supervisors' figures: live counts from the state view, and {@code kpis} (service level, ASA, abandon rate,
+     * AHT, occupancy, FCR, CSAT over the window and today) from the KPI engine, null when none runs.
+     */
     public record Kpi(int waitingCalls, long longestWaitSeconds, int activeCalls, int agentsLoggedIn,
-                      int agentsAvailable, int agentsOnCall, int agentsRinging, int agentsWrapUp, int agentsPaused) {
+                      int agentsAvailable, int agentsOnCall, int agentsRinging, int agentsWrapUp, int agentsPaused,
+                      KpiSnapshot kpis) {
     }
 
     public static QueueStats queueStats(QueueView q, Instant now) {
@@ -48,6 +54,10 @@ public final class Figures {
     }
 
     public static Kpi kpi(CtiStateView state, Instant now) {
+        return kpi(state, now, null);
+    }
+
+    public static Kpi kpi(CtiStateView state, Instant now, KpiSnapshot kpis) {
         List<CallView> calls = state.calls();
         int waiting = 0;
         long longest = 0;
@@ -78,6 +88,6 @@ public final class Figures {
             }
             loggedIn++;
         }
-        return new Kpi(waiting, longest, calls.size(), loggedIn, available, onCall, ringing, wrapUp, paused);
+        return new Kpi(waiting, longest, calls.size(), loggedIn, available, onCall, ringing, wrapUp, paused, kpis);
     }
 }

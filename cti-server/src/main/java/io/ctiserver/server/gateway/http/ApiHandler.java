@@ -3,6 +3,7 @@ package io.ctiserver.server.gateway.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ctiserver.events.CallView;
 import io.ctiserver.events.CtiStateView;
+import io.ctiserver.kpi.KpiSnapshot;
 import io.ctiserver.server.gateway.Json;
 import io.ctiserver.server.gateway.auth.LoginThrottle;
 import io.ctiserver.server.gateway.auth.TokenService;
@@ -129,6 +130,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             } else {
                 Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, c);
             }
+        } else if (path.equals("/api/kpis")) {
+            kpis(ctx, user, keepAlive);
+        } else if (path.equals("/api/route")) {
+            whatIf(ctx, req, user, keepAlive);
         } else if (path.equals("/api/agents")) {
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.agents());
         } else if (path.equals("/api/queues")) {
@@ -136,6 +141,67 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else {
             Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no endpoint " + path));
         }
+    }
+
+    /** Supervisors, admins and integrations read every figure; an agent reads their own. */
+    private void kpis(ChannelHandlerContext ctx, User user, boolean keepAlive) {
+        KpiSnapshot snap = services.reports().kpis();
+        if (snap == null) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no KPI engine runs on this server"));
+        } else if (user.role().seesEverything()) {
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, snap);
+        } else {
+            Map<String, Object> own = new LinkedHashMap<>();
+            own.put("asOf", snap.asOf());
+            own.put("agent", snap.agent(user.iface()).orElse(null));
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, own);
+        }
+    }
+
+    /**
+     * {@code GET /api/route?number=N[&time=T][&dialed=D][&IVR_CHOICE=2...]}: routing's decision for a call that is
+     * not placed. Any parameter besides number, time and dialed is an IVR variable. Answered when the decision is
+     * made, off the event loop.
+     */
+    private void whatIf(ChannelHandlerContext ctx, FullHttpRequest req, User user, boolean keepAlive) {
+        if (!user.role().seesEverything()) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.FORBIDDEN, "the routing what-if is for supervisors, "
+                    + "admins and integrations"));
+            return;
+        }
+        Map<String, List<String>> q = new QueryStringDecoder(req.uri()).parameters();
+        String number = first(q, "number");
+        if (number == null || number.isBlank()) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.MISSING_FIELD, "missing query parameter 'number'"));
+            return;
+        }
+        Map<String, String> ivr = new LinkedHashMap<>();
+        q.forEach((k, v) -> {
+            if (!k.equals("number") && !k.equals("time") && !k.equals("dialed") && !v.isEmpty()) {
+                ivr.put(k, v.get(0));
+            }
+        });
+        services.reports().whatIf(number, first(q, "time"), first(q, "dialed"), ivr).whenComplete((d, e) -> {
+            if (e == null) {
+                Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, d);
+                return;
+            }
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            if (cause instanceof IllegalArgumentException) {
+                Http.sendError(ctx, keepAlive, CommandError.of(Code.INVALID_FIELD, cause.getMessage()));
+            } else if (cause instanceof UnsupportedOperationException) {
+                Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, cause.getMessage()));
+            } else {
+                LOG.warn("route what-if for {} failed", number, cause);
+                Http.sendError(ctx, keepAlive, CommandError.of(Code.INTERNAL, "the what-if failed: " + cause));
+            }
+        });
+    }
+
+    private static String first(Map<String, List<String>> q, String name) {
+        List<String> v = q.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
     }
 
     /** Agents read their own calls and those of their configured queues; everyone else reads all. */

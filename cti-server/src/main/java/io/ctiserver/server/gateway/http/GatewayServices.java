@@ -2,6 +2,7 @@ package io.ctiserver.server.gateway.http;
 
 import io.ctiserver.events.CtiStateView;
 import io.ctiserver.server.gateway.GatewayConfig;
+import io.ctiserver.server.gateway.Reports;
 import io.ctiserver.server.gateway.auth.TokenService;
 import io.ctiserver.server.gateway.auth.UserDirectory;
 import io.ctiserver.server.gateway.commands.CommandHandler;
@@ -18,5 +19,6 @@ public record GatewayServices(
         EventFanout fanout,
         CommandHandler commands,
         CtiStateView state,
-        Executor loginExecutor) {
+        Executor loginExecutor,
+        Reports reports) {
 }

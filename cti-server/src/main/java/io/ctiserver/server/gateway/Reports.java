@@ -1,0 +1,39 @@
+package io.ctiserver.server.gateway;
+
+import io.ctiserver.kpi.KpiSnapshot;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the gateway shows besides live state, computed elsewhere and injected by the wiring: the KPI snapshot (for the
+ * supervisors' {@code kpi} event and {@code GET /api/kpis}) and routing's what-if ({@code GET /api/route}).
+ */
+public interface Reports {
+
+    /** The latest KPI snapshot, or null when no KPI engine runs. Must not block. */
+    KpiSnapshot kpis();
+
+    /**
+     * Where a call from {@code number} would go, without placing it. Completes with the decision (any
+     * JSON-serialisable value), or exceptionally with {@link IllegalArgumentException} for a bad {@code time}.
+     * Must not block the caller: the decision runs elsewhere.
+     *
+     * @param time   ISO time as {@code route --dry-run --time} takes it, or null for now
+     * @param dialed the dialled number, or null
+     * @param ivr    IVR variables, e.g. {@code IVR_CHOICE=2}
+     */
+    CompletableFuture<Object> whatIf(String number, String time, String dialed, Map<String, String> ivr);
+
+    /** No KPIs, no routing. */
+    Reports NONE = new Reports() {
+        @Override
+        public KpiSnapshot kpis() {
+            return null;
+        }
+
+        @Override
+        public CompletableFuture<Object> whatIf(String number, String time, String dialed, Map<String, String> ivr) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("routing is not configured"));
+        }
+    };
+}
