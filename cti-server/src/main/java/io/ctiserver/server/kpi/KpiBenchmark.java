@@ -5,6 +5,7 @@ import io.ctiserver.ami.capture.CaptureReader;
 import io.ctiserver.kpi.KpiEngine;
 import io.ctiserver.kpi.KpiSnapshot;
 import io.ctiserver.server.bench.BenchCommand;
+import io.ctiserver.server.bench.Throughput;
 import io.ctiserver.server.cli.CliArgs;
 import io.ctiserver.server.cli.UsageException;
 import io.ctiserver.tracker.Tracker;
@@ -54,12 +55,12 @@ public final class KpiBenchmark implements BenchCommand.Benchmark {
         Tracker alone = new Tracker("bench");
         long[] events = {0};
         alone.addListener(e -> events[0]++);
-        double baseline = rate(() -> messages.forEach(alone::onMessage), messages.size(), seconds);
+        double baseline = Throughput.rate(() -> messages.forEach(alone::onMessage), messages.size(), seconds);
 
         Tracker withKpis = new Tracker("bench");
         KpiEngine engine = new KpiEngine();
         withKpis.addListener(engine);
-        double kpi = rate(() -> messages.forEach(withKpis::onMessage), messages.size(), seconds);
+        double kpi = Throughput.rate(() -> messages.forEach(withKpis::onMessage), messages.size(), seconds);
 
         long builds = 0;
         long start = System.nanoTime();
@@ -77,22 +78,5 @@ public final class KpiBenchmark implements BenchCommand.Benchmark {
         System.out.printf("snapshot build:           %.1f us (%d queues, %d agents; at most once per second)%n",
                 buildMicros, last.queues().size(), last.agents().size());
         return 0;
-    }
-
-    private static double rate(Runnable pass, int perPass, int seconds) {
-        long warmEnd = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < warmEnd) {
-            pass.run();
-        }
-        long start = System.nanoTime();
-        long end = start + seconds * 1_000_000_000L;
-        long passes = 0;
-        long now;
-        do {
-            pass.run();
-            passes++;
-            now = System.nanoTime();
-        } while (now < end);
-        return passes * (double) perPass / ((now - start) / 1e9);
     }
 }

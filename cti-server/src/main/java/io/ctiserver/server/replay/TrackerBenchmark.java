@@ -3,6 +3,7 @@ package io.ctiserver.server.replay;
 import io.ctiserver.ami.AmiMessage;
 import io.ctiserver.ami.capture.CaptureReader;
 import io.ctiserver.server.bench.BenchCommand;
+import io.ctiserver.server.bench.Throughput;
 import io.ctiserver.server.cli.CliArgs;
 import io.ctiserver.server.cli.UsageException;
 import io.ctiserver.tracker.Tracker;
@@ -71,8 +72,8 @@ public final class TrackerBenchmark implements BenchCommand.Benchmark {
                 tracker.onMessage(messages.get(i));
             }
         };
-        double parseRate = rate(parse, messages.size(), seconds);
-        double trackRate = rate(track, messages.size(), seconds);
+        double parseRate = Throughput.rate(parse, messages.size(), seconds);
+        double trackRate = Throughput.rate(track, messages.size(), seconds);
         System.out.printf("parse (baseline): %,.0f messages/s%n", parseRate);
         System.out.printf("tracker:          %,.0f messages/s (%,.0f domain events emitted)%n", trackRate, (double) emitted[0]);
         System.out.printf("tracker / parse:  %.2fx the baseline's throughput; parse + tracker costs %.0f%% more than parse alone%n",
@@ -81,23 +82,5 @@ public final class TrackerBenchmark implements BenchCommand.Benchmark {
             System.out.println("warning: calls left alive after the passes: " + tracker.view().calls().size());
         }
         return 0;
-    }
-
-    /** Messages per second over {@code seconds}, after a warm-up of the same length. */
-    private static double rate(Runnable pass, int perPass, int seconds) {
-        long warmEnd = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < warmEnd) {
-            pass.run();
-        }
-        long start = System.nanoTime();
-        long end = start + seconds * 1_000_000_000L;
-        long passes = 0;
-        long now;
-        do {
-            pass.run();
-            passes++;
-            now = System.nanoTime();
-        } while (now < end);
-        return passes * (double) perPass / ((now - start) / 1e9);
     }
 }

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ctiserver.ami.AmiLinkState;
-import io.ctiserver.server.config.ServerConfig;
-import io.ctiserver.server.gateway.auth.PasswordHash;
 import io.ctiserver.server.run.CtiServer;
+import io.ctiserver.server.run.DemoServers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,22 +27,7 @@ class GatewayEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ObjectNode root = (ObjectNode) ServerConfig.mapper().readTree(
-                GatewayEndToEndTest.class.getResourceAsStream(ServerConfig.DEMO_RESOURCE));
-        String hash = PasswordHash.hash(PASSWORD.toCharArray(), 1000);
-        root.withObject("/sim").put("amiPort", 0).put("arrivalsPerSecond", 0.0).put("agiTimeoutMs", 5000);
-        root.withObject("/agi").put("port", 0);
-        ObjectNode gateway = root.withObject("/gateway");
-        gateway.put("port", 0);
-        gateway.withArray("users").forEach(u -> ((ObjectNode) u).put("password", hash));
-        server = CtiServer.start(ServerConfig.of(root));
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (server.amiClient(CtiServer.DEMO_PBX).state() != AmiLinkState.FULLY_BOOTED) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("AMI link to the simulator never came up");
-            }
-            Thread.sleep(20);
-        }
+        server = DemoServers.start(DemoServers.withPassword(DemoServers.config(), PASSWORD));
     }
 
     @AfterAll

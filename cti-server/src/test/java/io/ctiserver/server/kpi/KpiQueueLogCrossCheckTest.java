@@ -16,6 +16,7 @@ import io.ctiserver.kpi.QueueLog;
 import io.ctiserver.kpi.QueueLogKpis;
 import io.ctiserver.server.config.ServerConfig;
 import io.ctiserver.server.run.CtiServer;
+import io.ctiserver.server.run.DemoServers;
 import io.ctiserver.server.sim.PbxSimulator;
 import io.ctiserver.server.sim.SimConfig;
 import io.ctiserver.tracker.Tracker;
@@ -47,16 +48,13 @@ class KpiQueueLogCrossCheckTest {
 
     @Test
     void kpisFromTrackerEventsEqualTheQueueLogTruth() throws Exception {
-        ObjectNode root = (ObjectNode) ServerConfig.mapper().readTree(
-                KpiQueueLogCrossCheckTest.class.getResourceAsStream(ServerConfig.DEMO_RESOURCE));
-        root.withObject("/sim").put("amiPort", 0).put("agiTimeoutMs", 5000).put("speed", SPEED).put("seed", 20261123L)
+        ObjectNode root = DemoServers.config();
+        root.withObject("/sim").put("speed", SPEED).put("seed", 20261123L)
                 .put("arrivalsPerSecond", 0.25).put("meanHandleSeconds", 12.0).put("meanPatienceSeconds", 30.0);
         // Queue timeouts shorter than some callers' patience, so that EXITWITHTIMEOUT (unanswered) happens too.
         ArrayNode queues = ServerConfig.mapper().valueToTree(SimConfig.demo().queues());
         queues.forEach(q -> ((ObjectNode) q).put("maxWait", 45));
         root.withObject("/sim").set("queues", queues);
-        root.withObject("/agi").put("port", 0);
-        root.withObject("/gateway").put("port", 0);
 
         try (CtiServer server = CtiServer.start(ServerConfig.of(root))) {
             PbxSimulator sim = server.simulator();

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ctiserver.ami.AmiLinkState;
-import io.ctiserver.server.config.ServerConfig;
-import io.ctiserver.server.gateway.auth.PasswordHash;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -26,22 +22,7 @@ class CtiServerEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ObjectNode root = (ObjectNode) ServerConfig.mapper().readTree(
-                CtiServerEndToEndTest.class.getResourceAsStream(ServerConfig.DEMO_RESOURCE));
-        String hash = PasswordHash.hash(PASSWORD.toCharArray(), 1000);
-        root.withObject("/sim").put("amiPort", 0).put("arrivalsPerSecond", 0.0).put("agiTimeoutMs", 5000);
-        root.withObject("/agi").put("port", 0);
-        ObjectNode gateway = root.withObject("/gateway");
-        gateway.put("port", 0);
-        gateway.withArray("users").forEach(u -> ((ObjectNode) u).put("password", hash));
-        server = CtiServer.start(ServerConfig.of(root));
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (server.amiClient(CtiServer.DEMO_PBX).state() != AmiLinkState.FULLY_BOOTED) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("AMI link to the simulator never came up");
-            }
-            Thread.sleep(20);
-        }
+        server = DemoServers.start(DemoServers.withPassword(DemoServers.config(), PASSWORD));
     }
 
     @Test
