@@ -39,4 +39,21 @@ class MainTest {
         assertEquals(2, run("bench", "nope"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown benchmark 'nope'"));
     }
+
+    @Test
+    void aWrongFlagIsAClearErrorWithStatusTwo() {
+        for (String verb : List.of("run", "sim", "replay", "route")) {
+            out.reset();
+            err.reset();
+            assertEquals(2, run(verb, "--no-such-flag"), verb);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("--no-such-flag"),
+                    verb + " names the wrong flag: " + err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aBadFlagValueIsAClearErrorWithStatusTwo() {
+        assertEquals(2, run("run", "--http-port", "eighty"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--http-port needs a whole number, got 'eighty'"));
+    }
 }
