@@ -81,6 +81,19 @@ final class DesktopClient implements WebSocket.Listener, AutoCloseable {
         return out;
     }
 
+    String token() {
+        return token;
+    }
+
+    /** The HTTP status of a login attempt. */
+    static int loginStatus(int port, String user, String password) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(java.util.Map.of("username", user, "password", password))))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+    }
+
     /** A REST GET with this desktop's token; returns the status and the parsed body. */
     Rest get(String pathAndQuery) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
