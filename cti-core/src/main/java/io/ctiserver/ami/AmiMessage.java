@@ -1,5 +1,6 @@
 package io.ctiserver.ami;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,32 +17,60 @@ import java.util.Objects;
  * <p>The message also carries where and when it was received: the id of the PBX it came from (several Asterisk
  * servers may feed one CTI server) and the receive time in epoch milliseconds. Neither is part of the wire format.
  *
- * <p>Immutable. Headers are held in two parallel arrays because this object is built for every event on the AMI hot
- * path.
+ * <p>Immutable and safe to read from any thread. Headers are held in parallel arrays because this object is built
+ * for every event on the AMI hot path. A decoded message ({@link #ofBytes}) keeps its bytes and turns a value into a
+ * String only when it is first asked for: a consumer such as the state tracker reads a handful of an event's twenty
+ * headers, so most values are never built at all.
  */
 public final class AmiMessage {
 
     private static final String[] EMPTY = new String[0];
 
     private final String[] keys;
+    /**
+     * The values, or for a lazily decoded message a cache of them (null: not decoded yet). Filled in with a benign
+     * race: every thread decodes the same bytes to an equal String, and a String is safe to publish through a data
+     * race (its fields are final); the array itself is reached through a final field.
+     */
     private final String[] values;
+    /** The message's bytes (never written after construction), or null when every value is in {@link #values}. */
+    private final byte[] bytes;
+    /** Start and end index in {@link #bytes} of value {@code i}, at {@code 2i} and {@code 2i + 1}. */
+    private final int[] bounds;
     private final String pbx;
     private final long receivedAt;
 
-    private AmiMessage(String[] keys, String[] values, String pbx, long receivedAt) {
+    private AmiMessage(String[] keys, String[] values, byte[] bytes, int[] bounds, String pbx, long receivedAt) {
         this.keys = keys;
         this.values = values;
+        this.bytes = bytes;
+        this.bounds = bounds;
         this.pbx = pbx;
         this.receivedAt = receivedAt;
     }
 
-    /** Wraps arrays the caller will never touch again (the decoder's fast path); no copy is made. */
+    /** Wraps arrays the caller will never touch again; no copy is made when they have exactly {@code count} slots. */
     public static AmiMessage ofOwnedArrays(String[] keys, String[] values, int count) {
         if (keys.length != count) {
             keys = Arrays.copyOf(keys, count);
             values = Arrays.copyOf(values, count);
         }
-        return new AmiMessage(keys, values, null, 0L);
+        return new AmiMessage(keys, values, null, null, null, 0L);
+    }
+
+    /**
+     * The decoder's fast path: a message over its own bytes, values decoded on demand. The caller hands over the
+     * arrays and never touches them again. Header {@code i} has key {@code keys[i]}; its value is {@code values[i]}
+     * when that is not null (the decoder fills in values it had to decode anyway, e.g. UTF-8 ones), otherwise the
+     * bytes {@code bytes[bounds[2i] .. bounds[2i + 1])}, which must be ASCII (they are decoded as ISO-8859-1).
+     * {@code keys} and {@code values} have exactly {@code size} slots, {@code bounds} {@code 2 * size}.
+     */
+    public static AmiMessage ofBytes(String[] keys, String[] values, byte[] bytes, int[] bounds) {
+        if (values.length != keys.length || bounds.length != 2 * keys.length) {
+            throw new IllegalArgumentException("need " + keys.length + " values and " + 2 * keys.length
+                    + " bounds, got " + values.length + " and " + bounds.length);
+        }
+        return new AmiMessage(keys, values, bytes, bounds, null, 0L);
     }
 
     /** Builds a message from alternating keys and values: {@code of("Action", "Ping", "ActionID", "1")}. */
@@ -62,14 +91,15 @@ public final class AmiMessage {
 
     /** A copy of this message tagged with its source PBX and receive time. */
     public AmiMessage withSource(String pbx, long receivedAt) {
-        return new AmiMessage(keys, values, pbx, receivedAt);
+        // Shares the value cache too: both copies decode the same bytes to the same Strings.
+        return new AmiMessage(keys, values, bytes, bounds, pbx, receivedAt);
     }
 
     /** A builder that starts with this message's headers, to add or replace some (e.g. a fresh ActionID). */
     public Builder toBuilder() {
         Builder b = new Builder();
         for (int i = 0; i < keys.length; i++) {
-            b.add(keys[i], values[i]);
+            b.add(keys[i], value(i));
         }
         return b;
     }
@@ -83,17 +113,31 @@ public final class AmiMessage {
     }
 
     public String value(int index) {
-        return values[index];
+        String v = values[index];
+        if (v == null && bytes != null) {
+            int from = bounds[2 * index];
+            v = new String(bytes, from, bounds[2 * index + 1] - from, StandardCharsets.ISO_8859_1);
+            values[index] = v;
+        }
+        return v;
+    }
+
+    /** The index of the first header named {@code key} (any case), or -1. Allocates nothing. */
+    private int indexOf(String key) {
+        for (int i = 0; i < keys.length; i++) {
+            // equalsIgnoreCase checks identity, then length: the decoder's keys are interned, so the usual
+            // literal lookups ("Uniqueid") match on identity and most other keys fail on length.
+            if (keys[i].equalsIgnoreCase(key)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The first value of {@code key}, or {@code null}. */
     public String get(String key) {
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i].equalsIgnoreCase(key)) {
-                return values[i];
-            }
-        }
-        return null;
+        int i = indexOf(key);
+        return i < 0 ? null : value(i);
     }
 
     /** The first value of {@code key}, or {@code fallback} when absent. */
@@ -103,7 +147,7 @@ public final class AmiMessage {
     }
 
     public boolean has(String key) {
-        return get(key) != null;
+        return indexOf(key) >= 0;
     }
 
     /** Every value of a repeated key, in wire order. */
@@ -114,7 +158,7 @@ public final class AmiMessage {
                 if (out == null) {
                     out = new ArrayList<>(2);
                 }
-                out.add(values[i]);
+                out.add(value(i));
             }
         }
         return out == null ? List.of() : Collections.unmodifiableList(out);
@@ -123,14 +167,14 @@ public final class AmiMessage {
     public List<AmiHeader> headers() {
         List<AmiHeader> out = new ArrayList<>(keys.length);
         for (int i = 0; i < keys.length; i++) {
-            out.add(new AmiHeader(keys[i], values[i]));
+            out.add(new AmiHeader(keys[i], value(i)));
         }
         return out;
     }
 
     /** The event name ({@code Event:} header), or {@code null} if this is not an event. */
     public String eventName() {
-        return keys.length > 0 && keys[0].equals("Event") ? values[0] : get("Event");
+        return keys.length > 0 && keys[0].equals("Event") ? value(0) : get("Event");
     }
 
     public boolean isEvent() {
@@ -139,7 +183,7 @@ public final class AmiMessage {
 
     /** The {@code Response:} value (Success, Error, Follows, Goodbye), or {@code null}. */
     public String response() {
-        return keys.length > 0 && keys[0].equals("Response") ? values[0] : get("Response");
+        return keys.length > 0 && keys[0].equals("Response") ? value(0) : get("Response");
     }
 
     public boolean isResponse() {
@@ -167,14 +211,25 @@ public final class AmiMessage {
     @Override
     public boolean equals(Object o) {
         // Source tags are deliberately not compared: two messages are equal when their headers are.
-        return o instanceof AmiMessage other
-                && Arrays.equals(keys, other.keys)
-                && Arrays.equals(values, other.values);
+        if (!(o instanceof AmiMessage other) || !Arrays.equals(keys, other.keys)) {
+            return false;
+        }
+        for (int i = 0; i < keys.length; i++) {
+            if (!value(i).equals(other.value(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(keys) + Arrays.hashCode(values);
+        // Arrays.hashCode of the values, decoding lazy ones.
+        int h = 1;
+        for (int i = 0; i < keys.length; i++) {
+            h = 31 * h + value(i).hashCode();
+        }
+        return 31 * Arrays.hashCode(keys) + h;
     }
 
     /** The message as it would appear on the wire, without the final blank line (for logs and tests). */
@@ -182,7 +237,7 @@ public final class AmiMessage {
     public String toString() {
         StringBuilder sb = new StringBuilder(keys.length * 24);
         for (int i = 0; i < keys.length; i++) {
-            sb.append(keys[i]).append(": ").append(values[i]).append('\n');
+            sb.append(keys[i]).append(": ").append(value(i)).append('\n');
         }
         return sb.toString();
     }
@@ -235,8 +290,9 @@ public final class AmiMessage {
 
         public AmiMessage build() {
             return count == 0
-                    ? new AmiMessage(EMPTY, EMPTY, null, 0L)
-                    : new AmiMessage(Arrays.copyOf(keys, count), Arrays.copyOf(values, count), null, 0L);
+                    ? new AmiMessage(EMPTY, EMPTY, null, null, null, 0L)
+                    : new AmiMessage(Arrays.copyOf(keys, count), Arrays.copyOf(values, count), null, null, null,
+                            0L);
         }
     }
 }

@@ -1,11 +1,15 @@
 package io.ctiserver.server.ami.bench;
 
+import io.ctiserver.ami.AmiLinkState;
 import io.ctiserver.ami.AmiListener;
 import io.ctiserver.ami.AmiMessage;
 import io.ctiserver.server.ami.AmiClient;
 import io.ctiserver.server.ami.HeapReads;
 import io.ctiserver.server.ami.PbxConfig;
 import io.ctiserver.server.ami.codec.AmiDecoder;
+import io.ctiserver.events.CallEnded;
+import io.ctiserver.events.CallOffered;
+import io.ctiserver.tracker.Tracker;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -286,21 +290,61 @@ final class AmiBench implements AutoCloseable {
         }
 
         @Override
-        public void onMessage(AmiMessage m) {
+        public final void onMessage(AmiMessage m) {
             String event = m.eventName();
             if (event == null) {
                 return;
             }
+            consume(event, m);
+            spin(spinNanos);
+            if (count.incrementAndGet() == expected) {
+                done.complete(System.nanoTime());
+            }
+        }
+
+        void consume(String event, AmiMessage m) {
             perEvent.computeIfAbsent(event, k -> new long[1])[0]++;
             String uniqueid = m.get("Uniqueid");
             String linkedid = m.get("Linkedid");
             String channel = m.get("Channel");
             checksum += (uniqueid == null ? 0 : uniqueid.length()) + (linkedid == null ? 0 : linkedid.length())
                     + (channel == null ? 0 : channel.length());
-            spin(spinNanos);
-            if (count.incrementAndGet() == expected) {
-                done.complete(System.nanoTime());
-            }
+        }
+    }
+
+    /**
+     * The real consumer: the state tracker, building channels, bridges, calls, queues and agents and emitting the
+     * domain events. It counts the calls it saw start and end, so a run shows that calls do end (bounded state).
+     */
+    static final class TrackerConsumer extends CountingConsumer {
+        final Tracker tracker = new Tracker("bench");
+        long callsOffered;
+        long callsEnded;
+
+        TrackerConsumer(long expected) {
+            super(expected, 0);
+            tracker.addListener(e -> {
+                if (e instanceof CallOffered o && o.agentInterface() == null) {
+                    callsOffered++; // once per call: the queue's offer, before any agent rings
+                } else if (e instanceof CallEnded) {
+                    callsEnded++;
+                }
+            });
+        }
+
+        @Override
+        void consume(String event, AmiMessage m) {
+            tracker.onMessage(m);
+        }
+
+        @Override
+        public void onLinkState(String pbx, AmiLinkState state, String detail) {
+            tracker.onLinkState(pbx, state, detail);
+        }
+
+        /** Calls the tracker still holds: those of the stream's last, unfinished cycle only, if state is bounded. */
+        int liveCalls() {
+            return tracker.view().calls().size();
         }
     }
 

@@ -57,6 +57,7 @@ public final class AmiBenchRunner {
             for (int i = 0; i < 2; i++) {
                 bench.rawScan(warm);
                 bench.decoder(warm);
+                bench.pipeline(warm, new AmiBench.TrackerConsumer(warm));
                 bench.pipeline(warm, new AmiBench.CountingConsumer(warm, 0));
                 bench.asteriskJava(warm / 3, 0);
             }
@@ -64,20 +65,27 @@ public final class AmiBenchRunner {
             List<AmiBench.Result> raw = new ArrayList<>();
             List<AmiBench.Result> decoder = new ArrayList<>();
             List<AmiBench.Result> pipeline = new ArrayList<>();
+            List<AmiBench.Result> light = new ArrayList<>();
+            AmiBench.TrackerConsumer lastTracker = null;
             List<AmiBench.Result> aj = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 raw.add(bench.rawScan(events));
                 decoder.add(bench.decoder(events));
-                pipeline.add(bench.pipeline(events, new AmiBench.CountingConsumer(events, 0)));
+                lastTracker = new AmiBench.TrackerConsumer(events);
+                pipeline.add(bench.pipeline(events, lastTracker));
+                light.add(bench.pipeline(events, new AmiBench.CountingConsumer(events, 0)));
                 aj.add(bench.asteriskJava(events, 0));
                 System.out.printf(Locale.ROOT, "round %d, events/s (per CPU-second): raw %s  decoder %s"
-                                + "  pipeline %s lost %d  asterisk-java %s lost %d%n", r, show(raw.get(r - 1)),
+                                + "  pipeline %s lost %d (tracker: %,d calls ended, %d live)  light %s lost %d"
+                                + "  asterisk-java %s lost %d%n", r, show(raw.get(r - 1)),
                         show(decoder.get(r - 1)), show(pipeline.get(r - 1)), pipeline.get(r - 1).lost(),
-                        show(aj.get(r - 1)), aj.get(r - 1).lost());
+                        lastTracker.callsEnded, lastTracker.liveCalls(), show(light.get(r - 1)),
+                        light.get(r - 1).lost(), show(aj.get(r - 1)), aj.get(r - 1).lost());
             }
             Figures fRaw = Figures.of(raw);
             Figures fDec = Figures.of(decoder);
             Figures fPipe = Figures.of(pipeline);
+            Figures fLight = Figures.of(light);
             Figures fAj = Figures.of(aj);
             System.out.printf(Locale.ROOT, "%n%-46s %14s %16s   %s%n", "median of " + rounds + " rounds",
                     "events/s", "events/CPU-s", "ratios: wall clock (CPU)");
@@ -86,9 +94,19 @@ public final class AmiBenchRunner {
             System.out.printf(Locale.ROOT, "%-46s %,14.0f %,16.0f   %.2fx (%.2fx) raw scan  [target >= 0.5x]%n",
                     "(b) AmiDecoder", fDec.wall, fDec.cpu, fDec.wall / fRaw.wall, fDec.cpu / fRaw.cpu);
             System.out.printf(Locale.ROOT, "%-46s %,14.0f %,16.0f   %.2fx (%.2fx) asterisk-java  [target >= 4x];"
-                            + " %.2fx (%.2fx) raw scan%n", "(c) full pipeline (AmiClient, queue, consumer)",
+                            + " %.2fx (%.2fx) raw scan; lost %d in all rounds%n",
+                    "(c) full pipeline (AmiClient, queue, Tracker)",
                     fPipe.wall, fPipe.cpu, fPipe.wall / fAj.wall, fPipe.cpu / fAj.cpu, fPipe.wall / fRaw.wall,
-                    fPipe.cpu / fRaw.cpu);
+                    fPipe.cpu / fRaw.cpu, pipeline.stream().mapToLong(AmiBench.Result::lost).sum());
+            System.out.printf(Locale.ROOT, "%-46s %,14.0f %,16.0f   %.2fx (%.2fx) asterisk-java;"
+                            + " %.2fx (%.2fx) raw scan; lost %d in all rounds%n",
+                    "(c') pipeline with a light consumer (ids only)",
+                    fLight.wall, fLight.cpu, fLight.wall / fAj.wall, fLight.cpu / fAj.cpu, fLight.wall / fRaw.wall,
+                    fLight.cpu / fRaw.cpu, light.stream().mapToLong(AmiBench.Result::lost).sum());
+            System.out.printf(Locale.ROOT, "tracker after the last round: %,d calls offered, %,d ended, %d still"
+                            + " live (the stream's last, cut call); %d agents, %d queues%n",
+                    lastTracker.callsOffered, lastTracker.callsEnded, lastTracker.liveCalls(),
+                    lastTracker.tracker.view().agents().size(), lastTracker.tracker.view().queues().size());
             System.out.printf(Locale.ROOT, "%-46s %,14.0f %,16.0f   %.2fx (%.2fx) raw scan; lost %d in all rounds%n",
                     "(d) asterisk-java DefaultManagerConnection", fAj.wall, fAj.cpu, fAj.wall / fRaw.wall,
                     fAj.cpu / fRaw.cpu, aj.stream().mapToLong(AmiBench.Result::lost).sum());
@@ -108,20 +126,32 @@ public final class AmiBenchRunner {
         return 0;
     }
 
-    /** {@code --only raw|decoder|pipeline|asterisk-java}: one client alone, to profile it. */
+    /** {@code --only raw|decoder|pipeline|light|asterisk-java}: one client alone, to profile it. */
     private static int runOnly(AmiBench bench, String mode, long events, int rounds) throws Exception {
         for (int r = 1; r <= rounds; r++) {
+            AmiBench.TrackerConsumer tracker = new AmiBench.TrackerConsumer(events);
             AmiBench.Result result = switch (mode) {
                 case "raw" -> bench.rawScan(events);
                 case "decoder" -> bench.decoder(events);
-                case "pipeline" -> bench.pipeline(events, new AmiBench.CountingConsumer(events, 0));
+                case "pipeline" -> bench.pipeline(events, tracker);
+                case "light" -> bench.pipeline(events, new AmiBench.CountingConsumer(events, 0));
                 case "asterisk-java" -> bench.asteriskJava(events, 0);
-                default -> throw new UsageException("--only takes raw, decoder, pipeline or asterisk-java");
+                default -> throw new UsageException("--only takes raw, decoder, pipeline, light or asterisk-java");
             };
             System.out.printf(Locale.ROOT, "%s round %d: %s events/s (per CPU-second), lost %d%n", mode, r,
                     show(result), result.lost());
+            if (mode.equals("pipeline")) {
+                System.out.printf(Locale.ROOT, "  tracker: %,d calls offered, %,d ended, %d live, heap used after GC"
+                        + " %,d KiB%n", tracker.callsOffered, tracker.callsEnded, tracker.liveCalls(), usedHeapKib());
+            }
         }
         return 0;
+    }
+
+    private static long usedHeapKib() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return (rt.totalMemory() - rt.freeMemory()) / 1024;
     }
 
     /** Medians of one client's rounds. */

@@ -92,10 +92,21 @@ public class AmiDecoder extends ByteToMessageDecoder {
 
     private boolean expectBanner;
 
-    // The message being assembled.
+    // The message being assembled. Its values stay bytes (see AmiMessage.ofBytes): headerBounds locates each value
+    // in the message's bytes, headerValues holds the few decoded at once (UTF-8 ones, the first header's).
     private String[] headerKeys = new String[32];
     private String[] headerValues = new String[32];
+    private int[] headerBounds = new int[64];
     private int headerCount;
+    /**
+     * The message's bytes are copied once, when it ends, from the cumulation buffer ({@code [pendingFrom, copyTo)}
+     * of the current array). Only when a message spans socket reads is its earlier part saved in {@code saved}
+     * first, because the cumulation may be compacted or replaced between two {@link #decode} calls.
+     */
+    private byte[] saved = new byte[1024];
+    private int savedLength;
+    private int pendingFrom;
+    private int copyTo;
     private int messageSize;
     /** Set while skipping the rest of a message that went over {@link #maxMessageSize}. */
     private boolean discardingMessage;
@@ -107,7 +118,6 @@ public class AmiDecoder extends ByteToMessageDecoder {
     // Results of the last scanLine(), kept in fields to spare an allocation per line.
     private int colon;
     private int keyHash;
-    private int valueHash;
     private boolean printableAscii;
 
     public AmiDecoder(boolean expectBanner) {
@@ -150,10 +160,12 @@ public class AmiDecoder extends ByteToMessageDecoder {
         int base = in.arrayOffset();
         int end = in.writerIndex();
         int r = in.readerIndex();
+        pendingFrom = copyTo = base + r;
         try {
             while (r < end) {
                 int lf = scanLine(a, base + r, base + end);
                 if (lf < 0) {
+                    saveMessageStart(a);
                     in.readerIndex(r);
                     guardPartialLine(in);
                     r = in.readerIndex();
@@ -166,10 +178,12 @@ public class AmiDecoder extends ByteToMessageDecoder {
                 if (discardingLine) {
                     discardingLine = false;
                     onLongLine(out, discardedLineLength + consumed, discardedLineExcerpt);
+                    pendingFrom = copyTo = base + r; // nothing of the long line goes into the message
                     continue;
                 }
                 onLine(a, lineStart, lineEnd - lineStart, consumed, out);
             }
+            saveMessageStart(a);
         } finally {
             in.readerIndex(r);
         }
@@ -185,7 +199,6 @@ public class AmiDecoder extends ByteToMessageDecoder {
     private int scanLine(byte[] a, int from, int to) {
         int firstColon = -1;
         int hash = 0;
-        int tailHash = 0;
         boolean plain = true;
         for (int i = from; i < to; i++) {
             int c = a[i] & 0xff;
@@ -193,7 +206,6 @@ public class AmiDecoder extends ByteToMessageDecoder {
                 if (c == '\n') {
                     colon = firstColon;
                     keyHash = hash;
-                    valueHash = tailHash;
                     printableAscii = plain;
                     return i;
                 }
@@ -206,8 +218,6 @@ public class AmiDecoder extends ByteToMessageDecoder {
                 } else {
                     hash = 31 * hash + c; // the key's hash, for KeyCache, while the bytes are at hand
                 }
-            } else {
-                tailHash = 31 * tailHash + c; // and the value's, for ValueCache
             }
         }
         return -1;
@@ -245,7 +255,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
      */
     private void onLine(byte[] a, int start, int length, int consumed, List<Object> out) {
         if (length == 0) {
-            endOfMessage(out);
+            endOfMessage(a, start + consumed, out);
             return;
         }
         int keyEnd = colon;
@@ -257,24 +267,30 @@ public class AmiDecoder extends ByteToMessageDecoder {
         if (discardingMessage) {
             return;
         }
-        addHeader(keys.intern(a, start, keyEnd - start, keyHash), asciiValue(a, keyEnd, start + length));
+        addAsciiHeader(keys.intern(a, start, keyEnd - start, keyHash), a, keyEnd, start + length);
     }
 
-    /** The value after the colon at {@code keyEnd}, one space dropped, of a printable-ASCII line. */
-    private String asciiValue(byte[] a, int keyEnd, int lineEnd) {
+    /**
+     * A header of a printable-ASCII line: the value after the colon at {@code keyEnd}, one space dropped, stays in
+     * the bytes. The first header's value (the event name, or Response, Action) is wanted for nearly every
+     * message, so it is decoded at once, through the cache that shares one String per event name.
+     */
+    private void addAsciiHeader(String key, byte[] a, int keyEnd, int lineEnd) {
         int valueStart = keyEnd + 1;
         if (valueStart < lineEnd && a[valueStart] == ' ') {
             valueStart++;
         }
-        int valueLength = lineEnd - valueStart;
-        if (valueLength == 0) {
-            return "";
+        int h = headerCount;
+        if (h == headerKeys.length) {
+            growHeaders();
         }
-        if (valueLength <= ValueCache.MAX_LENGTH) {
-            return values.intern(a, valueStart, valueLength, valueHash);
-        }
-        // Latin-1 of ASCII bytes is the cheapest String construction there is: a plain copy.
-        return new String(a, valueStart, valueLength, StandardCharsets.ISO_8859_1);
+        headerKeys[h] = key;
+        headerValues[h] = h == 0 ? values.intern(a, valueStart, lineEnd - valueStart) : null;
+        int base = savedLength - pendingFrom;
+        headerBounds[2 * h] = base + valueStart;
+        headerBounds[2 * h + 1] = base + lineEnd;
+        copyTo = lineEnd;
+        headerCount = h + 1;
     }
 
     /** Every line but the common case: empty-key, no colon, non-ASCII, too long, the banner, inside a discard. */
@@ -309,7 +325,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
             return;
         }
         if (ascii) {
-            addHeader(keys.intern(a, start, keyEnd - start, keyHash), asciiValue(a, keyEnd, start + length));
+            addAsciiHeader(keys.intern(a, start, keyEnd - start, keyHash), a, keyEnd, start + length);
             return;
         }
         int valueStart = keyEnd + 1;
@@ -317,7 +333,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
         if (valueStart < lineEnd && a[valueStart] == ' ') {
             valueStart++;
         }
-        addHeader(new String(a, start, keyEnd - start, StandardCharsets.UTF_8),
+        addDecodedHeader(new String(a, start, keyEnd - start, StandardCharsets.UTF_8),
                 new String(a, valueStart, lineEnd - valueStart, StandardCharsets.UTF_8));
     }
 
@@ -329,21 +345,53 @@ public class AmiDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private void endOfMessage(List<Object> out) {
+    private void endOfMessage(byte[] a, int next, List<Object> out) {
         if (discardingMessage) {
             out.add(new AmiDecodeError(AmiDecodeError.Kind.MESSAGE_TOO_LARGE,
                     "message of " + messageSize + " bytes is over the limit of " + maxMessageSize
                             + " bytes; discarded", ""));
             discardingMessage = false;
         } else if (headerCount > 0) {
-            // Exact-size copies: the message owns them; the scratch arrays are reused for the next message.
-            out.add(AmiMessage.ofOwnedArrays(Arrays.copyOf(headerKeys, headerCount),
-                    Arrays.copyOf(headerValues, headerCount), headerCount));
+            // One copy of the message's bytes, and exact-size copies of the header arrays: the message owns them;
+            // the scratch arrays are reused for the next message.
+            int tail = copyTo - pendingFrom;
+            byte[] bytes = Arrays.copyOf(saved, savedLength + tail);
+            System.arraycopy(a, pendingFrom, bytes, savedLength, tail);
+            int n = headerCount;
+            out.add(AmiMessage.ofBytes(Arrays.copyOf(headerKeys, n), Arrays.copyOf(headerValues, n), bytes,
+                    Arrays.copyOf(headerBounds, 2 * n)));
         }
         // A blank line between messages (or after skipped lines only) is harmless and produces nothing.
         headerCount = 0;
         messageSize = 0;
         expectBanner = false;
+        resetSaved();
+        pendingFrom = copyTo = next;
+    }
+
+    /**
+     * The read ends inside a message: save what its headers need of this array, since the cumulation may be
+     * compacted before the next {@link #decode}, which starts counting from its own reader index.
+     */
+    private void saveMessageStart(byte[] a) {
+        int n = copyTo - pendingFrom;
+        if (headerCount == 0 || n <= 0) {
+            return;
+        }
+        if (savedLength + n > saved.length) {
+            // At most maxMessageSize: the header bytes are counted in messageSize.
+            saved = Arrays.copyOf(saved, Math.max(savedLength + n, 2 * saved.length));
+        }
+        System.arraycopy(a, pendingFrom, saved, savedLength, n);
+        savedLength += n;
+        pendingFrom = copyTo;
+    }
+
+    private void resetSaved() {
+        savedLength = 0;
+        if (saved.length > 64 * 1024) {
+            saved = new byte[1024]; // a huge message (a long Command output) does not pin its buffer
+        }
     }
 
     @Override
@@ -365,20 +413,30 @@ public class AmiDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private void addHeader(String key, String value) {
-        if (headerCount == headerKeys.length) {
-            headerKeys = Arrays.copyOf(headerKeys, headerCount * 2);
-            headerValues = Arrays.copyOf(headerValues, headerCount * 2);
+    /** A header decoded already (a UTF-8 line): nothing of it is needed from the bytes. */
+    private void addDecodedHeader(String key, String value) {
+        int h = headerCount;
+        if (h == headerKeys.length) {
+            growHeaders();
         }
-        headerKeys[headerCount] = key;
-        headerValues[headerCount] = value;
-        headerCount++;
+        headerKeys[h] = key;
+        headerValues[h] = value;
+        headerBounds[2 * h] = 0;
+        headerBounds[2 * h + 1] = 0;
+        headerCount = h + 1;
+    }
+
+    private void growHeaders() {
+        headerKeys = Arrays.copyOf(headerKeys, headerCount * 2);
+        headerValues = Arrays.copyOf(headerValues, headerCount * 2);
+        headerBounds = Arrays.copyOf(headerBounds, headerCount * 4);
     }
 
     private void clearHeaders() {
         Arrays.fill(headerKeys, 0, headerCount, null);
         Arrays.fill(headerValues, 0, headerCount, null);
         headerCount = 0;
+        resetSaved();
     }
 
     /** Text that is not plain ASCII: no control bytes, and valid UTF-8. The rare path. */
@@ -412,18 +470,24 @@ public class AmiDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Values repeat too: "call,all", "Up", context and queue names, and within a call its channel names, Uniqueid
-     * and Linkedid, dozens of times. The same direct-mapped trick saves most of the String allocations of an event.
-     * Longer values (variables, Command output) are rarely repeated and not cached.
+     * First values (event names, "Success", action names) come from a small vocabulary: one String each, with its
+     * hash code computed once, instead of a new String per message for the consumer's switch to hash again.
      */
     private static final class ValueCache {
         static final int MAX_LENGTH = 48;
-        private final String[] strings = new String[2048];
-        private final byte[][] bytes = new byte[2048][];
+        private final String[] strings = new String[256];
+        private final byte[][] bytes = new byte[256][];
 
-        /** {@code hash} is any function of the line's bytes after the colon: it only picks the slot. */
-        String intern(byte[] a, int start, int length, int hash) {
-            int slot = (hash ^ (hash >>> 11)) & (strings.length - 1);
+        String intern(byte[] a, int start, int length) {
+            if (length > MAX_LENGTH) {
+                // Latin-1 of ASCII bytes is the cheapest String construction there is: a plain copy.
+                return new String(a, start, length, StandardCharsets.ISO_8859_1);
+            }
+            int hash = 0;
+            for (int i = start, end = start + length; i < end; i++) {
+                hash = 31 * hash + a[i];
+            }
+            int slot = (hash ^ (hash >>> 8)) & (strings.length - 1);
             byte[] cached = bytes[slot];
             if (cached != null && KeyCache.equal(cached, a, start, length)) {
                 return strings[slot];
@@ -451,7 +515,8 @@ public class AmiDecoder extends ByteToMessageDecoder {
             if (cached != null && equal(cached, a, start, length)) {
                 return strings[slot];
             }
-            String key = new String(a, start, length, StandardCharsets.ISO_8859_1);
+            // Interned so that lookups with the usual literals ("Uniqueid") match on identity (AmiMessage.get).
+            String key = new String(a, start, length, StandardCharsets.ISO_8859_1).intern();
             bytes[slot] = Arrays.copyOfRange(a, start, start + length);
             strings[slot] = key;
             return key;

@@ -96,6 +96,28 @@ class AmiDecoderTest {
     }
 
     @Test
+    void valuesKeptAsBytesAreRightWhereverAReadEnds() {
+        // Values stay bytes until asked for; a message spanning reads must still point at the right bytes.
+        String text = "Event: Newchannel\r\nChannel: PJSIP/trunk-00000001\r\nCallerIDName: José Müller 山田\r\n"
+                + "Uniqueid: 1795458467.0\r\nEmpty: \r\n\r\nEvent: Hangup\r\nCause: 16\r\n\r\n";
+        List<Object> expected = List.of(
+                AmiMessage.of("Event", "Newchannel", "Channel", "PJSIP/trunk-00000001", "CallerIDName",
+                        "José Müller 山田", "Uniqueid", "1795458467.0", "Empty", ""),
+                AmiMessage.of("Event", "Hangup", "Cause", "16"));
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        for (int cut = 1; cut < bytes.length; cut++) {
+            List<Object> out = decode(new EmbeddedChannel(new AmiDecoder(true)), List.of(
+                    Unpooled.wrappedBuffer(bytes, 0, cut), Unpooled.copiedBuffer(bytes, cut, bytes.length - cut)));
+            assertEquals(expected, out, "cut at " + cut);
+            AmiMessage m = (AmiMessage) out.get(0);
+            assertEquals("1795458467.0", m.get("uniqueid"), "cut at " + cut);
+            assertEquals("José Müller 山田", m.get("CallerIDName"), "cut at " + cut);
+            assertEquals(expected.get(0).toString(), m.toString(), "cut at " + cut);
+            assertEquals(expected.get(0).hashCode(), m.hashCode(), "cut at " + cut);
+        }
+    }
+
+    @Test
     void lineWithoutColonIsSkippedAndTheMessageKept() {
         List<Object> out = decodeString(true, "Event: Hangup\r\nthis line has no colon\r\nCause: 16\r\n\r\n"
                 + "Event: Next\r\n\r\n");
