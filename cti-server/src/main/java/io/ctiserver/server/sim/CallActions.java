@@ -254,13 +254,9 @@ final class CallActions extends ActionGroup {
         if (start) {
             c.vars.put("MIXMONITOR_FILENAME", m.get("File", ""));
         }
-        pbx.emit(Pbx.event(start ? "MixMonitorStart" : "MixMonitorStop", "call,all").add("Channel", c.name)
-                .add("ChannelState", Integer.toString(c.state.code)).add("ChannelStateDesc", c.state.desc)
-                .add("CallerIDNum", c.cidNum).add("CallerIDName", c.cidName).add("ConnectedLineNum", c.connNum)
-                .add("ConnectedLineName", c.connName).add("Language", c.language)
-                .add("AccountCode", c.accountCode).add("Context", c.context).add("Exten", c.exten)
-                .add("Priority", Integer.toString(c.priority)).add("Uniqueid", c.uniqueid)
-                .add("Linkedid", c.linkedid));
+        AmiMessage.Builder event = Pbx.event(start ? "MixMonitorStart" : "MixMonitorStop", "call,all");
+        c.snapshot(event, "");
+        pbx.emit(event);
     }
 
     void playDtmf(AmiSession s, AmiMessage m) {
