@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ctiserver.routing.QueueLoad.Availability;
 import io.ctiserver.routing.QueueLoad.QueueStatus;
+import io.ctiserver.testing.FakeQueueLoad;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,22 +42,7 @@ class RouterTest {
                 new RoutingConfig.LastAgentRule(true, 7, 12));
     }
 
-    static final class FakeLoad implements QueueLoad {
-        final Map<String, QueueStatus> queues = new HashMap<>();
-        final Map<String, Availability> agents = new HashMap<>();
-
-        @Override
-        public Optional<QueueStatus> status(String queue) {
-            return Optional.ofNullable(queues.get(queue));
-        }
-
-        @Override
-        public Availability agent(String iface) {
-            return agents.getOrDefault(iface, Availability.UNKNOWN);
-        }
-    }
-
-    final FakeLoad load = new FakeLoad();
+    final FakeQueueLoad load = new FakeQueueLoad();
     CallHistory history = CallHistory.none();
 
     RouteDecision route(Customer c, String dialed, Map<String, String> ivr, Instant at) {

@@ -1,23 +1,16 @@
 package io.ctiserver.server.kpi;
 
 import io.ctiserver.ami.AmiMessage;
-import io.ctiserver.ami.capture.CaptureReader;
 import io.ctiserver.kpi.KpiEngine;
 import io.ctiserver.kpi.KpiSnapshot;
 import io.ctiserver.server.bench.BenchCommand;
+import io.ctiserver.server.bench.CaptureFiles;
 import io.ctiserver.server.bench.Throughput;
 import io.ctiserver.server.cli.CliArgs;
-import io.ctiserver.server.cli.UsageException;
 import io.ctiserver.tracker.Tracker;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code bench kpi [--captures DIR] [--seconds N]}: what the KPI engine adds to the tracker thread's work. The real
@@ -35,20 +28,8 @@ public final class KpiBenchmark implements BenchCommand.Benchmark {
     @Override
     public int run(List<String> args) throws IOException {
         CliArgs cli = CliArgs.parse(args, Set.of("captures", "seconds"), Set.of());
-        Path dir = Paths.get(cli.get("captures", System.getProperty("cti.captures", "../shared/ami-captures")));
         int seconds = cli.getInt("seconds", 3);
-        if (!Files.isDirectory(dir)) {
-            throw new UsageException("no capture directory " + dir + " (use --captures DIR)");
-        }
-        List<AmiMessage> messages = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.sorted().toList()) {
-                String n = p.getFileName().toString();
-                if (n.endsWith(".txt") && !n.endsWith(".sent.txt")) {
-                    new CaptureReader("bench").read(new ByteArrayInputStream(Files.readAllBytes(p)), messages::add);
-                }
-            }
-        }
+        List<AmiMessage> messages = CaptureFiles.messages(CaptureFiles.read(CaptureFiles.dir(cli)));
         System.out.printf("%d messages per pass, %d s per stage (after as long a warm-up)%n", messages.size(),
                 seconds);
 

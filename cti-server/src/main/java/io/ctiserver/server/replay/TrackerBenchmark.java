@@ -3,19 +3,14 @@ package io.ctiserver.server.replay;
 import io.ctiserver.ami.AmiMessage;
 import io.ctiserver.ami.capture.CaptureReader;
 import io.ctiserver.server.bench.BenchCommand;
+import io.ctiserver.server.bench.CaptureFiles;
 import io.ctiserver.server.bench.Throughput;
 import io.ctiserver.server.cli.CliArgs;
-import io.ctiserver.server.cli.UsageException;
 import io.ctiserver.tracker.Tracker;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code bench tracker [--captures DIR] [--seconds N]}: the state tracker's cost per AMI message, on the real
@@ -33,24 +28,9 @@ public final class TrackerBenchmark implements BenchCommand.Benchmark {
     @Override
     public int run(List<String> args) throws IOException {
         CliArgs cli = CliArgs.parse(args, Set.of("captures", "seconds"), Set.of());
-        Path dir = Paths.get(cli.get("captures", System.getProperty("cti.captures", "../shared/ami-captures")));
         int seconds = cli.getInt("seconds", 3);
-        if (!Files.isDirectory(dir)) {
-            throw new UsageException("no capture directory " + dir + " (use --captures DIR)");
-        }
-        List<byte[]> raw = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.sorted().toList()) {
-                String n = p.getFileName().toString();
-                if (n.endsWith(".txt") && !n.endsWith(".sent.txt")) {
-                    raw.add(Files.readAllBytes(p));
-                }
-            }
-        }
-        List<AmiMessage> messages = new ArrayList<>();
-        for (byte[] b : raw) {
-            new CaptureReader("bench").read(new ByteArrayInputStream(b), messages::add);
-        }
+        List<byte[]> raw = CaptureFiles.read(CaptureFiles.dir(cli));
+        List<AmiMessage> messages = CaptureFiles.messages(raw);
         System.out.printf("%d captures, %d messages per pass, %d s per stage (after as long a warm-up)%n",
                 raw.size(), messages.size(), seconds);
 

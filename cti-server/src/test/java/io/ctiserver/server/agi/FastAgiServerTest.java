@@ -16,6 +16,7 @@ import io.ctiserver.routing.RoutingService;
 import io.ctiserver.routing.survey.InMemorySurveyStore;
 import io.ctiserver.server.agi.bench.AgiLoadClient;
 import io.ctiserver.testing.Captures;
+import io.ctiserver.testing.FakeQueueLoad;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,7 +24,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,22 +48,7 @@ class FastAgiServerTest {
                 List.of(new RoutingConfig.OverflowRule("sales", 3, null, false, "sales-overflow")), null);
     }
 
-    static final class Load implements QueueLoad {
-        final Map<String, QueueStatus> queues = new ConcurrentHashMap<>();
-        final Map<String, Availability> agents = new ConcurrentHashMap<>();
-
-        @Override
-        public Optional<QueueStatus> status(String queue) {
-            return Optional.ofNullable(queues.get(queue));
-        }
-
-        @Override
-        public Availability agent(String iface) {
-            return agents.getOrDefault(iface, Availability.UNKNOWN);
-        }
-    }
-
-    final Load load = new Load();
+    final FakeQueueLoad load = new FakeQueueLoad();
     final RouteDecisionRegistry decisions = new RouteDecisionRegistry(10_000);
     final InMemorySurveyStore surveys = new InMemorySurveyStore(100);
     FastAgiServer server;
