@@ -53,7 +53,7 @@ class KpiQueueLogCrossCheckTest {
                 .put("arrivalsPerSecond", 0.25).put("meanHandleSeconds", 12.0).put("meanPatienceSeconds", 30.0);
         // Queue timeouts shorter than some callers' patience, so that EXITWITHTIMEOUT (unanswered) happens too.
         ArrayNode queues = ServerConfig.mapper().valueToTree(SimConfig.demo().queues());
-        queues.forEach(q -> ((ObjectNode) q).put("maxWait", 45));
+        queues.forEach(q -> ((ObjectNode) q).put("maxWait", 30));
         root.withObject("/sim").set("queues", queues);
 
         try (CtiServer server = CtiServer.start(ServerConfig.of(root))) {
