@@ -43,27 +43,32 @@ public final class AgiBenchmark implements BenchCommand.Benchmark {
 
     @Override
     public String summary() {
-        return "FastAGI route sessions at 50/500/1000 concurrent, against asterisk-java's DefaultAgiServer";
+        return "FastAGI route sessions at 50/500/1000 concurrent and 1000, 4000/s, against asterisk-java's "
+                + "DefaultAgiServer";
     }
 
     @Override
     public int run(List<String> args) throws Exception {
         CliArgs cli = CliArgs.parse(args, Set.of("concurrency", "seconds", "warmup", "customers", "io-threads",
-                "client-threads", "servers", "rounds", "jit-warmup"), Set.of());
-        List<Integer> levels = new ArrayList<>();
-        for (String s : cli.get("concurrency", "50,500,1000").split(",")) {
-            try {
-                levels.add(Integer.parseInt(s.trim()));
-            } catch (NumberFormatException e) {
-                throw new UsageException("--concurrency takes numbers separated by commas");
-            }
+                "client-threads", "servers", "rounds", "jit-warmup", "rate"), Set.of());
+        List<Level> levels = new ArrayList<>();
+        for (int c : numbers(cli.get("concurrency", "50,500,1000"), "--concurrency")) {
+            levels.add(new Level(false, c));
+        }
+        for (int r : numbers(cli.get("rate", "1000,4000"), "--rate")) {
+            levels.add(new Level(true, r));
         }
         long measureMillis = (long) (cli.getDouble("seconds", 5) * 1000);
         long warmupMillis = (long) (cli.getDouble("warmup", 2) * 1000);
         int customers = cli.getInt("customers", 10_000);
         int ioThreads = cli.getInt("io-threads", AgiConfig.defaults().ioThreads());
         int clientThreads = cli.getInt("client-threads", 1);
-        String servers = cli.get("servers", "netty,asterisk-java");
+        List<String> servers = List.of(cli.get("servers", "netty,asterisk-java,asterisk-java-batched").split(","));
+        for (String s : servers) {
+            if (!SERVERS.contains(s)) {
+                throw new UsageException("--servers takes names from " + SERVERS + ", separated by commas");
+            }
+        }
         int rounds = cli.getInt("rounds", 1);
         long jitWarmupMillis = (long) (cli.getDouble("jit-warmup", 8) * 1000);
 
@@ -82,104 +87,172 @@ public final class AgiBenchmark implements BenchCommand.Benchmark {
                         + "client threads %d, %d cores, transport %s%n", customers, warmupMillis / 1000.0, measureMillis / 1000.0,
                 Integer.toString(ioThreads), clientThreads, Runtime.getRuntime().availableProcessors(), Transport.name());
         System.out.println("load before: " + loadAverage());
-        System.out.printf("%-14s %6s %12s %9s %9s %9s %10s %12s %12s%n", "server", "conc", "sessions/s", "p50 ms",
-                "p99 ms", "max ms", "rejected", "srv CPU us", "client us");
+        System.out.printf("%-24s %9s %6s %12s %9s %9s %9s %10s %12s %12s%n", "server", "load", "open", "sessions/s",
+                "p50 ms", "p99 ms", "max ms", "rejected", "srv CPU us", "client us");
 
-        Map<Integer, double[]> rates = new LinkedHashMap<>();
+        Map<Level, Map<String, AgiLoadClient.Result>> rates = new LinkedHashMap<>();
         try (AgiLoadClient client = new AgiLoadClient(clientThreads, 10_000)) {
-            // Both servers (and the client) run a while unmeasured first: on a busy machine the JIT compilers get
+            // Every server (and the client) runs a while unmeasured first: on a busy machine the JIT compilers get
             // little CPU, and the first measured run would otherwise measure the interpreter.
             if (jitWarmupMillis > 0) {
-                if (servers.contains("netty")) {
-                    runNetty(client, routing, rc, ioThreads, 200, 0, jitWarmupMillis / 2);
-                }
-                if (servers.contains("asterisk-java")) {
-                    runAsteriskJava(client, routing, rc, 50, 0, jitWarmupMillis / 2);
+                for (String server : servers) {
+                    runServer(server, client, routing, rc, ioThreads, new Level(false, 100), 0,
+                            jitWarmupMillis / servers.size());
                 }
                 System.out.println("(JIT warm-up done: " + jitWarmupMillis / 1000.0 + " s unmeasured)");
             }
-            for (int c : levels) {
-                // Rounds alternate the two servers, so that a change in the machine's load hits both alike; the
-                // round with the median throughput is reported, and every round is printed when there are several.
-                List<AgiLoadClient.Result> ours = new ArrayList<>();
-                List<AgiLoadClient.Result> theirs = new ArrayList<>();
+            for (Level c : levels) {
+                // Rounds alternate the servers, so that a change in the machine's load hits them alike; the round
+                // with the median throughput is reported, and every round is printed when there are several.
+                Map<String, List<AgiLoadClient.Result>> results = new LinkedHashMap<>();
                 for (int round = 0; round < rounds; round++) {
-                    if (servers.contains("netty")) {
-                        ours.add(runNetty(client, routing, rc, ioThreads, c, warmupMillis, measureMillis));
+                    for (String server : servers) {
+                        AgiLoadClient.Result r = runServer(server, client, routing, rc, ioThreads, c, warmupMillis,
+                                measureMillis);
+                        results.computeIfAbsent(server, k -> new ArrayList<>()).add(r);
                         if (rounds > 1) {
-                            report("  netty #" + (round + 1), ours.get(round));
-                        }
-                    }
-                    if (servers.contains("asterisk-java")) {
-                        theirs.add(runAsteriskJava(client, routing, rc, c, warmupMillis, measureMillis));
-                        if (rounds > 1) {
-                            report("  a-j #" + (round + 1), theirs.get(round));
+                            report("  " + server + " #" + (round + 1), c, r);
                         }
                     }
                 }
-                double[] r = new double[2];
-                if (!ours.isEmpty()) {
-                    r[0] = report("netty", median(ours));
-                }
-                if (!theirs.isEmpty()) {
-                    r[1] = report("asterisk-java", median(theirs));
-                }
-                rates.put(c, r);
+                Map<String, AgiLoadClient.Result> level = new LinkedHashMap<>();
+                results.forEach((server, list) -> level.put(server, report(server, c, median(list, c))));
+                rates.put(c, level);
             }
         }
         System.out.println("load after: " + loadAverage());
-        if (servers.contains("netty") && servers.contains("asterisk-java")) {
-            rates.forEach((c, r) -> System.out.printf("ratio netty / asterisk-java at %d concurrent: %.2fx%n", c,
-                    r[1] > 0 ? r[0] / r[1] : Double.NaN));
+        if (servers.contains("netty")) {
+            rates.forEach((c, level) -> level.forEach((server, r) -> {
+                AgiLoadClient.Result ours = level.get("netty");
+                if (server.equals("netty")) {
+                    return;
+                }
+                if (c.open()) {
+                    System.out.printf("at %s: p99 netty %.2f ms, %s %.2f ms; rejected %d and %d%n", c.label(),
+                            ours.percentileMillis(99), server, r.percentileMillis(99), ours.rejected(), r.rejected());
+                } else {
+                    System.out.printf("ratio netty / %s at %s: %.2fx sessions/s, %.2fx less server CPU per "
+                                    + "session%n", server, c.label(), ours.sessionsPerSecond() / r.sessionsPerSecond(),
+                            r.serverCpuMicrosPerSession() / ours.serverCpuMicrosPerSession());
+                }
+            }));
         }
         System.out.println("decisions made: " + decisions.sum());
         return 0;
     }
 
+    private static final List<String> SERVERS = List.of("netty", "asterisk-java", "asterisk-java-batched");
+
+    /**
+     * One load level: a closed loop of {@code value} concurrent sessions (throughput), or an open loop of
+     * {@code value} new sessions per second (latency at a given offered load).
+     */
+    record Level(boolean open, int value) {
+        String label() {
+            return open ? value + "/s" : value + " conc";
+        }
+
+        AgiLoadClient.Result drive(AgiLoadClient client, InetSocketAddress server, long warmup, long measure)
+                throws InterruptedException {
+            return open ? client.runOpen(server, value, warmup, measure, AgiBenchmark::env, AgiBenchmark::answer)
+                    : client.run(server, value, warmup, measure, AgiBenchmark::env, AgiBenchmark::answer);
+        }
+    }
+
+    private static List<Integer> numbers(String list, String flag) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : list.split(",")) {
+            if (s.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(Integer.parseInt(s.trim()));
+            } catch (NumberFormatException e) {
+                throw new UsageException(flag + " takes numbers separated by commas");
+            }
+        }
+        return out;
+    }
+
+    private static AgiLoadClient.Result runServer(String server, AgiLoadClient client, RoutingService routing,
+                                                  RoutingConfig rc, int ioThreads, Level level, long warmup,
+                                                  long measure) throws Exception {
+        return switch (server) {
+            case "netty" -> runNetty(client, routing, rc, ioThreads, level, warmup, measure);
+            case "asterisk-java" -> runAsteriskJava(client, routing, rc, false, level, warmup, measure);
+            default -> runAsteriskJava(client, routing, rc, true, level, warmup, measure);
+        };
+    }
+
     private static AgiLoadClient.Result runNetty(AgiLoadClient client, RoutingService routing, RoutingConfig rc,
-                                                 int ioThreads, int concurrency, long warmup, long measure)
+                                                 int ioThreads, Level level, long warmup, long measure)
             throws InterruptedException {
         FastAgiServer ours = new FastAgiServer(AgiConfig.defaults().withPort(0).withBindAddress("127.0.0.1")
                 .withIoThreads(ioThreads), List.of(new RouteScript(routing, rc.ivrVariables(), Clock.systemUTC())));
         try {
-            return client.run(ours.start(), concurrency, warmup, measure, AgiBenchmark::env, AgiBenchmark::answer);
+            return level.drive(client, ours.start(), warmup, measure);
         } finally {
             ours.close();
         }
     }
 
-    private static AgiLoadClient.Result median(List<AgiLoadClient.Result> results) {
+    /** The median round: by throughput in a closed loop, by p99 latency in an open one (where throughput is set). */
+    private static AgiLoadClient.Result median(List<AgiLoadClient.Result> results, Level level) {
         List<AgiLoadClient.Result> sorted = new ArrayList<>(results);
-        sorted.sort(java.util.Comparator.comparingDouble(AgiLoadClient.Result::sessionsPerSecond));
+        sorted.sort(level.open() ? java.util.Comparator.comparingDouble(r -> r.percentileMillis(99))
+                : java.util.Comparator.comparingDouble(AgiLoadClient.Result::sessionsPerSecond));
         return sorted.get(sorted.size() / 2);
     }
 
-    private static double report(String name, AgiLoadClient.Result r) {
-        System.out.printf("%-14s %6d %12.0f %9.2f %9.2f %9.2f %10d %12.0f %12.0f%n", name, r.concurrency(),
+    private static AgiLoadClient.Result report(String name, Level level, AgiLoadClient.Result r) {
+        System.out.printf("%-24s %9s %6d %12.0f %9.2f %9.2f %9.2f %10d %12.0f %12.0f%n", name, level.label(),
+                r.concurrency(),
                 r.sessionsPerSecond(), r.percentileMillis(50), r.percentileMillis(99), r.percentileMillis(100),
                 r.rejected(), r.serverCpuMicrosPerSession(), r.clientCpuMicrosPerSession());
-        return r.sessionsPerSecond();
+        return r;
     }
 
+    /**
+     * asterisk-java's {@code DefaultAgiServer} running the same decision: with {@code batched}, the same two-command
+     * dialog as ours ({@code GET FULL VARIABLE}, {@code EXEC MSet}); without, one command per variable, the way its
+     * API invites ({@code getVariable}, {@code setVariable}).
+     */
     private static AgiLoadClient.Result runAsteriskJava(AgiLoadClient client, RoutingService routing, RoutingConfig rc,
-                                                        int concurrency, long warmup, long measure) throws Exception {
+                                                        boolean batched, Level level, long warmup, long measure)
+            throws Exception {
         int port = freePort();
         SimpleMappingStrategy mapping = new SimpleMappingStrategy();
+        List<String> reads = new ArrayList<>();
+        reads.add("CHANNEL(linkedid)");
+        reads.addAll(rc.ivrVariables());
+        String readExpression = VariableBatch.readExpression(reads).orElseThrow();
         mapping.setMappings(Map.of("route", (AgiRequest request, AgiChannel channel) -> {
-            String linkedid = channel.getVariable("CHANNEL(linkedid)");
+            Map<String, String> values = new LinkedHashMap<>();
+            if (batched) {
+                values.putAll(VariableBatch.parse(reads, channel.getFullVariable(readExpression)).orElseThrow());
+            } else {
+                for (String name : reads) {
+                    values.put(name, channel.getVariable(name));
+                }
+            }
             Map<String, String> ivr = new LinkedHashMap<>();
             for (String name : rc.ivrVariables()) {
-                String v = channel.getVariable(name);
+                String v = values.get(name);
                 if (v != null && !v.isEmpty()) {
                     ivr.put(name, v);
                 }
             }
             String[] a = request.getArguments();
-            RouteDecision d = routing.route(new RouteRequest(request.getUniqueId(), linkedid, request.getChannel(),
-                    a.length > 1 ? a[1] : request.getCallerIdNumber(), request.getCallerIdName(),
-                    a.length > 0 ? a[0] : request.getExtension(), ivr, java.time.Instant.now())).join();
-            for (Map.Entry<String, String> e : d.variables().entrySet()) {
-                channel.setVariable(e.getKey(), e.getValue());
+            RouteDecision d = routing.route(new RouteRequest(request.getUniqueId(), values.get("CHANNEL(linkedid)"),
+                    request.getChannel(), a.length > 1 ? a[1] : request.getCallerIdNumber(),
+                    request.getCallerIdName(), a.length > 0 ? a[0] : request.getExtension(), ivr,
+                    java.time.Instant.now())).join();
+            if (batched) {
+                channel.exec("MSet", VariableBatch.msetArguments(d.variables()).orElseThrow());
+            } else {
+                for (Map.Entry<String, String> e : d.variables().entrySet()) {
+                    channel.setVariable(e.getKey(), e.getValue());
+                }
             }
         }));
         DefaultAgiServer server = new DefaultAgiServer(mapping);
@@ -196,8 +269,7 @@ public final class AgiBenchmark implements BenchCommand.Benchmark {
         t.start();
         awaitListening(port);
         try {
-            return client.run(new InetSocketAddress("127.0.0.1", port), concurrency, warmup, measure,
-                    AgiBenchmark::env, AgiBenchmark::answer);
+            return level.drive(client, new InetSocketAddress("127.0.0.1", port), warmup, measure);
         } finally {
             server.shutdown();
             t.join(5_000);

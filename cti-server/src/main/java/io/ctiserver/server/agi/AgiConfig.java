@@ -18,6 +18,9 @@ import io.ctiserver.server.agi.codec.AgiDecoder;
  * @param surveyFile           JSON-lines file for survey answers; null keeps them in memory
  * @param surveyPrompt         sound file the survey plays (GET DATA), without extension
  * @param surveyDigitTimeoutMillis how long the survey waits for the caller's digit
+ * @param batchVariables       read and write channel variables one batch per round trip ({@code GET FULL VARIABLE},
+ *                             {@code EXEC MSet}; see {@link VariableBatch}); false sends one {@code GET VARIABLE} or
+ *                             {@code SET VARIABLE} per variable, for an Asterisk with {@code [compat] res_agi = 1.4}
  */
 public record AgiConfig(
         Boolean enabled,
@@ -31,7 +34,8 @@ public record AgiConfig(
         Integer ioThreads,
         String surveyFile,
         String surveyPrompt,
-        Long surveyDigitTimeoutMillis) {
+        Long surveyDigitTimeoutMillis,
+        Boolean batchVariables) {
 
     public static final int DEFAULT_PORT = 4573;
 
@@ -47,24 +51,34 @@ public record AgiConfig(
         ioThreads = ioThreads == null || ioThreads <= 0 ? Runtime.getRuntime().availableProcessors() : ioThreads;
         surveyPrompt = surveyPrompt == null ? "cti-survey" : surveyPrompt;
         surveyDigitTimeoutMillis = surveyDigitTimeoutMillis == null ? 6_000L : surveyDigitTimeoutMillis;
+        batchVariables = batchVariables == null || batchVariables;
     }
 
     public static AgiConfig defaults() {
-        return new AgiConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new AgiConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public AgiConfig withPort(int p) {
         return new AgiConfig(enabled, bindAddress, p, maxLineLength, maxEnvBytes, envTimeoutMillis,
-                commandTimeoutMillis, maxQueuedCommands, ioThreads, surveyFile, surveyPrompt, surveyDigitTimeoutMillis);
+                commandTimeoutMillis, maxQueuedCommands, ioThreads, surveyFile, surveyPrompt, surveyDigitTimeoutMillis,
+                batchVariables);
     }
 
     public AgiConfig withIoThreads(int n) {
         return new AgiConfig(enabled, bindAddress, port, maxLineLength, maxEnvBytes, envTimeoutMillis,
-                commandTimeoutMillis, maxQueuedCommands, n, surveyFile, surveyPrompt, surveyDigitTimeoutMillis);
+                commandTimeoutMillis, maxQueuedCommands, n, surveyFile, surveyPrompt, surveyDigitTimeoutMillis,
+                batchVariables);
+    }
+
+    public AgiConfig withBatchVariables(boolean b) {
+        return new AgiConfig(enabled, bindAddress, port, maxLineLength, maxEnvBytes, envTimeoutMillis,
+                commandTimeoutMillis, maxQueuedCommands, ioThreads, surveyFile, surveyPrompt, surveyDigitTimeoutMillis,
+                b);
     }
 
     public AgiConfig withBindAddress(String a) {
         return new AgiConfig(enabled, a, port, maxLineLength, maxEnvBytes, envTimeoutMillis,
-                commandTimeoutMillis, maxQueuedCommands, ioThreads, surveyFile, surveyPrompt, surveyDigitTimeoutMillis);
+                commandTimeoutMillis, maxQueuedCommands, ioThreads, surveyFile, surveyPrompt, surveyDigitTimeoutMillis,
+                batchVariables);
     }
 }

@@ -7,6 +7,9 @@ import io.ctiserver.server.agi.codec.AgiRequest;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -27,6 +30,7 @@ public final class AgiSession {
     private final AgiRequest request;
     private final long commandTimeoutMillis;
     private final int maxQueued;
+    private final boolean batchVariables;
     private final ArrayDeque<Pending> queued = new ArrayDeque<>();
     private Pending inFlight;
     private long inFlightDeadline;
@@ -34,11 +38,13 @@ public final class AgiSession {
     private ScheduledFuture<?> timer;
     private volatile Kind ended;
 
-    AgiSession(Channel channel, AgiRequest request, long commandTimeoutMillis, int maxQueued) {
+    AgiSession(Channel channel, AgiRequest request, long commandTimeoutMillis, int maxQueued,
+               boolean batchVariables) {
         this.channel = channel;
         this.request = request;
         this.commandTimeoutMillis = commandTimeoutMillis;
         this.maxQueued = maxQueued;
+        this.batchVariables = batchVariables;
     }
 
     public AgiRequest request() {
@@ -67,6 +73,57 @@ public final class AgiSession {
     /** {@code SET VARIABLE}. */
     public CompletableFuture<Void> setVariable(String name, String value) {
         return send(AgiCommand.setVariable(name, value)).thenAccept(r -> require(r, "SET VARIABLE " + name));
+    }
+
+    /**
+     * Reads several variables: one {@code GET FULL VARIABLE} when batching is on and the names allow it (see
+     * {@link VariableBatch}), else one {@code GET VARIABLE} each. Completes with name to value, in the order asked;
+     * an unset variable is absent, or (batched) empty.
+     */
+    public CompletableFuture<Map<String, String>> getVariables(List<String> names) {
+        Optional<AgiCommand> batch = batchVariables ? VariableBatch.read(names) : Optional.empty();
+        if (batch.isEmpty()) {
+            return getEach(names);
+        }
+        return send(batch.get()).thenCompose(r -> {
+            require(r, "GET FULL VARIABLE");
+            Optional<Map<String, String>> values = r.resultInt(0) == 1 ? VariableBatch.parse(names, r.data())
+                    : Optional.empty();
+            // A reply that does not split exactly (an odd channel driver, a truncated line) costs round trips, not
+            // correctness.
+            return values.<CompletableFuture<Map<String, String>>>map(CompletableFuture::completedFuture)
+                    .orElseGet(() -> getEach(names));
+        });
+    }
+
+    private CompletableFuture<Map<String, String>> getEach(List<String> names) {
+        Map<String, String> values = new LinkedHashMap<>();
+        CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+        for (String name : names) {
+            chain = chain.thenCompose(x -> getVariable(name)).thenAccept(v -> v.ifPresent(s -> values.put(name, s)));
+        }
+        return chain.thenApply(x -> values);
+    }
+
+    /**
+     * Sets several variables, in order: one {@code EXEC MSet} when batching is on and the values fit one line (see
+     * {@link VariableBatch}), else one {@code SET VARIABLE} each.
+     */
+    public CompletableFuture<Void> setVariables(Map<String, String> variables) {
+        Optional<AgiCommand> batch = batchVariables ? VariableBatch.mset(variables) : Optional.empty();
+        if (batch.isPresent()) {
+            return send(batch.get()).thenAccept(r -> {
+                require(r, "EXEC MSet");
+                if (r.resultInt(0) != 0) {
+                    throw new AgiException(Kind.REJECTED, "EXEC MSet failed: " + r);
+                }
+            });
+        }
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (Map.Entry<String, String> v : variables.entrySet()) {
+            chain = chain.thenCompose(x -> setVariable(v.getKey(), v.getValue()));
+        }
+        return chain;
     }
 
     public CompletableFuture<Void> verbose(String message, int level) {

@@ -81,7 +81,8 @@ final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiInbound> {
 
     private void start(ChannelHandlerContext ctx, AgiRequest request) {
         cancelEnvTimer();
-        session = new AgiSession(ctx.channel(), request, config.commandTimeoutMillis(), config.maxQueuedCommands());
+        session = new AgiSession(ctx.channel(), request, config.commandTimeoutMillis(), config.maxQueuedCommands(),
+                config.batchVariables());
         String name = request.script();
         AgiScript script = scripts.get(name);
         if (script == null) {

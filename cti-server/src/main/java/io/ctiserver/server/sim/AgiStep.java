@@ -194,12 +194,13 @@ final class AgiStep {
                 case "CHANNEL":
                     return second.equals("STATUS") ? "200 result=" + chan.state.code : unknown();
                 case "GET":
-                    if ((second.equals("VARIABLE") || second.equals("FULL")) && words.size() > 2) {
-                        String name = words.get(second.equals("FULL") ? 3 : 2);
-                        name = name.startsWith("${") && name.endsWith("}") ? name.substring(2, name.length() - 1)
-                                : name;
-                        String v = Getvar.value(chan, name);
+                    if (second.equals("VARIABLE") && words.size() > 2) {
+                        String v = Getvar.value(chan, words.get(2));
                         return v == null ? "200 result=0" : "200 result=1 (" + v + ")";
+                    }
+                    if (second.equals("FULL") && words.size() > 3) {
+                        return "200 result=1 (" + DialplanText.substitute(words.get(3), n -> Getvar.value(chan, n))
+                                + ")";
                     }
                     return unknown();
                 case "SET":
@@ -208,9 +209,28 @@ final class AgiStep {
                         return "200 result=1";
                     }
                     return unknown();
+                case "EXEC":
+                    return words.size() > 1 ? exec(words.get(1), words.size() > 2 ? words.get(2) : "") : unknown();
                 default:
                     return unknown();
             }
+        }
+
+        /** res_agi's EXEC: {@code 200 result=<the application's return>}, -2 when there is no such application. */
+        private String exec(String app, String args) {
+            if (!app.equalsIgnoreCase("MSet")) {
+                LOG.debug("FastAGI EXEC {}: the simulator has no such application", app);
+                return "200 result=-2";
+            }
+            for (String pair : DialplanText.separateAppArgs(args, ',', 99)) {
+                List<String> nv = DialplanText.separateAppArgs(pair, '=', 2);
+                if (nv.size() == 2) {
+                    pbx.setVar(chan, nv.get(0), nv.get(1));
+                } else {
+                    LOG.warn("MSet: ignoring entry '{}' with no '='", pair);
+                }
+            }
+            return "200 result=0";
         }
 
         private String unknown() {

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Splits an AGI command line into words the way res_agi does: spaces separate, double quotes group. */
-final class AgiWords {
+public final class AgiWords {
     private AgiWords() {
     }
 
-    static List<String> split(String line) {
+    public static List<String> split(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;

@@ -231,6 +231,6 @@ class AgiDecoderTest {
         b.release();
         assertEquals("SET VARIABLE \"CTI_ROUTE_REASON\" \"say \\\"hi\\\" C:\\\\x\"\n", line);
         assertEquals(List.of("SET", "VARIABLE", "CTI_ROUTE_REASON", "say \"hi\" C:\\x"),
-                FakeAsterisk.args(line.trim()));
+                io.ctiserver.server.sim.AgiWords.split(line.trim()));
     }
 }

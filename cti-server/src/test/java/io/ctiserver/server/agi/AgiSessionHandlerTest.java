@@ -109,7 +109,7 @@ class AgiSessionHandlerTest {
 
     @Test
     void tooManyQueuedCommandsFailInsteadOfGrowing() {
-        AgiConfig small = new AgiConfig(null, null, null, null, null, null, null, 2, null, null, null, null);
+        AgiConfig small = new AgiConfig(null, null, null, null, null, null, null, 2, null, null, null, null, null);
         List<CompletableFuture<?>> sent = new java.util.ArrayList<>();
         AgiScript greedy = new AgiScript() {
             @Override

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.ctiserver.server.sim.AgiWords;
+import io.ctiserver.server.sim.DialplanText;
 import java.util.function.Function;
 
 /**
@@ -71,51 +73,33 @@ final class FakeAsterisk implements AutoCloseable {
     }
 
     private String answer(String line, Map<String, String> set) {
-        List<String> args = args(line);
+        List<String> args = AgiWords.split(line);
         if (line.startsWith("GET VARIABLE ")) {
             String v = channelVariables.get(args.get(2));
             return v == null ? "200 result=0" : "200 result=1 (" + v + ")";
+        }
+        if (line.startsWith("GET FULL VARIABLE ")) {
+            return "200 result=1 (" + DialplanText.substitute(args.get(3), channelVariables::get) + ")";
         }
         if (line.startsWith("SET VARIABLE ")) {
             set.put(args.get(2), args.get(3));
             channelVariables.put(args.get(2), args.get(3));
             return "200 result=1";
         }
+        if (line.startsWith("EXEC MSet ")) {
+            for (String pair : DialplanText.separateAppArgs(args.size() > 2 ? args.get(2) : "", ',', 99)) {
+                List<String> nv = DialplanText.separateAppArgs(pair, '=', 2);
+                if (nv.size() == 2) {
+                    set.put(nv.get(0), nv.get(1));
+                    channelVariables.put(nv.get(0), nv.get(1));
+                }
+            }
+            return "200 result=0";
+        }
         if (line.startsWith("VERBOSE ")) {
             return "200 result=1";
         }
         return "510 Invalid or unknown command";
-    }
-
-    /** Splits a command line the way res_agi does: double quotes group, backslash escapes. */
-    static List<String> args(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        boolean any = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '\\' && i + 1 < line.length()) {
-                cur.append(line.charAt(++i));
-                any = true;
-            } else if (c == '"') {
-                quoted = !quoted;
-                any = true;
-            } else if (c == ' ' && !quoted) {
-                if (any) {
-                    out.add(cur.toString());
-                    cur.setLength(0);
-                    any = false;
-                }
-            } else {
-                cur.append(c);
-                any = true;
-            }
-        }
-        if (any) {
-            out.add(cur.toString());
-        }
-        return out;
     }
 
     @Override

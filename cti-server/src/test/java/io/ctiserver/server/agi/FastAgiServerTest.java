@@ -98,8 +98,34 @@ class FastAgiServerTest {
             d = a.run(env("agi_env_local_channel_queue_support.txt"));
         }
         assertTrue(d.closedByServer(), "the server ends the AGI by closing");
+        assertEquals(List.of("GET FULL VARIABLE \"${LEN(${CHANNEL(linkedid)})}:${CHANNEL(linkedid)}"
+                + "${LEN(${IVR_CHOICE})}:${IVR_CHOICE}${LEN(${ACCOUNT_NUMBER})}:${ACCOUNT_NUMBER}\""),
+                d.commands().subList(0, 1), "one read for the call id and the IVR data");
+        assertEquals(2, d.commands().size(), "one write for every CTI_* variable: " + d.commands());
+        assertTrue(d.commands().get(1).startsWith("EXEC MSet \"CTI_CALL_ID=1795458467.0,CTI_QUEUE=support,"),
+                d.commands().get(1));
+        assertVipDecision(d);
+    }
+
+    @Test
+    void withoutBatchingEveryVariableHasItsOwnCommand() throws Exception {
+        load.agents.put("PJSIP/agent1", QueueLoad.Availability.AVAILABLE);
+        start(directory(), config(300, null), AgiConfig.defaults().withBatchVariables(false));
+        FakeAsterisk.Dialog d;
+        try (FakeAsterisk a = asterisk()) {
+            a.channelVariables.put("IVR_CHOICE", "1");
+            a.channelVariables.put("ACCOUNT_NUMBER", "AC-778");
+            d = a.run(env("agi_env_local_channel_queue_support.txt"));
+        }
+        assertTrue(d.closedByServer(), "the server ends the AGI by closing");
         assertEquals(List.of("GET VARIABLE \"CHANNEL(linkedid)\"", "GET VARIABLE \"IVR_CHOICE\"",
                 "GET VARIABLE \"ACCOUNT_NUMBER\""), d.commands().subList(0, 3));
+        assertEquals(3 + 9, d.commands().size());
+        assertTrue(d.commands().subList(3, 12).stream().allMatch(c -> c.startsWith("SET VARIABLE \"CTI_")));
+        assertVipDecision(d);
+    }
+
+    private void assertVipDecision(FakeAsterisk.Dialog d) {
         Map<String, String> v = d.variables();
         assertEquals(List.of("CTI_CALL_ID", "CTI_QUEUE", "CTI_PRIORITY", "CTI_AGENT", "CTI_AGENT_TIMEOUT", "CTI_VIP",
                 "CTI_CUSTOMER_ID", "CTI_ROUTE_REASON", "CTI_ROUTE"), List.copyOf(v.keySet()));
@@ -119,6 +145,57 @@ class FastAgiServerTest {
         assertEquals("enterprise", byUniqueid.customer().attributes().get("segment"));
         assertEquals(Map.of("IVR_CHOICE", "1", "ACCOUNT_NUMBER", "AC-778"), byUniqueid.ivrData());
         assertEquals("Local/5000@incoming-00000000;2", byUniqueid.channel());
+    }
+
+    /** Every character that MSet or res_agi treats specially, and some that neither does. */
+    static final String AWKWARD = "C-7, (a=b) [x|y] \"q\" back\\slash $x {z} : ü";
+
+    @Test
+    void awkwardValuesSurviveTheBatchedReadAndWrite() throws Exception {
+        InMemoryCustomerDirectory dir = directory();
+        dir.put(new Customer(AWKWARD, "Odd", List.of("5551009"), "standard", "en", null, null, Map.of()));
+        start(dir, config(300, null), AgiConfig.defaults());
+        FakeAsterisk.Dialog d;
+        try (FakeAsterisk a = asterisk()) {
+            a.channelVariables.put("IVR_CHOICE", "3:)(5:x");
+            a.channelVariables.put("ACCOUNT_NUMBER", AWKWARD);
+            d = a.run(env("agi_env_pjsip_channel_sipp_call.txt"));
+        }
+        assertEquals(2, d.commands().size(), d.commands().toString());
+        assertTrue(d.commands().get(1).startsWith("EXEC MSet "), d.commands().toString());
+        assertEquals(AWKWARD, d.variables().get("CTI_CUSTOMER_ID"), "as Asterisk's parsers leave it");
+        assertEquals(9, d.variables().size(), d.variables().toString());
+        assertEquals(Map.of("IVR_CHOICE", "3:)(5:x", "ACCOUNT_NUMBER", AWKWARD),
+                decisions.find("1795458467.0").orElseThrow().ivrData());
+    }
+
+    @Test
+    void aReadThatDoesNotSplitFallsBackToOneReadEach() throws Exception {
+        start();
+        FakeAsterisk.Dialog d;
+        try (FakeAsterisk a = asterisk()) {
+            a.channelVariables.put("IVR_CHOICE", "2");
+            a.override = c -> c.startsWith("GET FULL VARIABLE ") ? List.of("200 result=1 (12:truncated)") : null;
+            d = a.run(env("agi_env_pjsip_channel_sipp_call.txt"));
+        }
+        assertEquals(List.of("GET VARIABLE \"CHANNEL(linkedid)\"", "GET VARIABLE \"IVR_CHOICE\"",
+                "GET VARIABLE \"ACCOUNT_NUMBER\""), d.commands().subList(1, 4));
+        assertEquals("support-de", d.variables().get("CTI_QUEUE"));
+        assertEquals(Map.of("IVR_CHOICE", "2"), decisions.find("1795458467.0").orElseThrow().ivrData());
+    }
+
+    @Test
+    void valuesTooLongForOneLineGoOneByOne() throws Exception {
+        String longId = "C".repeat(VariableBatch.MAX_LINE_BYTES);
+        InMemoryCustomerDirectory dir = directory();
+        dir.put(new Customer(longId, "Long", List.of("5551009"), "standard", "en", null, null, Map.of()));
+        start(dir, config(300, null), AgiConfig.defaults());
+        FakeAsterisk.Dialog d;
+        try (FakeAsterisk a = asterisk()) {
+            d = a.run(env("agi_env_pjsip_channel_sipp_call.txt"));
+        }
+        assertEquals(1 + 9, d.commands().size(), "one read, then nine SET VARIABLEs");
+        assertEquals(longId, d.variables().get("CTI_CUSTOMER_ID"));
     }
 
     @Test
@@ -181,7 +258,8 @@ class FastAgiServerTest {
             a.override = c -> c.contains("IVR_CHOICE") ? List.of("HANGUP") : null;
             FakeAsterisk.Dialog d = a.run(env("agi_env_pjsip_channel_sipp_call.txt"));
             assertTrue(d.closedByServer());
-            assertEquals(2, d.commands().size(), "nothing after HANGUP: " + d.commands());
+            assertTrue(d.commands().get(d.commands().size() - 1).contains("IVR_CHOICE"), "nothing after HANGUP: "
+                    + d.commands());
             assertTrue(d.variables().isEmpty());
         }
     }
@@ -190,11 +268,12 @@ class FastAgiServerTest {
     void deadChannelReplyEndsTheScript() throws Exception {
         start();
         try (FakeAsterisk a = asterisk()) {
-            a.override = c -> c.startsWith("SET VARIABLE \"CTI_QUEUE\"")
+            a.override = c -> c.startsWith("EXEC MSet ")
                     ? List.of("511 Command Not Permitted on a dead channel or intercept routine") : null;
             FakeAsterisk.Dialog d = a.run(env("agi_env_pjsip_channel_sipp_call.txt"));
             assertTrue(d.closedByServer());
-            assertTrue(d.commands().get(d.commands().size() - 1).startsWith("SET VARIABLE \"CTI_QUEUE\""));
+            assertTrue(d.commands().get(d.commands().size() - 1).startsWith("EXEC MSet "), d.commands().toString());
+            assertEquals(2, d.commands().size(), "no per-variable retry after 511: " + d.commands());
         }
     }
 
@@ -202,20 +281,20 @@ class FastAgiServerTest {
     void usageReplyIsReadWholeAndEndsTheScript() throws Exception {
         start();
         try (FakeAsterisk a = asterisk()) {
-            a.override = c -> c.startsWith("GET VARIABLE \"IVR_CHOICE\"") ? List.of(
+            a.override = c -> c.startsWith("GET FULL VARIABLE ") ? List.of(
                     "520-Invalid command syntax.  Proper usage follows:",
-                    "Usage: GET VARIABLE <variablename>",
+                    "Usage: GET FULL VARIABLE <variablename> [<channel name>]",
                     "520 End of proper usage.") : null;
             FakeAsterisk.Dialog d = a.run(env("agi_env_pjsip_channel_sipp_call.txt"));
             assertTrue(d.closedByServer());
-            assertEquals(2, d.commands().size());
+            assertEquals(1, d.commands().size());
         }
     }
 
     @Test
     void aCommandWithoutReplyTimesOutAndCloses() throws Exception {
         start(directory(), config(300, null), new AgiConfig(null, null, null, null, null, null, 200L, null, null,
-                null, null, null));
+                null, null, null, null));
         try (FakeAsterisk a = asterisk()) {
             a.override = c -> List.of(); // Asterisk never answers
             FakeAsterisk.Dialog d = a.run(env("agi_env_pjsip_channel_sipp_call.txt"));
@@ -228,7 +307,7 @@ class FastAgiServerTest {
     @Test
     void aSilentConnectionIsClosedAfterTheEnvironmentTimeout() throws Exception {
         start(directory(), config(300, null), new AgiConfig(null, null, null, null, null, 150L, null, null, null,
-                null, null, null));
+                null, null, null, null));
         try (FakeAsterisk a = asterisk()) {
             FakeAsterisk.Dialog d = a.run("agi_network: yes\n"); // never finishes the block
             assertTrue(d.closedByServer());

@@ -1,5 +1,6 @@
 package io.ctiserver.server.agi.bench;
 
+import io.ctiserver.server.sim.DialplanText;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -28,8 +29,9 @@ import java.util.function.IntFunction;
  * A synthetic Asterisk for load: {@code concurrency} FastAGI sessions in a closed loop (each session that ends starts
  * the next one), on Netty so that a thousand sessions need no thousand threads. Each session sends an environment
  * block shaped like the captured Asterisk 22 ones, answers every command like Asterisk would ({@code GET VARIABLE}
- * with a value from {@link Answers}, everything else {@code 200 result=1}), and counts as completed when the server
- * set {@code CTI_ROUTE} and then closed. Anything else (refused, reset, closed early, no close within the session
+ * and {@code GET FULL VARIABLE} with values from {@link Answers}, {@code EXEC} (MSet) with {@code 200 result=0},
+ * everything else {@code 200 result=1}), and counts as completed when the server set {@code CTI_ROUTE} and then
+ * closed. Anything else (refused, reset, closed early, no close within the session
  * timeout) counts as rejected.
  */
 public final class AgiLoadClient implements AutoCloseable {
@@ -143,6 +145,46 @@ public final class AgiLoadClient implements AutoCloseable {
                 lat.length / seconds, lat, cpu, clientCpu);
     }
 
+    /**
+     * Runs an open loop: sessions start at {@code ratePerSecond}, evenly spaced, whatever the server's pace, so a slow
+     * server meets a growing backlog instead of a client that politely waits. Latency counts from each session's
+     * scheduled start, so time spent waiting for a connection is not hidden. More than {@link #MAX_OPEN_SESSIONS} at
+     * once count as rejected. {@link Result#concurrency()} is the most sessions that were open at once.
+     */
+    public Result runOpen(InetSocketAddress server, double ratePerSecond, long warmupMillis, long measureMillis,
+                          IntFunction<String> env, Answers answers) throws InterruptedException {
+        Run run = new Run(server, env, answers, 0);
+        run.openLoop = true;
+        long start = System.nanoTime();
+        run.measureFrom = start + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+        run.measureTo = run.measureFrom + TimeUnit.MILLISECONDS.toNanos(measureMillis);
+        double interval = 1e9 / ratePerSecond;
+        long[] issued = new long[1];
+        io.netty.util.concurrent.ScheduledFuture<?> ticker = group.next().scheduleAtFixedRate(() -> {
+            long due = (long) ((System.nanoTime() - start) / interval) + 1;
+            while (issued[0] < due && !run.stopping.get()) {
+                run.startScheduled(start + (long) (issued[0]++ * interval));
+            }
+        }, 0, 1, TimeUnit.MILLISECONDS);
+        sleepUntil(run.measureFrom);
+        long cpuFrom = cpuNanos(false);
+        long clientFrom = cpuNanos(true);
+        sleepUntil(run.measureTo);
+        long cpu = cpuNanos(false) - cpuFrom;
+        long clientCpu = cpuNanos(true) - clientFrom;
+        run.stopping.set(true);
+        ticker.cancel(false);
+        run.sessionEnded(false);
+        run.drained.await(sessionTimeoutMillis + 5_000, TimeUnit.MILLISECONDS);
+        long[] lat = run.latencies.toSortedArray();
+        double seconds = measureMillis / 1000.0;
+        return new Result((int) run.mostOpen.get(), lat.length, run.rejected.sum(), run.commands.sum(), seconds,
+                lat.length / seconds, lat, cpu, clientCpu);
+    }
+
+    /** Open-loop sessions open at once beyond which new ones count as rejected (a bound on the client's memory). */
+    public static final int MAX_OPEN_SESSIONS = 20_000;
+
     private static void sleepUntil(long nanoTime) throws InterruptedException {
         long ms = TimeUnit.NANOSECONDS.toMillis(nanoTime - System.nanoTime());
         if (ms > 0) {
@@ -213,6 +255,9 @@ public final class AgiLoadClient implements AutoCloseable {
         final CountDownLatch drained = new CountDownLatch(1);
         volatile long measureFrom;
         volatile long measureTo;
+        volatile boolean openLoop;
+        final AtomicLong open = new AtomicLong();
+        final AtomicLong mostOpen = new AtomicLong();
 
         Run(InetSocketAddress server, IntFunction<String> env, Answers answers, int concurrency) {
             this.server = server;
@@ -250,6 +295,34 @@ public final class AgiLoadClient implements AutoCloseable {
                     s.start(ch, started);
                 }
             });
+        }
+
+        /** Open loop: one session, due at {@code scheduled}; a failed connect is not retried. */
+        void startScheduled(long scheduled) {
+            long now = open.incrementAndGet();
+            mostOpen.accumulateAndGet(now, Math::max);
+            if (now > MAX_OPEN_SESSIONS) {
+                count(false, scheduled);
+                sessionEnded(true);
+                return;
+            }
+            ChannelFuture f = bootstrap.connect(server, localAddress(server));
+            f.addListener(cf -> {
+                if (!cf.isSuccess()) {
+                    count(false, scheduled);
+                    sessionEnded(true);
+                } else {
+                    f.channel().pipeline().get(Session.class).start(f.channel(), scheduled);
+                }
+            });
+        }
+
+        /** Open loop: a session ended (or, with false, the run stopped); the last one after the stop drains. */
+        void sessionEnded(boolean aSession) {
+            long left = aSession ? open.decrementAndGet() : open.get();
+            if (left == 0 && stopping.get()) {
+                drained.countDown();
+            }
         }
 
         /**
@@ -298,13 +371,19 @@ public final class AgiLoadClient implements AutoCloseable {
                 ByteBuf line = (ByteBuf) msg;
                 try {
                     commands.increment();
-                    // Only the two GET VARIABLEs need the text; everything else is answered by its first bytes.
+                    // Only the reads need the text; everything else is answered by its first bytes.
                     if (startsWith(line, GET_VARIABLE)) {
-                        String name = unquote(line.toString(GET_VARIABLE.length,
-                                line.readableBytes() - GET_VARIABLE.length, StandardCharsets.UTF_8).trim());
+                        String name = unquote(text(line, GET_VARIABLE.length));
                         String v = answers.value(n, name);
                         ctx.writeAndFlush(v == null ? Unpooled.wrappedBuffer(NOT_SET)
                                 : ByteBufUtil.writeUtf8(ctx.alloc(), "200 result=1 (" + v + ")\n"));
+                    } else if (startsWith(line, GET_FULL_VARIABLE)) {
+                        String v = DialplanText.substitute(unquote(text(line, GET_FULL_VARIABLE.length)),
+                                name -> answers.value(n, name));
+                        ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), "200 result=1 (" + v + ")\n"));
+                    } else if (startsWith(line, EXEC)) {
+                        routed |= ByteBufUtil.indexOf(CTI_ROUTE_PAIR, line) >= 0;
+                        ctx.writeAndFlush(Unpooled.wrappedBuffer(EXEC_OK));
                     } else {
                         if (startsWith(line, SET_ROUTE_QUOTED) || startsWith(line, SET_ROUTE)) {
                             routed = true;
@@ -329,12 +408,22 @@ public final class AgiLoadClient implements AutoCloseable {
                 done = true;
                 timer.cancel(false);
                 count(routed, started);
-                startSession();
+                if (openLoop) {
+                    sessionEnded(true);
+                } else {
+                    startSession();
+                }
             }
         }
     }
 
     private static final byte[] GET_VARIABLE = "GET VARIABLE ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] GET_FULL_VARIABLE = "GET FULL VARIABLE ".getBytes(StandardCharsets.US_ASCII);
+    /** asterisk-java quotes the application's name too: {@code EXEC "MSet" "..."}. */
+    private static final byte[] EXEC = "EXEC ".getBytes(StandardCharsets.US_ASCII);
+    private static final ByteBuf CTI_ROUTE_PAIR = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer(",CTI_ROUTE=".getBytes(StandardCharsets.US_ASCII)));
+    private static final byte[] EXEC_OK = "200 result=0\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET_ROUTE_QUOTED = "SET VARIABLE \"CTI_ROUTE\" ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET_ROUTE = "SET VARIABLE CTI_ROUTE ".getBytes(StandardCharsets.US_ASCII);
 
@@ -349,6 +438,10 @@ public final class AgiLoadClient implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private static String text(ByteBuf line, int from) {
+        return line.toString(line.readerIndex() + from, line.readableBytes() - from, StandardCharsets.UTF_8).trim();
     }
 
     static String unquote(String s) {

@@ -16,6 +16,11 @@ public record AgiCommand(String line) {
         return new AgiCommand("GET VARIABLE " + quote(name));
     }
 
+    /** {@code GET FULL VARIABLE}: Asterisk substitutes the whole expression ({@code ${...}}, functions). */
+    public static AgiCommand getFullVariable(String expression) {
+        return new AgiCommand("GET FULL VARIABLE " + quote(expression));
+    }
+
     public static AgiCommand setVariable(String name, String value) {
         return new AgiCommand("SET VARIABLE " + quote(name) + " " + quote(value));
     }
