@@ -117,7 +117,6 @@ public class AmiDecoder extends ByteToMessageDecoder {
 
     // Results of the last scanLine(), kept in fields to spare an allocation per line.
     private int colon;
-    private int keyHash;
     private boolean printableAscii;
 
     public AmiDecoder(boolean expectBanner) {
@@ -192,35 +191,50 @@ public class AmiDecoder extends ByteToMessageDecoder {
     /**
      * Finds the LF that ends the line starting at array index {@code from}, noting on the way the first colon and
      * whether the line is plain printable ASCII (CR and TAB allowed). One pass, because this runs over every byte
-     * received.
+     * received: one loop for the key (up to the colon) and one for the value, so that the value's bytes, most of
+     * the line, take a single comparison each until a byte outside printable ASCII (nearly always the CR) shows up.
      *
      * @return the array index of the LF, or -1 if the line is not complete yet
      */
     private int scanLine(byte[] a, int from, int to) {
-        int firstColon = -1;
-        int hash = 0;
         boolean plain = true;
-        for (int i = from; i < to; i++) {
-            int c = a[i] & 0xff;
-            if (c < 0x20 || c >= 0x7f) {
-                if (c == '\n') {
-                    colon = firstColon;
-                    keyHash = hash;
+        int i = from;
+        for (; ; i++) {
+            if (i == to) {
+                return -1;
+            }
+            byte b = a[i];
+            if (b == ':') {
+                break;
+            }
+            if (!isPrintable(b)) {
+                if (b == '\n') {
+                    colon = -1;
                     printableAscii = plain;
                     return i;
                 }
-                if (c != '\r' && c != '\t') {
-                    plain = false;
-                }
-            } else if (firstColon < 0) {
-                if (c == ':') {
-                    firstColon = i;
-                } else {
-                    hash = 31 * hash + c; // the key's hash, for KeyCache, while the bytes are at hand
-                }
+                plain &= b == '\r' || b == '\t';
             }
         }
-        return -1;
+        colon = i;
+        for (i++; ; i++) {
+            if (i == to) {
+                return -1;
+            }
+            byte b = a[i];
+            if (!isPrintable(b)) {
+                if (b == '\n') {
+                    printableAscii = plain;
+                    return i;
+                }
+                plain &= b == '\r' || b == '\t';
+            }
+        }
+    }
+
+    /** 0x20 to 0x7e in one comparison: adding one wraps DEL (0x7f) to -128, and bytes over 0x7f are negative. */
+    private static boolean isPrintable(byte b) {
+        return (byte) (b + 1) > 0x20;
     }
 
     /** No line end yet: keep waiting, unless the partial line is already over the limit. */
@@ -267,7 +281,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
         if (discardingMessage) {
             return;
         }
-        addAsciiHeader(keys.intern(a, start, keyEnd - start, keyHash), a, keyEnd, start + length);
+        addAsciiHeader(keys.intern(a, start, keyEnd - start), a, keyEnd, start + length);
     }
 
     /**
@@ -325,7 +339,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
             return;
         }
         if (ascii) {
-            addAsciiHeader(keys.intern(a, start, keyEnd - start, keyHash), a, keyEnd, start + length);
+            addAsciiHeader(keys.intern(a, start, keyEnd - start), a, keyEnd, start + length);
             return;
         }
         int valueStart = keyEnd + 1;
@@ -501,28 +515,78 @@ public class AmiDecoder extends ByteToMessageDecoder {
 
     /**
      * Header keys repeat in every event ("Channel", "Uniqueid", ...): keep one String per distinct key instead of
-     * allocating a new one per line. A small direct-mapped table; a collision just allocates.
+     * allocating a new one per line. A key is looked up by its length and its first and last eight bytes, read as
+     * two longs: for the keys of 16 bytes or less (nearly all of them) that is the whole key, so the lookup is two
+     * reads, a multiply for the slot and three comparisons, with no loop over the key's bytes. Each key has two
+     * candidate slots, so that two frequent keys that hash to the same slot do not evict each other on every line.
      */
     private static final class KeyCache {
         private static final VarHandle LONGS =
                 MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-        private final String[] strings = new String[512];
-        private final byte[][] bytes = new byte[512][];
+        private static final int SLOTS = 1024;
+        private final long[] heads = new long[SLOTS];
+        private final long[] tails = new long[SLOTS];
+        private final int[] lengths = new int[SLOTS]; // 0: a free slot (keys are never empty)
+        private final String[] strings = new String[SLOTS];
+        private boolean evictFirst;
 
-        String intern(byte[] a, int start, int length, int hash) {
-            int slot = (hash ^ (hash >>> 9)) & (strings.length - 1);
-            byte[] cached = bytes[slot];
-            if (cached != null && equal(cached, a, start, length)) {
-                return strings[slot];
+        String intern(byte[] a, int start, int length) {
+            long head;
+            long tail;
+            if (length >= 8) {
+                head = (long) LONGS.get(a, start);
+                tail = (long) LONGS.get(a, start + length - 8); // overlaps head for keys under 16 bytes
+            } else {
+                head = start + 8 <= a.length
+                        ? (long) LONGS.get(a, start) & (-1L >>> (64 - 8 * length))
+                        : shortKey(a, start, length);
+                tail = 0;
+            }
+            long mixed = (head + 31 * tail + length) * 0x9E3779B97F4A7C15L;
+            int first = (int) (mixed >>> 54);
+            int second = (int) (mixed >>> 44) & (SLOTS - 1);
+            if (matches(first, a, start, length, head, tail)) {
+                return strings[first];
+            }
+            if (matches(second, a, start, length, head, tail)) {
+                return strings[second];
             }
             // Interned so that lookups with the usual literals ("Uniqueid") match on identity (AmiMessage.get).
             String key = new String(a, start, length, StandardCharsets.ISO_8859_1).intern();
-            bytes[slot] = Arrays.copyOfRange(a, start, start + length);
+            int slot = lengths[first] == 0 ? first : lengths[second] == 0 ? second : (evictFirst ? first : second);
+            evictFirst = !evictFirst;
+            heads[slot] = head;
+            tails[slot] = tail;
+            lengths[slot] = length;
             strings[slot] = key;
             return key;
         }
 
-        /** Eight bytes per comparison: this runs for every header of every event. */
+        private boolean matches(int slot, byte[] a, int start, int length, long head, long tail) {
+            return lengths[slot] == length && heads[slot] == head && tails[slot] == tail
+                    && (length <= 16 || middleEquals(strings[slot], a, start, length));
+        }
+
+        /** A key of 17 bytes or more ("DestConnectedLineName"): its middle bytes are compared too. */
+        private static boolean middleEquals(String cached, byte[] a, int start, int length) {
+            for (int i = 8; i < length - 8; i++) {
+                if (cached.charAt(i) != (a[start + i] & 0xff)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A key shorter than eight bytes at the very end of the array, where an eight-byte read would overrun. */
+        private static long shortKey(byte[] a, int start, int length) {
+            long v = 0;
+            for (int i = 0; i < length; i++) {
+                v |= (a[start + i] & 0xffL) << (8 * i);
+            }
+            return v;
+        }
+
+        /** Eight bytes per comparison, for {@link ValueCache}. */
         static boolean equal(byte[] cached, byte[] a, int start, int length) {
             if (cached.length != length) {
                 return false;
