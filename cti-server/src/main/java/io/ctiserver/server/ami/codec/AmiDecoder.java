@@ -59,6 +59,12 @@ public class AmiDecoder extends ByteToMessageDecoder {
 
     private static final int EXCERPT = 80;
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long SPACES = 0x2020202020202020L;
+    private static final long COLONS = 0x3a3a3a3a3a3a3a3aL;
+
     /**
      * Like Netty's merge cumulator, but the cumulation is always a heap buffer, so {@link #decode} can index its
      * array. A heap read (the AMI client reads into heap buffers, see {@code HeapReads}) is used as it is; a direct
@@ -191,8 +197,9 @@ public class AmiDecoder extends ByteToMessageDecoder {
     /**
      * Finds the LF that ends the line starting at array index {@code from}, noting on the way the first colon and
      * whether the line is plain printable ASCII (CR and TAB allowed). One pass, because this runs over every byte
-     * received: one loop for the key (up to the colon) and one for the value, so that the value's bytes, most of
-     * the line, take a single comparison each until a byte outside printable ASCII (nearly always the CR) shows up.
+     * received. Eight bytes at a time: a word of plain key or value bytes costs a few arithmetic operations and one
+     * branch; only the bytes that stop a word (the colon, the CR, the LF, anything outside printable ASCII) are
+     * looked at one by one. One loop for the key (up to the first colon) and one for the value.
      *
      * @return the array index of the LF, or -1 if the line is not complete yet
      */
@@ -200,7 +207,15 @@ public class AmiDecoder extends ByteToMessageDecoder {
         boolean plain = true;
         int i = from;
         for (; ; i++) {
-            if (i == to) {
+            if (i + 8 <= to) {
+                long w = (long) LONGS.get(a, i);
+                long stops = unusual(w) | colons(w);
+                if (stops == 0) {
+                    i += 7;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(stops) >>> 3;
+            } else if (i == to) {
                 return -1;
             }
             byte b = a[i];
@@ -218,11 +233,23 @@ public class AmiDecoder extends ByteToMessageDecoder {
         }
         colon = i;
         for (i++; ; i++) {
-            if (i == to) {
+            if (i + 8 <= to) {
+                long w = (long) LONGS.get(a, i);
+                long stops = unusual(w);
+                if (stops == 0) {
+                    i += 7;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(stops) >>> 3;
+            } else if (i == to) {
                 return -1;
             }
             byte b = a[i];
             if (!isPrintable(b)) {
+                if (b == '\r' && i + 1 < to && a[i + 1] == '\n') {
+                    i++; // the usual line end, taken in one step
+                    b = '\n';
+                }
                 if (b == '\n') {
                     printableAscii = plain;
                     return i;
@@ -235,6 +262,21 @@ public class AmiDecoder extends ByteToMessageDecoder {
     /** 0x20 to 0x7e in one comparison: adding one wraps DEL (0x7f) to -128, and bytes over 0x7f are negative. */
     private static boolean isPrintable(byte b) {
         return (byte) (b + 1) > 0x20;
+    }
+
+    /**
+     * The high bit of each byte of {@code w} (little-endian: the lowest byte comes first) that is outside 0x20 to
+     * 0x7e: under 0x20 borrows in {@code w - 0x20..}, over 0x7f has it already, 0x7f gets it in {@code w + 0x01..}.
+     * A borrow or carry can also mark a byte after the first marked one, never before: only the lowest mark is used.
+     */
+    private static long unusual(long w) {
+        return ((w - SPACES) | w | (w + ONES)) & HIGHS;
+    }
+
+    /** The high bit of each colon byte of {@code w} (exact for the lowest, as for {@link #unusual}). */
+    private static long colons(long w) {
+        long x = w ^ COLONS;
+        return (x - ONES) & ~x & HIGHS;
     }
 
     /** No line end yet: keep waiting, unless the partial line is already over the limit. */
@@ -515,61 +557,65 @@ public class AmiDecoder extends ByteToMessageDecoder {
 
     /**
      * Header keys repeat in every event ("Channel", "Uniqueid", ...): keep one String per distinct key instead of
-     * allocating a new one per line. A key is looked up by its length and its first and last eight bytes, read as
-     * two longs: for the keys of 16 bytes or less (nearly all of them) that is the whole key, so the lookup is two
-     * reads, a multiply for the slot and three comparisons, with no loop over the key's bytes. Each key has two
-     * candidate slots, so that two frequent keys that hash to the same slot do not evict each other on every line.
+     * allocating a new one per line. A key is looked up by its length and its bytes read as longs: the first eight,
+     * the last eight (overlapping the first for keys under 16 bytes) and, for keys over 16 bytes, eight from the
+     * ninth on. That is the whole key up to 24 bytes (every key Asterisk sends but a handful), so a lookup is a few
+     * reads, one multiply for the slot and four comparisons, with no loop over the key's bytes. A slot's four words
+     * sit side by side in one array, in one cache line. Each key has two candidate slots, so that two frequent keys
+     * that hash to the same slot do not evict each other on every line.
      */
     private static final class KeyCache {
-        private static final VarHandle LONGS =
-                MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
         private static final int SLOTS = 1024;
-        private final long[] heads = new long[SLOTS];
-        private final long[] tails = new long[SLOTS];
-        private final int[] lengths = new int[SLOTS]; // 0: a free slot (keys are never empty)
+        /** Per slot: length (0 for a free slot: keys are never empty), head, middle, tail. */
+        private final long[] table = new long[4 * SLOTS];
         private final String[] strings = new String[SLOTS];
         private boolean evictFirst;
 
         String intern(byte[] a, int start, int length) {
             long head;
-            long tail;
+            long middle = 0;
+            long tail = 0;
             if (length >= 8) {
                 head = (long) LONGS.get(a, start);
-                tail = (long) LONGS.get(a, start + length - 8); // overlaps head for keys under 16 bytes
+                tail = (long) LONGS.get(a, start + length - 8);
+                if (length > 16) {
+                    middle = (long) LONGS.get(a, start + 8);
+                }
             } else {
                 head = start + 8 <= a.length
                         ? (long) LONGS.get(a, start) & (-1L >>> (64 - 8 * length))
                         : shortKey(a, start, length);
-                tail = 0;
             }
-            long mixed = (head + 31 * tail + length) * 0x9E3779B97F4A7C15L;
+            long mixed = (head + 31 * (tail ^ middle) + length) * 0x9E3779B97F4A7C15L;
             int first = (int) (mixed >>> 54);
             int second = (int) (mixed >>> 44) & (SLOTS - 1);
-            if (matches(first, a, start, length, head, tail)) {
+            if (matches(first, a, start, length, head, middle, tail)) {
                 return strings[first];
             }
-            if (matches(second, a, start, length, head, tail)) {
+            if (matches(second, a, start, length, head, middle, tail)) {
                 return strings[second];
             }
             // Interned so that lookups with the usual literals ("Uniqueid") match on identity (AmiMessage.get).
             String key = new String(a, start, length, StandardCharsets.ISO_8859_1).intern();
-            int slot = lengths[first] == 0 ? first : lengths[second] == 0 ? second : (evictFirst ? first : second);
+            int slot = table[4 * first] == 0 ? first : table[4 * second] == 0 ? second : evictFirst ? first : second;
             evictFirst = !evictFirst;
-            heads[slot] = head;
-            tails[slot] = tail;
-            lengths[slot] = length;
+            table[4 * slot] = length;
+            table[4 * slot + 1] = head;
+            table[4 * slot + 2] = middle;
+            table[4 * slot + 3] = tail;
             strings[slot] = key;
             return key;
         }
 
-        private boolean matches(int slot, byte[] a, int start, int length, long head, long tail) {
-            return lengths[slot] == length && heads[slot] == head && tails[slot] == tail
-                    && (length <= 16 || middleEquals(strings[slot], a, start, length));
+        private boolean matches(int slot, byte[] a, int start, int length, long head, long middle, long tail) {
+            int t = 4 * slot;
+            return table[t] == length && table[t + 1] == head && table[t + 2] == middle && table[t + 3] == tail
+                    && (length <= 24 || restEquals(strings[slot], a, start, length));
         }
 
-        /** A key of 17 bytes or more ("DestConnectedLineName"): its middle bytes are compared too. */
-        private static boolean middleEquals(String cached, byte[] a, int start, int length) {
-            for (int i = 8; i < length - 8; i++) {
+        /** A key of more than 24 bytes: the bytes between the middle and the tail words are compared one by one. */
+        private static boolean restEquals(String cached, byte[] a, int start, int length) {
+            for (int i = 16; i < length - 8; i++) {
                 if (cached.charAt(i) != (a[start + i] & 0xff)) {
                     return false;
                 }
