@@ -98,10 +98,18 @@ public class AmiDecoder extends ByteToMessageDecoder {
 
     private boolean expectBanner;
 
-    // The message being assembled. Its values stay bytes (see AmiMessage.ofBytes): headerBounds locates each value
-    // in the message's bytes, headerValues holds the few decoded at once (UTF-8 ones, the first header's).
+    // The message being assembled. A key is held as its KeyCache slot (headerKeyIds), an int: storing a String
+    // reference per line into this long-lived array would cost a GC write barrier each time; only keys the cache
+    // could not hold go into headerKeys (id -1). Values stay bytes (see AmiMessage.ofBytes): headerBounds locates
+    // each value in the message's bytes, headerValues holds the few decoded at once (UTF-8 ones, the first
+    // header's) and is null elsewhere.
+    private int[] headerKeyIds = new int[32];
     private String[] headerKeys = new String[32];
     private String[] headerValues = new String[32];
+    private boolean uncachedKeys;
+    /** A hash of the message's key slots so far, for {@link KeyListCache}. */
+    private int keyListHash;
+    private final KeyListCache keyLists = new KeyListCache();
     private int[] headerBounds = new int[64];
     private int headerCount;
     /**
@@ -323,7 +331,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
         if (discardingMessage) {
             return;
         }
-        addAsciiHeader(keys.intern(a, start, keyEnd - start), a, keyEnd, start + length);
+        addAsciiHeader(a, start, keyEnd, start + length);
     }
 
     /**
@@ -331,7 +339,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
      * the bytes. The first header's value (the event name, or Response, Action) is wanted for nearly every
      * message, so it is decoded at once, through the cache that shares one String per event name.
      */
-    private void addAsciiHeader(String key, byte[] a, int keyEnd, int lineEnd) {
+    private void addAsciiHeader(byte[] a, int start, int keyEnd, int lineEnd) {
         int valueStart = keyEnd + 1;
         if (valueStart < lineEnd && a[valueStart] == ' ') {
             valueStart++;
@@ -340,8 +348,16 @@ public class AmiDecoder extends ByteToMessageDecoder {
         if (h == headerKeys.length) {
             growHeaders();
         }
-        headerKeys[h] = key;
-        headerValues[h] = h == 0 ? values.intern(a, valueStart, lineEnd - valueStart) : null;
+        int keyId = keys.slotOf(a, start, keyEnd - start);
+        headerKeyIds[h] = keyId;
+        keyListHash = 31 * keyListHash + keyId;
+        if (keyId < 0) {
+            headerKeys[h] = KeyCache.newKey(a, start, keyEnd - start);
+            uncachedKeys = true;
+        }
+        if (h == 0) {
+            headerValues[0] = values.intern(a, valueStart, lineEnd - valueStart);
+        }
         int base = savedLength - pendingFrom;
         headerBounds[2 * h] = base + valueStart;
         headerBounds[2 * h + 1] = base + lineEnd;
@@ -381,7 +397,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
             return;
         }
         if (ascii) {
-            addAsciiHeader(keys.intern(a, start, keyEnd - start), a, keyEnd, start + length);
+            addAsciiHeader(a, start, keyEnd, start + length);
             return;
         }
         int valueStart = keyEnd + 1;
@@ -414,11 +430,21 @@ public class AmiDecoder extends ByteToMessageDecoder {
             byte[] bytes = Arrays.copyOf(saved, savedLength + tail);
             System.arraycopy(a, pendingFrom, bytes, savedLength, tail);
             int n = headerCount;
-            out.add(AmiMessage.ofBytes(Arrays.copyOf(headerKeys, n), Arrays.copyOf(headerValues, n), bytes,
+            String[] messageKeys = uncachedKeys ? null : keyLists.find(headerKeyIds, n, keyListHash);
+            if (messageKeys == null) {
+                messageKeys = new String[n];
+                for (int i = 0; i < n; i++) {
+                    messageKeys[i] = headerKey(i);
+                }
+                if (!uncachedKeys) {
+                    keyLists.add(headerKeyIds, n, keyListHash, messageKeys);
+                }
+            }
+            out.add(AmiMessage.ofBytes(messageKeys, Arrays.copyOf(headerValues, n), bytes,
                     Arrays.copyOf(headerBounds, 2 * n)));
         }
         // A blank line between messages (or after skipped lines only) is harmless and produces nothing.
-        headerCount = 0;
+        clearHeaders();
         messageSize = 0;
         expectBanner = false;
         resetSaved();
@@ -458,7 +484,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
         int partial = in.readableBytes();
         if (headerCount > 0 || discardingMessage || discardingLine || partial > 0) {
             String excerpt = partial > 0 ? excerpt(in.array(), in.arrayOffset() + in.readerIndex(), partial)
-                    : headerCount > 0 ? headerKeys[0] + ": " + headerValues[0] : "";
+                    : headerCount > 0 ? headerKey(0) + ": " + headerValues[0] : "";
             out.add(new AmiDecodeError(AmiDecodeError.Kind.TRUNCATED_AT_EOF,
                     "connection closed inside a message: " + headerCount + " complete header(s) and "
                             + partial + " byte(s) of a partial line lost", excerpt));
@@ -475,23 +501,35 @@ public class AmiDecoder extends ByteToMessageDecoder {
         if (h == headerKeys.length) {
             growHeaders();
         }
+        headerKeyIds[h] = -1;
         headerKeys[h] = key;
+        uncachedKeys = true;
         headerValues[h] = value;
         headerBounds[2 * h] = 0;
         headerBounds[2 * h + 1] = 0;
         headerCount = h + 1;
     }
 
+    private String headerKey(int h) {
+        int id = headerKeyIds[h];
+        return id >= 0 ? keys.key(id) : headerKeys[h];
+    }
+
     private void growHeaders() {
+        headerKeyIds = Arrays.copyOf(headerKeyIds, headerCount * 2);
         headerKeys = Arrays.copyOf(headerKeys, headerCount * 2);
         headerValues = Arrays.copyOf(headerValues, headerCount * 2);
         headerBounds = Arrays.copyOf(headerBounds, headerCount * 4);
     }
 
     private void clearHeaders() {
-        Arrays.fill(headerKeys, 0, headerCount, null);
+        if (uncachedKeys) {
+            Arrays.fill(headerKeys, 0, headerCount, null);
+            uncachedKeys = false;
+        }
         Arrays.fill(headerValues, 0, headerCount, null);
         headerCount = 0;
+        keyListHash = 0;
         resetSaved();
     }
 
@@ -556,22 +594,54 @@ public class AmiDecoder extends ByteToMessageDecoder {
     }
 
     /**
+     * Each kind of event comes with the same keys in the same order, message after message: share one keys array
+     * per such list instead of building one per message (the arrays are never written once handed to a message).
+     * Lists are told apart by their {@link KeyCache} slots, which stand for their keys for good. Direct-mapped; a
+     * list that collides with another is just built again.
+     */
+    private static final class KeyListCache {
+        private final int[][] slots = new int[256][];
+        private final String[][] keys = new String[256][];
+
+        String[] find(int[] keySlots, int n, int hash) {
+            int i = index(hash, n);
+            int[] cached = slots[i];
+            return cached != null && Arrays.equals(cached, 0, cached.length, keySlots, 0, n) ? keys[i] : null;
+        }
+
+        void add(int[] keySlots, int n, int hash, String[] list) {
+            int i = index(hash, n);
+            slots[i] = Arrays.copyOf(keySlots, n);
+            keys[i] = list;
+        }
+
+        private static int index(int hash, int n) {
+            return ((hash + n) * 0x9E3779B9 >>> 24);
+        }
+    }
+
+    /**
      * Header keys repeat in every event ("Channel", "Uniqueid", ...): keep one String per distinct key instead of
      * allocating a new one per line. A key is looked up by its length and its bytes read as longs: the first eight,
      * the last eight (overlapping the first for keys under 16 bytes) and, for keys over 16 bytes, eight from the
      * ninth on. That is the whole key up to 24 bytes (every key Asterisk sends but a handful), so a lookup is a few
      * reads, one multiply for the slot and four comparisons, with no loop over the key's bytes. A slot's four words
-     * sit side by side in one array, in one cache line. Each key has two candidate slots, so that two frequent keys
-     * that hash to the same slot do not evict each other on every line.
+     * sit side by side in one array, in one cache line. Each key has two candidate slots, so that two keys that hash
+     * to the same slot both find room.
      */
     private static final class KeyCache {
         private static final int SLOTS = 1024;
         /** Per slot: length (0 for a free slot: keys are never empty), head, middle, tail. */
         private final long[] table = new long[4 * SLOTS];
         private final String[] strings = new String[SLOTS];
-        private boolean evictFirst;
 
-        String intern(byte[] a, int start, int length) {
+        /**
+         * The slot holding this key, adding it to a free candidate slot if it is new; -1 when both candidates hold
+         * other keys. A slot's key never changes, so a slot number stands for its key for as long as the decoder
+         * lives; the table holds at most {@value #SLOTS} keys, and a key that finds no room is simply built anew
+         * on every line ({@link #newKey}), which is slower but bounds the memory a stream of odd keys can take.
+         */
+        int slotOf(byte[] a, int start, int length) {
             long head;
             long middle = 0;
             long tail = 0;
@@ -590,21 +660,29 @@ public class AmiDecoder extends ByteToMessageDecoder {
             int first = (int) (mixed >>> 54);
             int second = (int) (mixed >>> 44) & (SLOTS - 1);
             if (matches(first, a, start, length, head, middle, tail)) {
-                return strings[first];
+                return first;
             }
             if (matches(second, a, start, length, head, middle, tail)) {
-                return strings[second];
+                return second;
             }
-            // Interned so that lookups with the usual literals ("Uniqueid") match on identity (AmiMessage.get).
-            String key = new String(a, start, length, StandardCharsets.ISO_8859_1).intern();
-            int slot = table[4 * first] == 0 ? first : table[4 * second] == 0 ? second : evictFirst ? first : second;
-            evictFirst = !evictFirst;
-            table[4 * slot] = length;
-            table[4 * slot + 1] = head;
-            table[4 * slot + 2] = middle;
-            table[4 * slot + 3] = tail;
-            strings[slot] = key;
-            return key;
+            int slot = table[4 * first] == 0 ? first : table[4 * second] == 0 ? second : -1;
+            if (slot >= 0) {
+                table[4 * slot] = length;
+                table[4 * slot + 1] = head;
+                table[4 * slot + 2] = middle;
+                table[4 * slot + 3] = tail;
+                strings[slot] = newKey(a, start, length);
+            }
+            return slot;
+        }
+
+        String key(int slot) {
+            return strings[slot];
+        }
+
+        /** Interned so that lookups with the usual literals ("Uniqueid") match on identity (AmiMessage.get). */
+        static String newKey(byte[] a, int start, int length) {
+            return new String(a, start, length, StandardCharsets.ISO_8859_1).intern();
         }
 
         private boolean matches(int slot, byte[] a, int start, int length, long head, long middle, long tail) {
