@@ -430,13 +430,14 @@ public class AmiDecoder extends ByteToMessageDecoder {
             byte[] bytes = Arrays.copyOf(saved, savedLength + tail);
             System.arraycopy(a, pendingFrom, bytes, savedLength, tail);
             int n = headerCount;
-            String[] messageKeys = uncachedKeys ? null : keyLists.find(headerKeyIds, n, keyListHash);
+            boolean shareable = !uncachedKeys && n <= KeyListCache.MAX_KEYS;
+            String[] messageKeys = shareable ? keyLists.find(headerKeyIds, n, keyListHash) : null;
             if (messageKeys == null) {
                 messageKeys = new String[n];
                 for (int i = 0; i < n; i++) {
                     messageKeys[i] = headerKey(i);
                 }
-                if (!uncachedKeys) {
+                if (shareable) {
                     keyLists.add(headerKeyIds, n, keyListHash, messageKeys);
                 }
             }
@@ -597,9 +598,11 @@ public class AmiDecoder extends ByteToMessageDecoder {
      * Each kind of event comes with the same keys in the same order, message after message: share one keys array
      * per such list instead of building one per message (the arrays are never written once handed to a message).
      * Lists are told apart by their {@link KeyCache} slots, which stand for their keys for good. Direct-mapped; a
-     * list that collides with another is just built again.
+     * list that collides with another is just built again. Only lists of up to {@value #MAX_KEYS} keys are kept
+     * (Asterisk's largest events, attended transfers, have 76), so that long Command answers do not pin memory.
      */
     private static final class KeyListCache {
+        static final int MAX_KEYS = 128;
         private final int[][] slots = new int[256][];
         private final String[][] keys = new String[256][];
 
