@@ -42,7 +42,7 @@ import java.util.List;
  *       the answers to {@code Command} (one {@code Output:} line per channel).</li>
  * </ul>
  * At most {@code maxLineLength} bytes of one partial line plus {@code maxMessageSize} bytes of decoded headers are
- * ever held.
+ * ever held, besides the fixed-size caches of keys, first values and key lists (see each cache).
  *
  * <h2>Text</h2>
  * Lines of printable ASCII (nearly all of them) take a single-pass fast path. Other lines must be valid UTF-8 without
