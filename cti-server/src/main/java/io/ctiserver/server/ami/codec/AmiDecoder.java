@@ -42,7 +42,7 @@ import java.util.List;
  *       the answers to {@code Command} (one {@code Output:} line per channel).</li>
  * </ul>
  * At most {@code maxLineLength} bytes of one partial line plus {@code maxMessageSize} bytes of decoded headers are
- * ever held.
+ * ever held, besides the fixed-size caches of keys, first values and key lists (see each cache).
  *
  * <h2>Text</h2>
  * Lines of printable ASCII (nearly all of them) take a single-pass fast path. Other lines must be valid UTF-8 without
@@ -58,6 +58,12 @@ public class AmiDecoder extends ByteToMessageDecoder {
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
 
     private static final int EXCERPT = 80;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long SPACES = 0x2020202020202020L;
+    private static final long COLONS = 0x3a3a3a3a3a3a3a3aL;
 
     /**
      * Like Netty's merge cumulator, but the cumulation is always a heap buffer, so {@link #decode} can index its
@@ -92,10 +98,18 @@ public class AmiDecoder extends ByteToMessageDecoder {
 
     private boolean expectBanner;
 
-    // The message being assembled. Its values stay bytes (see AmiMessage.ofBytes): headerBounds locates each value
-    // in the message's bytes, headerValues holds the few decoded at once (UTF-8 ones, the first header's).
+    // The message being assembled. A key is held as its KeyCache slot (headerKeyIds), an int: storing a String
+    // reference per line into this long-lived array would cost a GC write barrier each time; only keys the cache
+    // could not hold go into headerKeys (id -1). Values stay bytes (see AmiMessage.ofBytes): headerBounds locates
+    // each value in the message's bytes, headerValues holds the few decoded at once (UTF-8 ones, the first
+    // header's) and is null elsewhere.
+    private int[] headerKeyIds = new int[32];
     private String[] headerKeys = new String[32];
     private String[] headerValues = new String[32];
+    private boolean uncachedKeys;
+    /** A hash of the message's key slots so far, for {@link KeyListCache}. */
+    private int keyListHash;
+    private final KeyListCache keyLists = new KeyListCache();
     private int[] headerBounds = new int[64];
     private int headerCount;
     /**
@@ -117,7 +131,6 @@ public class AmiDecoder extends ByteToMessageDecoder {
 
     // Results of the last scanLine(), kept in fields to spare an allocation per line.
     private int colon;
-    private int keyHash;
     private boolean printableAscii;
 
     public AmiDecoder(boolean expectBanner) {
@@ -192,35 +205,86 @@ public class AmiDecoder extends ByteToMessageDecoder {
     /**
      * Finds the LF that ends the line starting at array index {@code from}, noting on the way the first colon and
      * whether the line is plain printable ASCII (CR and TAB allowed). One pass, because this runs over every byte
-     * received.
+     * received. Eight bytes at a time: a word of plain key or value bytes costs a few arithmetic operations and one
+     * branch; only the bytes that stop a word (the colon, the CR, the LF, anything outside printable ASCII) are
+     * looked at one by one. One loop for the key (up to the first colon) and one for the value.
      *
      * @return the array index of the LF, or -1 if the line is not complete yet
      */
     private int scanLine(byte[] a, int from, int to) {
-        int firstColon = -1;
-        int hash = 0;
         boolean plain = true;
-        for (int i = from; i < to; i++) {
-            int c = a[i] & 0xff;
-            if (c < 0x20 || c >= 0x7f) {
-                if (c == '\n') {
-                    colon = firstColon;
-                    keyHash = hash;
+        int i = from;
+        for (; ; i++) {
+            if (i + 8 <= to) {
+                long w = (long) LONGS.get(a, i);
+                long stops = unusual(w) | colons(w);
+                if (stops == 0) {
+                    i += 7;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(stops) >>> 3;
+            } else if (i == to) {
+                return -1;
+            }
+            byte b = a[i];
+            if (b == ':') {
+                break;
+            }
+            if (!isPrintable(b)) {
+                if (b == '\n') {
+                    colon = -1;
                     printableAscii = plain;
                     return i;
                 }
-                if (c != '\r' && c != '\t') {
-                    plain = false;
-                }
-            } else if (firstColon < 0) {
-                if (c == ':') {
-                    firstColon = i;
-                } else {
-                    hash = 31 * hash + c; // the key's hash, for KeyCache, while the bytes are at hand
-                }
+                plain &= b == '\r' || b == '\t';
             }
         }
-        return -1;
+        colon = i;
+        for (i++; ; i++) {
+            if (i + 8 <= to) {
+                long w = (long) LONGS.get(a, i);
+                long stops = unusual(w);
+                if (stops == 0) {
+                    i += 7;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(stops) >>> 3;
+            } else if (i == to) {
+                return -1;
+            }
+            byte b = a[i];
+            if (!isPrintable(b)) {
+                if (b == '\r' && i + 1 < to && a[i + 1] == '\n') {
+                    i++; // the usual line end, taken in one step
+                    b = '\n';
+                }
+                if (b == '\n') {
+                    printableAscii = plain;
+                    return i;
+                }
+                plain &= b == '\r' || b == '\t';
+            }
+        }
+    }
+
+    /** 0x20 to 0x7e in one comparison: adding one wraps DEL (0x7f) to -128, and bytes over 0x7f are negative. */
+    private static boolean isPrintable(byte b) {
+        return (byte) (b + 1) > 0x20;
+    }
+
+    /**
+     * The high bit of each byte of {@code w} (little-endian: the lowest byte comes first) that is outside 0x20 to
+     * 0x7e: under 0x20 borrows in {@code w - 0x20..}, over 0x7f has it already, 0x7f gets it in {@code w + 0x01..}.
+     * A borrow or carry can also mark a byte after the first marked one, never before: only the lowest mark is used.
+     */
+    private static long unusual(long w) {
+        return ((w - SPACES) | w | (w + ONES)) & HIGHS;
+    }
+
+    /** The high bit of each colon byte of {@code w} (exact for the lowest, as for {@link #unusual}). */
+    private static long colons(long w) {
+        long x = w ^ COLONS;
+        return (x - ONES) & ~x & HIGHS;
     }
 
     /** No line end yet: keep waiting, unless the partial line is already over the limit. */
@@ -267,7 +331,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
         if (discardingMessage) {
             return;
         }
-        addAsciiHeader(keys.intern(a, start, keyEnd - start, keyHash), a, keyEnd, start + length);
+        addAsciiHeader(a, start, keyEnd, start + length);
     }
 
     /**
@@ -275,7 +339,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
      * the bytes. The first header's value (the event name, or Response, Action) is wanted for nearly every
      * message, so it is decoded at once, through the cache that shares one String per event name.
      */
-    private void addAsciiHeader(String key, byte[] a, int keyEnd, int lineEnd) {
+    private void addAsciiHeader(byte[] a, int start, int keyEnd, int lineEnd) {
         int valueStart = keyEnd + 1;
         if (valueStart < lineEnd && a[valueStart] == ' ') {
             valueStart++;
@@ -284,8 +348,16 @@ public class AmiDecoder extends ByteToMessageDecoder {
         if (h == headerKeys.length) {
             growHeaders();
         }
-        headerKeys[h] = key;
-        headerValues[h] = h == 0 ? values.intern(a, valueStart, lineEnd - valueStart) : null;
+        int keyId = keys.slotOf(a, start, keyEnd - start);
+        headerKeyIds[h] = keyId;
+        keyListHash = 31 * keyListHash + keyId;
+        if (keyId < 0) {
+            headerKeys[h] = KeyCache.newKey(a, start, keyEnd - start);
+            uncachedKeys = true;
+        }
+        if (h == 0) {
+            headerValues[0] = values.intern(a, valueStart, lineEnd - valueStart);
+        }
         int base = savedLength - pendingFrom;
         headerBounds[2 * h] = base + valueStart;
         headerBounds[2 * h + 1] = base + lineEnd;
@@ -325,7 +397,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
             return;
         }
         if (ascii) {
-            addAsciiHeader(keys.intern(a, start, keyEnd - start, keyHash), a, keyEnd, start + length);
+            addAsciiHeader(a, start, keyEnd, start + length);
             return;
         }
         int valueStart = keyEnd + 1;
@@ -358,11 +430,22 @@ public class AmiDecoder extends ByteToMessageDecoder {
             byte[] bytes = Arrays.copyOf(saved, savedLength + tail);
             System.arraycopy(a, pendingFrom, bytes, savedLength, tail);
             int n = headerCount;
-            out.add(AmiMessage.ofBytes(Arrays.copyOf(headerKeys, n), Arrays.copyOf(headerValues, n), bytes,
+            boolean shareable = !uncachedKeys && n <= KeyListCache.MAX_KEYS;
+            String[] messageKeys = shareable ? keyLists.find(headerKeyIds, n, keyListHash) : null;
+            if (messageKeys == null) {
+                messageKeys = new String[n];
+                for (int i = 0; i < n; i++) {
+                    messageKeys[i] = headerKey(i);
+                }
+                if (shareable) {
+                    keyLists.add(headerKeyIds, n, keyListHash, messageKeys);
+                }
+            }
+            out.add(AmiMessage.ofBytes(messageKeys, Arrays.copyOf(headerValues, n), bytes,
                     Arrays.copyOf(headerBounds, 2 * n)));
         }
         // A blank line between messages (or after skipped lines only) is harmless and produces nothing.
-        headerCount = 0;
+        clearHeaders();
         messageSize = 0;
         expectBanner = false;
         resetSaved();
@@ -402,7 +485,7 @@ public class AmiDecoder extends ByteToMessageDecoder {
         int partial = in.readableBytes();
         if (headerCount > 0 || discardingMessage || discardingLine || partial > 0) {
             String excerpt = partial > 0 ? excerpt(in.array(), in.arrayOffset() + in.readerIndex(), partial)
-                    : headerCount > 0 ? headerKeys[0] + ": " + headerValues[0] : "";
+                    : headerCount > 0 ? headerKey(0) + ": " + headerValues[0] : "";
             out.add(new AmiDecodeError(AmiDecodeError.Kind.TRUNCATED_AT_EOF,
                     "connection closed inside a message: " + headerCount + " complete header(s) and "
                             + partial + " byte(s) of a partial line lost", excerpt));
@@ -419,23 +502,35 @@ public class AmiDecoder extends ByteToMessageDecoder {
         if (h == headerKeys.length) {
             growHeaders();
         }
+        headerKeyIds[h] = -1;
         headerKeys[h] = key;
+        uncachedKeys = true;
         headerValues[h] = value;
         headerBounds[2 * h] = 0;
         headerBounds[2 * h + 1] = 0;
         headerCount = h + 1;
     }
 
+    private String headerKey(int h) {
+        int id = headerKeyIds[h];
+        return id >= 0 ? keys.key(id) : headerKeys[h];
+    }
+
     private void growHeaders() {
+        headerKeyIds = Arrays.copyOf(headerKeyIds, headerCount * 2);
         headerKeys = Arrays.copyOf(headerKeys, headerCount * 2);
         headerValues = Arrays.copyOf(headerValues, headerCount * 2);
         headerBounds = Arrays.copyOf(headerBounds, headerCount * 4);
     }
 
     private void clearHeaders() {
-        Arrays.fill(headerKeys, 0, headerCount, null);
+        if (uncachedKeys) {
+            Arrays.fill(headerKeys, 0, headerCount, null);
+            uncachedKeys = false;
+        }
         Arrays.fill(headerValues, 0, headerCount, null);
         headerCount = 0;
+        keyListHash = 0;
         resetSaved();
     }
 
@@ -500,29 +595,125 @@ public class AmiDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Header keys repeat in every event ("Channel", "Uniqueid", ...): keep one String per distinct key instead of
-     * allocating a new one per line. A small direct-mapped table; a collision just allocates.
+     * Each kind of event comes with the same keys in the same order, message after message: share one keys array
+     * per such list instead of building one per message (the arrays are never written once handed to a message).
+     * Lists are told apart by their {@link KeyCache} slots, which stand for their keys for good. Direct-mapped; a
+     * list that collides with another is just built again. Only lists of up to {@value #MAX_KEYS} keys are kept
+     * (Asterisk's largest events, attended transfers, have 76), so that long Command answers do not pin memory.
      */
-    private static final class KeyCache {
-        private static final VarHandle LONGS =
-                MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-        private final String[] strings = new String[512];
-        private final byte[][] bytes = new byte[512][];
+    private static final class KeyListCache {
+        static final int MAX_KEYS = 128;
+        private final int[][] slots = new int[256][];
+        private final String[][] keys = new String[256][];
 
-        String intern(byte[] a, int start, int length, int hash) {
-            int slot = (hash ^ (hash >>> 9)) & (strings.length - 1);
-            byte[] cached = bytes[slot];
-            if (cached != null && equal(cached, a, start, length)) {
-                return strings[slot];
-            }
-            // Interned so that lookups with the usual literals ("Uniqueid") match on identity (AmiMessage.get).
-            String key = new String(a, start, length, StandardCharsets.ISO_8859_1).intern();
-            bytes[slot] = Arrays.copyOfRange(a, start, start + length);
-            strings[slot] = key;
-            return key;
+        String[] find(int[] keySlots, int n, int hash) {
+            int i = index(hash, n);
+            int[] cached = slots[i];
+            return cached != null && Arrays.equals(cached, 0, cached.length, keySlots, 0, n) ? keys[i] : null;
         }
 
-        /** Eight bytes per comparison: this runs for every header of every event. */
+        void add(int[] keySlots, int n, int hash, String[] list) {
+            int i = index(hash, n);
+            slots[i] = Arrays.copyOf(keySlots, n);
+            keys[i] = list;
+        }
+
+        private static int index(int hash, int n) {
+            return ((hash + n) * 0x9E3779B9 >>> 24);
+        }
+    }
+
+    /**
+     * Header keys repeat in every event ("Channel", "Uniqueid", ...): keep one String per distinct key instead of
+     * allocating a new one per line. A key is looked up by its length and its bytes read as longs: the first eight,
+     * the last eight (overlapping the first for keys under 16 bytes) and, for keys over 16 bytes, eight from the
+     * ninth on. That is the whole key up to 24 bytes (every key Asterisk sends but a handful), so a lookup is a few
+     * reads, one multiply for the slot and four comparisons, with no loop over the key's bytes. A slot's four words
+     * sit side by side in one array, in one cache line. Each key has two candidate slots, so that two keys that hash
+     * to the same slot both find room.
+     */
+    private static final class KeyCache {
+        private static final int SLOTS = 1024;
+        /** Per slot: length (0 for a free slot: keys are never empty), head, middle, tail. */
+        private final long[] table = new long[4 * SLOTS];
+        private final String[] strings = new String[SLOTS];
+
+        /**
+         * The slot holding this key, adding it to a free candidate slot if it is new; -1 when both candidates hold
+         * other keys. A slot's key never changes, so a slot number stands for its key for as long as the decoder
+         * lives; the table holds at most {@value #SLOTS} keys, and a key that finds no room is simply built anew
+         * on every line ({@link #newKey}), which is slower but bounds the memory a stream of odd keys can take.
+         */
+        int slotOf(byte[] a, int start, int length) {
+            long head;
+            long middle = 0;
+            long tail = 0;
+            if (length >= 8) {
+                head = (long) LONGS.get(a, start);
+                tail = (long) LONGS.get(a, start + length - 8);
+                if (length > 16) {
+                    middle = (long) LONGS.get(a, start + 8);
+                }
+            } else {
+                head = start + 8 <= a.length
+                        ? (long) LONGS.get(a, start) & (-1L >>> (64 - 8 * length))
+                        : shortKey(a, start, length);
+            }
+            long mixed = (head + 31 * (tail ^ middle) + length) * 0x9E3779B97F4A7C15L;
+            int first = (int) (mixed >>> 54);
+            int second = (int) (mixed >>> 44) & (SLOTS - 1);
+            if (matches(first, a, start, length, head, middle, tail)) {
+                return first;
+            }
+            if (matches(second, a, start, length, head, middle, tail)) {
+                return second;
+            }
+            int slot = table[4 * first] == 0 ? first : table[4 * second] == 0 ? second : -1;
+            if (slot >= 0) {
+                table[4 * slot] = length;
+                table[4 * slot + 1] = head;
+                table[4 * slot + 2] = middle;
+                table[4 * slot + 3] = tail;
+                strings[slot] = newKey(a, start, length);
+            }
+            return slot;
+        }
+
+        String key(int slot) {
+            return strings[slot];
+        }
+
+        /** Interned so that lookups with the usual literals ("Uniqueid") match on identity (AmiMessage.get). */
+        static String newKey(byte[] a, int start, int length) {
+            return new String(a, start, length, StandardCharsets.ISO_8859_1).intern();
+        }
+
+        private boolean matches(int slot, byte[] a, int start, int length, long head, long middle, long tail) {
+            int t = 4 * slot;
+            return table[t] == length && table[t + 1] == head && table[t + 2] == middle && table[t + 3] == tail
+                    && (length <= 24 || restEquals(strings[slot], a, start, length));
+        }
+
+        /** A key of more than 24 bytes: the bytes between the middle and the tail words are compared one by one. */
+        private static boolean restEquals(String cached, byte[] a, int start, int length) {
+            for (int i = 16; i < length - 8; i++) {
+                if (cached.charAt(i) != (a[start + i] & 0xff)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A key shorter than eight bytes at the very end of the array, where an eight-byte read would overrun. */
+        private static long shortKey(byte[] a, int start, int length) {
+            long v = 0;
+            for (int i = 0; i < length; i++) {
+                v |= (a[start + i] & 0xffL) << (8 * i);
+            }
+            return v;
+        }
+
+        /** Eight bytes per comparison, for {@link ValueCache}. */
         static boolean equal(byte[] cached, byte[] a, int start, int length) {
             if (cached.length != length) {
                 return false;

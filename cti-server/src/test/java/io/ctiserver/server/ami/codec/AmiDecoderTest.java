@@ -259,6 +259,62 @@ class AmiDecoderTest {
     }
 
     @Test
+    void keysAreToldApartByEveryByteEvenBeyondWhatTheKeyCacheHolds() {
+        // Keys that share their first, middle and last eight bytes and differ only in between, keys that differ
+        // in case or in one byte anywhere, of every length from 1 to 40, and more distinct keys than the decoder's
+        // key cache holds: each must come out exactly as sent, whether it was cached or not.
+        List<String> keys = new ArrayList<>();
+        for (int length = 1; length <= 40; length++) {
+            for (int at = 0; at < length; at++) {
+                char[] k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn".substring(0, length).toCharArray();
+                k[at] = '_';
+                keys.add(new String(k));
+            }
+            keys.add("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN".substring(0, length));
+        }
+        for (int i = 0; i < 2000; i++) {
+            keys.add("Variable" + i);
+        }
+        StringBuilder text = new StringBuilder();
+        List<AmiMessage> expected = new ArrayList<>();
+        Random random = new Random(11);
+        for (int round = 0; round < 3; round++) {
+            for (int m = 0; m < keys.size(); m += 7) {
+                AmiMessage.Builder b = AmiMessage.builder().add("Event", "VarSet");
+                text.append("Event: VarSet\r\n");
+                for (int h = 0; h < 7; h++) {
+                    String key = keys.get((m + h * 31 + round) % keys.size());
+                    String value = Integer.toString(random.nextInt(1000));
+                    b.add(key, value);
+                    text.append(key).append(": ").append(value).append("\r\n");
+                }
+                text.append("\r\n");
+                expected.add(b.build());
+            }
+        }
+        List<Object> out = decodeString(false, text.toString());
+        assertEquals(expected, out);
+        for (int i = 0; i < out.size(); i++) {
+            AmiMessage m = (AmiMessage) out.get(i);
+            for (int h = 0; h < m.size(); h++) {
+                assertEquals(expected.get(i).key(h), m.key(h), "message " + i + ", header " + h);
+            }
+        }
+    }
+
+    @Test
+    void shortKeyAtTheVeryEndOfAReadIsRight() {
+        // A key shorter than eight bytes in a buffer that ends right after its line: no eight-byte read past it.
+        EmbeddedChannel ch = new EmbeddedChannel(new AmiDecoder(false));
+        List<Object> out = decode(ch, List.of(
+                Unpooled.wrappedBuffer("Event: Cdr\r\n".getBytes(StandardCharsets.US_ASCII)),
+                Unpooled.wrappedBuffer("Dst:1\r\n".getBytes(StandardCharsets.US_ASCII)),
+                Unpooled.wrappedBuffer("A:\n".getBytes(StandardCharsets.US_ASCII)),
+                Unpooled.wrappedBuffer("\r\n".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(List.of(AmiMessage.of("Event", "Cdr", "Dst", "1", "A", "")), out);
+    }
+
+    @Test
     void limitsAreValidated() {
         assertThrows(IllegalArgumentException.class, () -> new AmiDecoder(true, 8, 1024));
         assertThrows(IllegalArgumentException.class, () -> new AmiDecoder(true, 4096, 1024));
