@@ -20,7 +20,8 @@ import io.ctiserver.server.agi.codec.AgiDecoder;
  * @param surveyDigitTimeoutMillis how long the survey waits for the caller's digit
  * @param batchVariables       read and write channel variables one batch per round trip ({@code GET FULL VARIABLE},
  *                             {@code EXEC MSet}; see {@link VariableBatch}); false sends one {@code GET VARIABLE} or
- *                             {@code SET VARIABLE} per variable, for an Asterisk with {@code [compat] res_agi = 1.4}
+ *                             {@code SET VARIABLE} per variable (for an Asterisk before 13 run with
+ *                             {@code [compat] res_agi = 1.4})
  */
 public record AgiConfig(
         Boolean enabled,

@@ -17,15 +17,17 @@ import java.util.regex.Pattern;
  * {@code ast_app_separate_args} on commas, which also honours quotes, parentheses and brackets and drops one level
  * of backslashes. So each of {@code \ " , ( ) [ ] |} in a value gets a backslash for MSet, and the whole argument is
  * then quoted for res_agi. The text after the first {@code =} is kept as is, so a value may contain {@code =}.
- * Asterisk reads a command line into a 2,048-byte buffer; a batch longer than {@link #MAX_LINE_BYTES} is not built
- * and the caller falls back to one {@code SET VARIABLE} each.
+ * A dialplan that sets {@code AGIEXECFULL=yes} has res_agi substitute EXEC arguments, so a value holding {@code $} is
+ * not batched (it could be read as {@code ${...}}). res_agi reads a command line into a 2,048-byte buffer (8,192
+ * since Asterisk 22.6); a batch longer than {@link #MAX_LINE_BYTES} is not built. In both cases the caller falls back
+ * to one {@code SET VARIABLE} each, which is never substituted.
  *
  * <p><b>Reads:</b> {@code GET FULL VARIABLE "${LEN(${A})}:${A}${LEN(${B})}:${B}"}: every value comes back prefixed
  * with its length in bytes, so any value (colons, parentheses, nothing at all) splits back exactly. An unset
  * variable reads as empty, which the route script treats as absent anyway.
  *
- * <p>Neither works with {@code asterisk.conf [compat] res_agi = 1.4}, which rewrites the commas of EXEC arguments:
- * {@link AgiConfig#batchVariables()} turns batching off for such a PBX.
+ * <p>{@link AgiConfig#batchVariables()} turns batching off, for an Asterisk before 13 run with
+ * {@code asterisk.conf [compat] res_agi = 1.4}, which rewrote the commas of EXEC arguments.
  */
 public final class VariableBatch {
 
@@ -47,7 +49,10 @@ public final class VariableBatch {
                 .filter(c -> c.line().getBytes(StandardCharsets.UTF_8).length <= MAX_LINE_BYTES);
     }
 
-    /** MSet's argument string, escaped for MSet but not yet quoted for res_agi; empty when a name does not fit. */
+    /**
+     * MSet's argument string, escaped for MSet but not yet quoted for res_agi; empty when a name does not fit or a
+     * value holds {@code $}.
+     */
     public static Optional<String> msetArguments(Map<String, String> variables) {
         if (variables.isEmpty() || variables.size() > MAX_PAIRS) {
             return Optional.empty();
@@ -60,8 +65,12 @@ public final class VariableBatch {
             if (args.length() > 0) {
                 args.append(',');
             }
+            String value = v.getValue() == null ? "" : v.getValue();
+            if (value.indexOf('$') >= 0) {
+                return Optional.empty();
+            }
             args.append(v.getKey()).append('=');
-            escapeForApp(v.getValue() == null ? "" : v.getValue(), args);
+            escapeForApp(value, args);
         }
         return Optional.of(args.toString());
     }

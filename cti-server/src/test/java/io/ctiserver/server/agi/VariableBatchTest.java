@@ -33,7 +33,7 @@ class VariableBatchTest {
         vars.put("CTI_ROUTE_REASON", "VIP (gold): account manager PJSIP/agent1, 20 s; then queue \"support\"");
         vars.put("CTI_CUSTOMER_ID", "a\\b|c[d]e=f g");
         vars.put("CTI_AGENT", "");
-        vars.put("CTI_NAME", "Zoë ${NOT} 50%");
+        vars.put("CTI_NAME", "Zoë {NOT} 50%");
         String line = VariableBatch.mset(vars).orElseThrow().line();
         assertEquals(vars, asteriskSets(line), line);
     }
@@ -42,6 +42,8 @@ class VariableBatchTest {
     void unfitBatchesAreNotBuilt() {
         assertEquals(Optional.empty(), VariableBatch.mset(Map.of()));
         assertEquals(Optional.empty(), VariableBatch.mset(Map.of("BAD NAME", "x")));
+        assertEquals(Optional.empty(), VariableBatch.mset(Map.of("X", "${OTHER}")),
+                "AGIEXECFULL=yes would substitute it: one SET VARIABLE instead");
         assertEquals(Optional.empty(), VariableBatch.mset(Map.of("X", "y".repeat(VariableBatch.MAX_LINE_BYTES))));
         Map<String, String> many = new LinkedHashMap<>();
         for (int i = 0; i < VariableBatch.MAX_PAIRS + 1; i++) {
