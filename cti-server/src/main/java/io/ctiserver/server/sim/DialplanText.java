@@ -51,7 +51,7 @@ public final class DialplanText {
         int depth = 1;
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '{' && i > 0 && s.charAt(i - 1) == '$') {
+            if (c == '{') { // any brace counts, as in ast_str_substitute_variables
                 depth++;
             } else if (c == '}' && --depth == 0) {
                 return i;
