@@ -89,14 +89,7 @@ class FastAgiServerTest {
 
     @Test
     void vipCallerFromTheCapturedSessionReachesTheirAccountManagerFirst() throws Exception {
-        load.agents.put("PJSIP/agent1", QueueLoad.Availability.AVAILABLE);
-        start();
-        FakeAsterisk.Dialog d;
-        try (FakeAsterisk a = asterisk()) {
-            a.channelVariables.put("IVR_CHOICE", "1");
-            a.channelVariables.put("ACCOUNT_NUMBER", "AC-778");
-            d = a.run(env("agi_env_local_channel_queue_support.txt"));
-        }
+        FakeAsterisk.Dialog d = vipCall(AgiConfig.defaults());
         assertTrue(d.closedByServer(), "the server ends the AGI by closing");
         assertEquals(List.of("GET FULL VARIABLE \"${LEN(${CHANNEL(linkedid)})}:${CHANNEL(linkedid)}"
                 + "${LEN(${IVR_CHOICE})}:${IVR_CHOICE}${LEN(${ACCOUNT_NUMBER})}:${ACCOUNT_NUMBER}\""),
@@ -109,20 +102,24 @@ class FastAgiServerTest {
 
     @Test
     void withoutBatchingEveryVariableHasItsOwnCommand() throws Exception {
-        load.agents.put("PJSIP/agent1", QueueLoad.Availability.AVAILABLE);
-        start(directory(), config(300, null), AgiConfig.defaults().withBatchVariables(false));
-        FakeAsterisk.Dialog d;
-        try (FakeAsterisk a = asterisk()) {
-            a.channelVariables.put("IVR_CHOICE", "1");
-            a.channelVariables.put("ACCOUNT_NUMBER", "AC-778");
-            d = a.run(env("agi_env_local_channel_queue_support.txt"));
-        }
+        FakeAsterisk.Dialog d = vipCall(AgiConfig.defaults().withBatchVariables(false));
         assertTrue(d.closedByServer(), "the server ends the AGI by closing");
         assertEquals(List.of("GET VARIABLE \"CHANNEL(linkedid)\"", "GET VARIABLE \"IVR_CHOICE\"",
                 "GET VARIABLE \"ACCOUNT_NUMBER\""), d.commands().subList(0, 3));
         assertEquals(3 + 9, d.commands().size());
         assertTrue(d.commands().subList(3, 12).stream().allMatch(c -> c.startsWith("SET VARIABLE \"CTI_")));
         assertVipDecision(d);
+    }
+
+    /** The captured session of the VIP caller C-1001, with IVR data, while their account manager is available. */
+    private FakeAsterisk.Dialog vipCall(AgiConfig agi) throws Exception {
+        load.agents.put("PJSIP/agent1", QueueLoad.Availability.AVAILABLE);
+        start(directory(), config(300, null), agi);
+        try (FakeAsterisk a = asterisk()) {
+            a.channelVariables.put("IVR_CHOICE", "1");
+            a.channelVariables.put("ACCOUNT_NUMBER", "AC-778");
+            return a.run(env("agi_env_local_channel_queue_support.txt"));
+        }
     }
 
     private void assertVipDecision(FakeAsterisk.Dialog d) {
@@ -152,21 +149,25 @@ class FastAgiServerTest {
 
     @Test
     void awkwardValuesSurviveTheBatchedReadAndWrite() throws Exception {
-        InMemoryCustomerDirectory dir = directory();
-        dir.put(new Customer(AWKWARD, "Odd", List.of("5551009"), "standard", "en", null, null, Map.of()));
-        start(dir, config(300, null), AgiConfig.defaults());
-        FakeAsterisk.Dialog d;
-        try (FakeAsterisk a = asterisk()) {
-            a.channelVariables.put("IVR_CHOICE", "3:)(5:x");
-            a.channelVariables.put("ACCOUNT_NUMBER", AWKWARD);
-            d = a.run(env("agi_env_pjsip_channel_sipp_call.txt"));
-        }
+        FakeAsterisk.Dialog d = sippCallFrom(AWKWARD, Map.of("IVR_CHOICE", "3:)(5:x", "ACCOUNT_NUMBER", AWKWARD));
         assertEquals(2, d.commands().size(), d.commands().toString());
         assertTrue(d.commands().get(1).startsWith("EXEC MSet "), d.commands().toString());
         assertEquals(AWKWARD, d.variables().get("CTI_CUSTOMER_ID"), "as Asterisk's parsers leave it");
         assertEquals(9, d.variables().size(), d.variables().toString());
         assertEquals(Map.of("IVR_CHOICE", "3:)(5:x", "ACCOUNT_NUMBER", AWKWARD),
                 decisions.find("1795458467.0").orElseThrow().ivrData());
+    }
+
+    /** The captured SIPp session (caller 5551009), the caller being the customer {@code customerId}. */
+    private FakeAsterisk.Dialog sippCallFrom(String customerId, Map<String, String> channelVariables)
+            throws Exception {
+        InMemoryCustomerDirectory dir = directory();
+        dir.put(new Customer(customerId, "Odd", List.of("5551009"), "standard", "en", null, null, Map.of()));
+        start(dir, config(300, null), AgiConfig.defaults());
+        try (FakeAsterisk a = asterisk()) {
+            a.channelVariables.putAll(channelVariables);
+            return a.run(env("agi_env_pjsip_channel_sipp_call.txt"));
+        }
     }
 
     @Test
@@ -187,27 +188,14 @@ class FastAgiServerTest {
     @Test
     void valuesTooLongForOneLineGoOneByOne() throws Exception {
         String longId = "C".repeat(VariableBatch.MAX_LINE_BYTES);
-        InMemoryCustomerDirectory dir = directory();
-        dir.put(new Customer(longId, "Long", List.of("5551009"), "standard", "en", null, null, Map.of()));
-        start(dir, config(300, null), AgiConfig.defaults());
-        FakeAsterisk.Dialog d;
-        try (FakeAsterisk a = asterisk()) {
-            d = a.run(env("agi_env_pjsip_channel_sipp_call.txt"));
-        }
+        FakeAsterisk.Dialog d = sippCallFrom(longId, Map.of());
         assertEquals(1 + 9, d.commands().size(), "one read, then nine SET VARIABLEs");
         assertEquals(longId, d.variables().get("CTI_CUSTOMER_ID"));
     }
 
     @Test
     void aDollarInAValueGoesOneByOneBecauseAgiExecFullWouldSubstituteIt() throws Exception {
-        InMemoryCustomerDirectory dir = directory();
-        dir.put(new Customer("C-${CALLERID(num)}", "Dollar", List.of("5551009"), "standard", "en", null, null,
-                Map.of()));
-        start(dir, config(300, null), AgiConfig.defaults());
-        FakeAsterisk.Dialog d;
-        try (FakeAsterisk a = asterisk()) {
-            d = a.run(env("agi_env_pjsip_channel_sipp_call.txt"));
-        }
+        FakeAsterisk.Dialog d = sippCallFrom("C-${CALLERID(num)}", Map.of());
         assertEquals(1 + 9, d.commands().size(), "one read, then nine SET VARIABLEs: " + d.commands());
         assertEquals("C-${CALLERID(num)}", d.variables().get("CTI_CUSTOMER_ID"));
     }

@@ -131,6 +131,12 @@ public final class AgiLoadClient implements AutoCloseable {
         for (int i = 0; i < concurrency; i++) {
             run.startSession();
         }
+        return measure(run, measureMillis, () -> { }, () -> concurrency);
+    }
+
+    /** Waits out the warm-up, measures the window, then stops the run and waits for its sessions to end. */
+    private Result measure(Run run, long measureMillis, Runnable onStop, java.util.function.IntSupplier concurrency)
+            throws InterruptedException {
         sleepUntil(run.measureFrom);
         long cpuFrom = cpuNanos(false);
         long clientFrom = cpuNanos(true);
@@ -138,10 +144,11 @@ public final class AgiLoadClient implements AutoCloseable {
         long cpu = cpuNanos(false) - cpuFrom;
         long clientCpu = cpuNanos(true) - clientFrom;
         run.stopping.set(true);
+        onStop.run();
         run.drained.await(sessionTimeoutMillis + 5_000, TimeUnit.MILLISECONDS);
         long[] lat = run.latencies.toSortedArray();
         double seconds = measureMillis / 1000.0;
-        return new Result(concurrency, lat.length, run.rejected.sum(), run.commands.sum(), seconds,
+        return new Result(concurrency.getAsInt(), lat.length, run.rejected.sum(), run.commands.sum(), seconds,
                 lat.length / seconds, lat, cpu, clientCpu);
     }
 
@@ -166,20 +173,10 @@ public final class AgiLoadClient implements AutoCloseable {
                 run.startScheduled(start + (long) (issued[0]++ * interval));
             }
         }, 0, 1, TimeUnit.MILLISECONDS);
-        sleepUntil(run.measureFrom);
-        long cpuFrom = cpuNanos(false);
-        long clientFrom = cpuNanos(true);
-        sleepUntil(run.measureTo);
-        long cpu = cpuNanos(false) - cpuFrom;
-        long clientCpu = cpuNanos(true) - clientFrom;
-        run.stopping.set(true);
-        ticker.cancel(false);
-        run.sessionEnded(false);
-        run.drained.await(sessionTimeoutMillis + 5_000, TimeUnit.MILLISECONDS);
-        long[] lat = run.latencies.toSortedArray();
-        double seconds = measureMillis / 1000.0;
-        return new Result((int) run.mostOpen.get(), lat.length, run.rejected.sum(), run.commands.sum(), seconds,
-                lat.length / seconds, lat, cpu, clientCpu);
+        return measure(run, measureMillis, () -> {
+            ticker.cancel(false);
+            run.sessionEnded(false);
+        }, () -> (int) run.mostOpen.get());
     }
 
     /** Open-loop sessions open at once beyond which new ones count as rejected (a bound on the client's memory). */
