@@ -37,6 +37,25 @@ abstract class ActionGroup {
         reply(s, response(m, "Error").add("Message", message));
     }
 
+    /** The non-empty value of {@code key}, or null after answering with Asterisk's {@code missing} error. */
+    String required(AmiSession s, AmiMessage m, String key, String missing) {
+        String v = m.get(key);
+        if (v == null || v.isEmpty()) {
+            error(s, m, missing);
+            return null;
+        }
+        return v;
+    }
+
+    /** The live channel called {@code name}, or null after answering with Asterisk's {@code notFound} error. */
+    Chan existing(AmiSession s, AmiMessage m, String name, String notFound) {
+        Chan c = pbx.channel(name);
+        if (c == null) {
+            error(s, m, notFound);
+        }
+        return c;
+    }
+
     void listStart(AmiSession s, AmiMessage m, String message) {
         reply(s, ok(m).add("EventList", "start").add("Message", message));
     }

@@ -14,9 +14,8 @@ final class CallActions extends ActionGroup {
     }
 
     void originate(AmiSession s, AmiMessage m) {
-        String channel = m.get("Channel");
-        if (channel == null || channel.isEmpty()) {
-            error(s, m, "Channel not specified");
+        String channel = required(s, m, "Channel", "Channel not specified");
+        if (channel == null) {
             return;
         }
         if (!channel.contains("/")) {
@@ -74,14 +73,9 @@ final class CallActions extends ActionGroup {
     }
 
     void hangup(AmiSession s, AmiMessage m) {
-        String name = m.get("Channel");
-        if (name == null || name.isEmpty()) {
-            error(s, m, "No channel specified");
-            return;
-        }
-        Chan c = pbx.channel(name);
+        String name = required(s, m, "Channel", "No channel specified");
+        Chan c = name == null ? null : existing(s, m, name, "No such channel");
         if (c == null) {
-            error(s, m, "No such channel");
             return;
         }
         int cause = QueueCall.parseInt(m.get("Cause"), 16);
@@ -99,22 +93,13 @@ final class CallActions extends ActionGroup {
     }
 
     void redirect(AmiSession s, AmiMessage m) {
-        String name = m.get("Channel");
-        if (name == null || name.isEmpty()) {
-            error(s, m, "Channel not specified");
-            return;
-        }
-        String exten = m.get("Exten");
-        String context = m.get("Context");
-        if (exten == null || exten.isEmpty()) {
-            error(s, m, "Exten not specified");
-            return;
-        }
-        Chan c = pbx.channel(name);
+        String name = required(s, m, "Channel", "Channel not specified");
+        String exten = name == null ? null : required(s, m, "Exten", "Exten not specified");
+        Chan c = exten == null ? null : existing(s, m, name, "Channel does not exist: " + name);
         if (c == null) {
-            error(s, m, "Channel does not exist: " + name);
             return;
         }
+        String context = m.get("Context");
         String extraName = m.get("ExtraChannel");
         Chan extra = extraName == null || extraName.isEmpty() ? null : pbx.channel(extraName);
         if (extraName != null && !extraName.isEmpty() && extra == null) {
@@ -174,15 +159,9 @@ final class CallActions extends ActionGroup {
     }
 
     void blindTransfer(AmiSession s, AmiMessage m) {
-        String name = m.get("Channel");
-        Chan c = pbx.channel(name);
-        if (c == null) {
-            error(s, m, "No such channel");
-            return;
-        }
-        String exten = m.get("Exten");
-        if (exten == null || exten.isEmpty()) {
-            error(s, m, "No extension specified");
+        Chan c = existing(s, m, m.get("Channel"), "No such channel");
+        String exten = c == null ? null : required(s, m, "Exten", "No extension specified");
+        if (exten == null) {
             return;
         }
         String context = m.get("Context", c.context);
@@ -215,14 +194,9 @@ final class CallActions extends ActionGroup {
     }
 
     void atxfer(AmiSession s, AmiMessage m) {
-        Chan c = pbx.channel(m.get("Channel"));
-        if (c == null) {
-            error(s, m, "Channel specified does not exist");
-            return;
-        }
-        String exten = m.get("Exten");
-        if (exten == null || exten.isEmpty()) {
-            error(s, m, "No extension specified");
+        Chan c = existing(s, m, m.get("Channel"), "Channel specified does not exist");
+        String exten = c == null ? null : required(s, m, "Exten", "No extension specified");
+        if (exten == null) {
             return;
         }
         QueueCall qc = connectedCallOf(c);
@@ -235,14 +209,9 @@ final class CallActions extends ActionGroup {
     }
 
     void mixMonitor(AmiSession s, AmiMessage m, boolean start) {
-        String name = m.get("Channel");
-        if (name == null || name.isEmpty()) {
-            error(s, m, "No channel specified");
-            return;
-        }
-        Chan c = pbx.channel(name);
+        String name = required(s, m, "Channel", "No channel specified");
+        Chan c = name == null ? null : existing(s, m, name, "No such channel");
         if (c == null) {
-            error(s, m, "No such channel");
             return;
         }
         if (!start && !c.mixMonitor) {
@@ -260,14 +229,9 @@ final class CallActions extends ActionGroup {
     }
 
     void playDtmf(AmiSession s, AmiMessage m) {
-        Chan c = pbx.channel(m.get("Channel"));
-        if (c == null) {
-            error(s, m, "Channel not found");
-            return;
-        }
-        String digit = m.get("Digit");
-        if (digit == null || digit.isEmpty()) {
-            error(s, m, "No digit specified");
+        Chan c = existing(s, m, m.get("Channel"), "Channel not found");
+        String digit = c == null ? null : required(s, m, "Digit", "No digit specified");
+        if (digit == null) {
             return;
         }
         success(s, m, "DTMF successfully queued");
@@ -283,9 +247,8 @@ final class CallActions extends ActionGroup {
     }
 
     void setvar(AmiSession s, AmiMessage m) {
-        String var = m.get("Variable");
-        if (var == null || var.isEmpty()) {
-            error(s, m, "No variable specified");
+        String var = required(s, m, "Variable", "No variable specified");
+        if (var == null) {
             return;
         }
         String name = m.get("Channel");
@@ -294,9 +257,8 @@ final class CallActions extends ActionGroup {
             success(s, m, "Variable Set");
             return; // a global variable: nothing in the simulation reads it
         }
-        Chan c = pbx.channel(name);
+        Chan c = existing(s, m, name, "No such channel");
         if (c == null) {
-            error(s, m, "No such channel");
             return;
         }
         pbx.setVar(c, var, value);
@@ -304,17 +266,15 @@ final class CallActions extends ActionGroup {
     }
 
     void getvar(AmiSession s, AmiMessage m) {
-        String var = m.get("Variable");
-        if (var == null || var.isEmpty()) {
-            error(s, m, "No variable specified");
+        String var = required(s, m, "Variable", "No variable specified");
+        if (var == null) {
             return;
         }
         String name = m.get("Channel");
         String value = "";
         if (name != null && !name.isEmpty()) {
-            Chan c = pbx.channel(name);
+            Chan c = existing(s, m, name, "No such channel");
             if (c == null) {
-                error(s, m, "No such channel");
                 return;
             }
             String v = Getvar.value(c, var);

@@ -13,14 +13,9 @@ final class QueueActions extends ActionGroup {
     }
 
     void queuePause(AmiSession s, AmiMessage m) {
-        String iface = m.get("Interface");
-        if (iface == null || iface.isEmpty()) {
-            error(s, m, "Need 'Interface' parameter");
-            return;
-        }
-        String paused = m.get("Paused");
-        if (paused == null || paused.isEmpty()) {
-            error(s, m, "Need 'Paused' parameter");
+        String iface = required(s, m, "Interface", "Need 'Interface' parameter");
+        String paused = iface == null ? null : required(s, m, "Paused", "Need 'Paused' parameter");
+        if (paused == null) {
             return;
         }
         boolean pause = truthy(paused);
@@ -53,14 +48,9 @@ final class QueueActions extends ActionGroup {
     }
 
     void queueAdd(AmiSession s, AmiMessage m) {
-        String qName = m.get("Queue");
-        String iface = m.get("Interface");
-        if (qName == null || qName.isEmpty()) {
-            error(s, m, "'Queue' not specified.");
-            return;
-        }
-        if (iface == null || iface.isEmpty()) {
-            error(s, m, "'Interface' not specified.");
+        String qName = required(s, m, "Queue", "'Queue' not specified.");
+        String iface = qName == null ? null : required(s, m, "Interface", "'Interface' not specified.");
+        if (iface == null) {
             return;
         }
         SimQueue q = pbx.queues.get(qName);
