@@ -29,11 +29,17 @@ public final class RouteScript implements AgiScript {
 
     private final RoutingService routing;
     private final List<String> ivrVariables;
+    /** What every session reads before the decision: the call id, then the IVR data. */
+    private final List<String> reads;
     private final Clock clock;
 
     public RouteScript(RoutingService routing, List<String> ivrVariables, Clock clock) {
         this.routing = routing;
         this.ivrVariables = List.copyOf(ivrVariables);
+        List<String> r = new ArrayList<>(1 + ivrVariables.size());
+        r.add(LINKEDID);
+        r.addAll(ivrVariables);
+        this.reads = List.copyOf(r);
         this.clock = clock;
     }
 
@@ -45,9 +51,6 @@ public final class RouteScript implements AgiScript {
     @Override
     public CompletionStage<?> run(AgiSession session) {
         AgiRequest req = session.request();
-        List<String> reads = new ArrayList<>(1 + ivrVariables.size());
-        reads.add(LINKEDID);
-        reads.addAll(ivrVariables);
         return session.getVariables(reads)
                 .thenCompose(values -> {
                     Map<String, String> ivr = new LinkedHashMap<>();

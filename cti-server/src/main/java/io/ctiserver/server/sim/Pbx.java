@@ -161,30 +161,25 @@ final class Pbx {
     }
 
     void dialBegin(Chan caller, Chan dest, String dialString) {
-        AmiMessage.Builder b = event("DialBegin", "call,all");
-        if (caller != null) {
-            caller.snapshot(b, "");
-        }
-        dest.snapshot(b, "Dest");
-        emit(b.add("DialString", dialString));
+        emit(dialEvent("DialBegin", caller, dest).add("DialString", dialString));
     }
 
     void dialState(Chan caller, Chan dest, String status) {
-        AmiMessage.Builder b = event("DialState", "call,all");
-        if (caller != null) {
-            caller.snapshot(b, "");
-        }
-        dest.snapshot(b, "Dest");
-        emit(b.add("DialStatus", status));
+        emit(dialEvent("DialState", caller, dest).add("DialStatus", status));
     }
 
     void dialEnd(Chan caller, Chan dest, String status) {
-        AmiMessage.Builder b = event("DialEnd", "call,all");
+        emit(dialEvent("DialEnd", caller, dest).add("DialStatus", status));
+    }
+
+    /** A Dial* event: the caller's snapshot (none for an Originate's first leg), then the destination's. */
+    private static AmiMessage.Builder dialEvent(String name, Chan caller, Chan dest) {
+        AmiMessage.Builder b = event(name, "call,all");
         if (caller != null) {
             caller.snapshot(b, "");
         }
         dest.snapshot(b, "Dest");
-        emit(b.add("DialStatus", status));
+        return b;
     }
 
     Bridge bridgeCreate() {
