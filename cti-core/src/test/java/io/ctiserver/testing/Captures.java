@@ -10,8 +10,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Finds the real Asterisk 22 captures in {@code ../shared/ami-captures}. Maven passes the directory as the system
- * property {@code cti.captures}; from an IDE the default relative paths are tried.
+ * Finds the real Asterisk 22 captures kept in the repository, {@code testdata/asterisk-22}. Maven passes the directory
+ * as the system property {@code cti.captures}; from an IDE (working directory a module or the root) the relative
+ * paths are tried. Nothing outside the repository is read.
  */
 public final class Captures {
 
@@ -23,13 +24,13 @@ public final class Captures {
         if (prop != null && Files.isDirectory(Paths.get(prop))) {
             return Paths.get(prop);
         }
-        for (String candidate : List.of("../shared/ami-captures", "../../shared/ami-captures")) {
+        for (String candidate : List.of("testdata/asterisk-22", "../testdata/asterisk-22")) {
             Path p = Paths.get(candidate);
             if (Files.isDirectory(p)) {
                 return p;
             }
         }
-        throw new IllegalStateException("AMI captures not found: set -Dcti.captures or put shared/ beside the project");
+        throw new IllegalStateException("AMI captures not found: expected testdata/asterisk-22 in the repository (or -Dcti.captures)");
     }
 
     /** A capture by file name, e.g. {@code 02_queue_call_answered_by_agent.txt}. */

@@ -20,13 +20,19 @@ public final class CaptureFiles {
     private CaptureFiles() {
     }
 
-    /** {@code --captures DIR}, else {@code -Dcti.captures}, else {@code ../shared/ami-captures}; must exist. */
+    /** Where the repository keeps the captures, tried from the repository root and from a module folder. */
+    public static final List<String> DEFAULT_DIRS = List.of("testdata/asterisk-22", "../testdata/asterisk-22");
+
+    /** {@code --captures DIR}, else {@code -Dcti.captures}, else the repository's {@code testdata/asterisk-22}. */
     public static Path dir(CliArgs cli) {
-        Path dir = Paths.get(cli.get("captures", System.getProperty("cti.captures", "../shared/ami-captures")));
-        if (!Files.isDirectory(dir)) {
-            throw new UsageException("no capture directory " + dir + " (use --captures DIR)");
+        String given = cli.get("captures", System.getProperty("cti.captures"));
+        List<String> candidates = given != null ? List.of(given) : DEFAULT_DIRS;
+        for (String c : candidates) {
+            if (Files.isDirectory(Paths.get(c))) {
+                return Paths.get(c);
+            }
         }
-        return dir;
+        throw new UsageException("no capture directory in " + candidates + " (run from the repository root, or use --captures DIR)");
     }
 
     /** The bytes of every received-side capture ({@code NN_*.txt}, not {@code .sent.txt}), in name order. */

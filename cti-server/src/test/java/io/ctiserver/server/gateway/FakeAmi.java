@@ -12,7 +12,7 @@ import java.util.function.Function;
 
 /**
  * An AMI sender that records every action and answers as Asterisk 22 does: Success, or {@code Response: Error} with
- * Asterisk's own message (the texts are those of the captures in /work/shared/ami-captures). Answers complete on
+ * Asterisk's own message (the texts are those of the captures in testdata/asterisk-22). Answers complete on
  * another thread, as the real client's do.
  */
 final class FakeAmi implements AmiActionSender {

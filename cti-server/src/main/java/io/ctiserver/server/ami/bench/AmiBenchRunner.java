@@ -183,7 +183,7 @@ public final class AmiBenchRunner {
         if (prop != null) {
             candidates.add(prop);
         }
-        candidates.addAll(List.of("../shared/ami-captures", "shared/ami-captures", "../../shared/ami-captures"));
+        candidates.addAll(io.ctiserver.server.bench.CaptureFiles.DEFAULT_DIRS);
         for (String c : candidates) {
             Path p = Paths.get(c);
             if (Files.isRegularFile(p.resolve(BenchStream.CAPTURES.get(0)))) {

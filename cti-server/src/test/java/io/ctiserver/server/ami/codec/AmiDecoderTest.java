@@ -26,7 +26,7 @@ class AmiDecoderTest {
 
     static Stream<Path> captures() {
         List<Path> all = Captures.all();
-        assertTrue(all.size() >= 10, "expected the shared captures, found " + all);
+        assertTrue(all.size() >= 10, "expected the repository's captures, found " + all);
         return all.stream();
     }
 
