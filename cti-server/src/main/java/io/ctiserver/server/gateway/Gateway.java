@@ -7,7 +7,9 @@ import io.ctiserver.events.CtiStateView;
 import io.ctiserver.server.gateway.auth.TokenService;
 import io.ctiserver.server.gateway.auth.UserDirectory;
 import io.ctiserver.server.gateway.commands.AuditLog;
+import io.ctiserver.server.gateway.commands.CommandFamily;
 import io.ctiserver.server.gateway.commands.CommandHandler;
+import io.ctiserver.server.gateway.commands.CommandSupport;
 import io.ctiserver.server.gateway.commands.DispositionStore;
 import io.ctiserver.server.gateway.events.EventFanout;
 import io.ctiserver.server.gateway.events.Figures;
@@ -27,6 +29,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -87,8 +91,12 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         this.tokens = new TokenService(clock, config.tokenTtlSeconds());
         this.sessions = new SessionRegistry(config);
         this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX);
-        this.commands = new CommandHandler(config, users, state, b.senders, b.dataSink, fanout::recentlyEnded, audit,
-                dispositions, clock);
+        this.commands = new CommandHandler(new CommandSupport(config, users, state, b.senders, clock), audit, support -> {
+            List<CommandFamily> families = CommandHandler.standardFamilies(support, b.dataSink, fanout::recentlyEnded,
+                    dispositions);
+            b.extraFamilies.forEach(f -> families.add(f.apply(support)));
+            return families;
+        });
         // PBKDF2 is slow on purpose: two threads, a short queue, refusal beyond it (a login storm cannot pile up).
         this.loginExecutor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64),
                 r -> daemon(r, "gateway-login"));
@@ -210,6 +218,7 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         private Function<String, AmiActionSender> senders = senderMap::get;
         private CustomerLookup customers = CustomerLookup.FROM_CALL_DATA;
         private CallDataSink dataSink = CallDataSink.NONE;
+        private final List<Function<CommandSupport, CommandFamily>> extraFamilies = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private Reports reports = Reports.NONE;
 
@@ -237,6 +246,12 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
 
         public Builder customerLookup(CustomerLookup c) {
             this.customers = c;
+            return this;
+        }
+
+        /** Adds a command family (phones, presence, chat, ...) built from the shared command support. */
+        public Builder commandFamily(Function<CommandSupport, CommandFamily> family) {
+            this.extraFamilies.add(family);
             return this;
         }
 

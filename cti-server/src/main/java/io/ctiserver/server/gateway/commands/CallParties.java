@@ -6,13 +6,13 @@ import io.ctiserver.server.gateway.auth.User;
 import io.ctiserver.server.gateway.commands.CommandError.Code;
 
 /** Which channel of a call an action goes to: the agent's leg, the customer's, the conference room. */
-final class CallParties {
+public final class CallParties {
 
     private CallParties() {
     }
 
     /** The agent's channel: the user's own leg if on the call, else the call's agent, else any agent leg. */
-    static String agentChannelOrNull(CallView c, User u) {
+    public static String agentChannelOrNull(CallView c, User u) {
         Party fallback = null;
         for (Party p : c.parties()) {
             if (p.role() != Party.Role.AGENT || p.channel() == null) {
@@ -28,7 +28,7 @@ final class CallParties {
         return fallback == null ? null : fallback.channel();
     }
 
-    static String agentChannel(CallView c, User u) {
+    public static String agentChannel(CallView c, User u) {
         String ch = agentChannelOrNull(c, u);
         if (ch == null) {
             throw new CommandException(Code.NOT_FOUND, "call " + c.callId() + " has no agent channel yet");
@@ -37,7 +37,7 @@ final class CallParties {
     }
 
     /** The customer's channel (or, without a caller party, the first party that is not the agent nor a supervisor). */
-    static String otherChannel(CallView c, String agentChannel) {
+    public static String otherChannel(CallView c, String agentChannel) {
         String fallback = null;
         for (Party p : c.parties()) {
             if (p.channel() == null || p.channel().equals(agentChannel) || p.role() == Party.Role.SUPERVISOR) {
@@ -57,7 +57,7 @@ final class CallParties {
     }
 
     /** The ConfBridge room of a call: the digits of its Linkedid (numeric, unique per call). */
-    static String room(CallView c) {
+    public static String room(CallView c) {
         String id = c.linkedId() != null ? c.linkedId() : c.callId();
         String digits = id.replaceAll("[^0-9]", "");
         if (digits.isEmpty()) {

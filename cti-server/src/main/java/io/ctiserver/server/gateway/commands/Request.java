@@ -9,17 +9,17 @@ import java.util.regex.Pattern;
  * Typed, validated access to one command's JSON fields. Every text that can reach an AMI header is refused when it
  * holds a control character, so that no desktop can inject headers or actions into the AMI stream.
  */
-final class Request {
+public final class Request {
 
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     private final JsonNode node;
 
-    Request(JsonNode node) {
+    public Request(JsonNode node) {
         this.node = node;
     }
 
-    String required(String field) {
+    public String required(String field) {
         String v = optional(field);
         if (v == null || v.isEmpty()) {
             throw new CommandException(CommandError.Code.MISSING_FIELD, "missing field '" + field + "'");
@@ -27,7 +27,7 @@ final class Request {
         return v;
     }
 
-    String required(String field, Pattern shape, String what) {
+    public String required(String field, Pattern shape, String what) {
         String v = required(field);
         if (!shape.matcher(v).matches()) {
             throw new CommandException(CommandError.Code.INVALID_FIELD, "field '" + field + "' must be " + what);
@@ -35,7 +35,7 @@ final class Request {
         return v;
     }
 
-    String optional(String field) {
+    public String optional(String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return null;
@@ -51,7 +51,7 @@ final class Request {
         return s;
     }
 
-    Integer optionalInt(String field, int min, int max) {
+    public Integer optionalInt(String field, int min, int max) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return null;
@@ -63,7 +63,7 @@ final class Request {
         return v.asInt();
     }
 
-    boolean requiredBoolean(String field) {
+    public boolean requiredBoolean(String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             throw new CommandException(CommandError.Code.MISSING_FIELD, "missing field '" + field + "'");
@@ -75,7 +75,7 @@ final class Request {
     }
 
     /** A flat object of string values: at most {@code maxEntries}, keys {@code [A-Za-z0-9_]{1,64}}, values <= 1024 chars. */
-    Map<String, String> stringMap(String field, int maxEntries) {
+    public Map<String, String> stringMap(String field, int maxEntries) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             throw new CommandException(CommandError.Code.MISSING_FIELD, "missing field '" + field + "'");
