@@ -177,11 +177,15 @@ final class Reconciler {
                 }
                 enqueue(q, call, joined);
             }
-            Set<QueueState.Entry> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            kept.addAll(q.entries);
+            // Entries are new objects after the refill: whether a caller is still waiting is asked of its call.
+            Set<Call> stillWaiting = new HashSet<>();
+            for (QueueState.Entry n : q.entries) {
+                stillWaiting.add(n.call);
+            }
             for (QueueState.Entry o : old) {
-                if (!kept.contains(o) && o.call.state == CallState.QUEUED) {
+                if (!stillWaiting.contains(o.call) && o.call.state == CallState.QUEUED) {
                     o.call.state = CallState.DIALPLAN;
+                    s.touch(o.call);
                 }
             }
             queueChanged(q);
