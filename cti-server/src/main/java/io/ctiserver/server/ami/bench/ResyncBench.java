@@ -18,6 +18,8 @@ import io.ctiserver.server.ami.AmiClient;
 import io.ctiserver.server.ami.PbxConfig;
 import io.ctiserver.server.bench.BenchCommand;
 import io.ctiserver.server.cli.CliArgs;
+import io.ctiserver.server.config.ServerConfig;
+import io.ctiserver.server.run.CtiServer;
 import io.ctiserver.server.sim.InboundCall;
 import io.ctiserver.server.sim.PbxSimulator;
 import io.ctiserver.server.sim.SimConfig;
@@ -68,7 +70,8 @@ public final class ResyncBench implements BenchCommand.Benchmark {
 
     @Override
     public int run(List<String> args) throws Exception {
-        CliArgs a = CliArgs.parse(args, Set.of("calls", "agents", "rounds", "warmup"), Set.of());
+        CliArgs a = CliArgs.parse(args, Set.of("calls", "agents", "rounds", "warmup"), Set.of("server"));
+        boolean wholeServer = a.flag("server");
         int calls = a.getInt("calls", 2500);
         int agents = a.getInt("agents", 1800);
         int rounds = a.getInt("rounds", 5);
@@ -97,7 +100,7 @@ public final class ResyncBench implements BenchCommand.Benchmark {
             double coldTheirs = Double.NaN;
             try {
                 for (int r = -warmup; r < rounds; r++) {
-                    Ours o = ours(sim, group, truth);
+                    Ours o = wholeServer ? server(sim, truth) : ours(sim, group, truth);
                     Theirs t = theirs(sim, load, waiting);
                     allMatched &= o.differences.isEmpty() && t.matched;
                     String label = r == -warmup ? "cold" : r < 0 ? "warm-up" : "round " + (r + 1);
@@ -105,11 +108,18 @@ public final class ResyncBench implements BenchCommand.Benchmark {
                         coldOurs = o.ms;
                         coldTheirs = t.ms;
                     }
-                    System.out.printf("%-8s tracker %7.1f ms (answers in %6.1f ms: CoreShowChannels %,d events, "
-                                    + "QueueStatus %,d; apply %5.1f ms)%s   asterisk-java %7.1f ms%s%n", label,
-                            o.ms, o.answersMs, o.channelEvents, o.queueEvents, o.applyMs,
-                            o.differences.isEmpty() ? "" : " MISMATCH " + o.differences, t.ms,
-                            t.matched ? "" : " MISMATCH (" + t.channels + " channels, " + t.entries + " entries)");
+                    String mismatch = o.differences.isEmpty() ? "" : " MISMATCH " + o.differences;
+                    String theirMismatch = t.matched ? ""
+                            : " MISMATCH (" + t.channels + " channels, " + t.entries + " entries)";
+                    if (wholeServer) {
+                        System.out.printf("%-8s server %7.1f ms%s   asterisk-java %7.1f ms%s%n", label, o.ms, mismatch,
+                                t.ms, theirMismatch);
+                    } else {
+                        System.out.printf("%-8s tracker %7.1f ms (answers in %6.1f ms: CoreShowChannels %,d events, "
+                                        + "QueueStatus %,d; apply %5.1f ms)%s   asterisk-java %7.1f ms%s%n", label,
+                                o.ms, o.answersMs, o.channelEvents, o.queueEvents, o.applyMs, mismatch, t.ms,
+                                theirMismatch);
+                    }
                     if (r >= 0) {
                         ours.add(o.ms);
                         theirs.add(t.ms);
@@ -122,11 +132,12 @@ public final class ResyncBench implements BenchCommand.Benchmark {
             double mt = median(theirs);
             System.out.println();
             System.out.printf("median of %d rounds, login to state equal to the PBX's:%n", rounds);
-            System.out.printf("  tracker (AmiClient, Resync, Tracker)       %8.1f ms   [target <= 1000 ms]%n", mo);
+            System.out.printf("  %-42s %8.1f ms   [target <= 1000 ms]%n", wholeServer
+                    ? "the whole server (CtiServer)" : "tracker (AmiClient, Resync, Tracker)", mo);
             System.out.printf("  asterisk-java Live API initialize()        %8.1f ms%n", mt);
             System.out.printf("  ratio                                      %8.1fx faster than asterisk-java%n", mt / mo);
             if (warmup > 0) {
-                System.out.printf("first round, cold (each client's first login in this JVM): tracker %.1f ms, "
+                System.out.printf("first round, cold (each client's first login in this JVM): ours %.1f ms, "
                         + "asterisk-java %.1f ms, %.1fx%n", coldOurs, coldTheirs, coldTheirs / coldOurs);
             }
             System.out.printf("load average at the end: %.2f%n", loadAverage());
@@ -177,7 +188,7 @@ public final class ResyncBench implements BenchCommand.Benchmark {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.setSoTimeout(60_000);
             java.io.OutputStream out = socket.getOutputStream();
-            java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
+            java.io.InputStream in = socket.getInputStream();
             out.write("Action: Login\r\nUsername: cti\r\nSecret: cti\r\nEvents: off\r\n\r\n"
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             for (int i = 0; i < times; i++) {
@@ -189,25 +200,68 @@ public final class ResyncBench implements BenchCommand.Benchmark {
         }
     }
 
-    /** Reads until {@code marker} has gone by {@code count} times. */
+    /** Reads until {@code marker} has gone by {@code count} times (a marker cut by a read is still found). */
     private static void skipPast(java.io.InputStream in, String marker, int count) throws java.io.IOException {
         byte[] m = marker.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] buf = new byte[1 << 16];
         int matched = 0;
         while (count > 0) {
-            int b = in.read();
-            if (b < 0) {
+            int n = in.read(buf);
+            if (n < 0) {
                 throw new java.io.EOFException("the simulator closed the warm-up connection");
             }
-            matched = b == m[matched] ? matched + 1 : b == m[0] ? 1 : 0;
-            if (matched == m.length) {
-                count--;
-                matched = 0;
+            for (int i = 0; i < n && count > 0; i++) {
+                byte b = buf[i];
+                matched = b == m[matched] ? matched + 1 : b == m[0] ? 1 : 0;
+                if (matched == m.length) {
+                    count--;
+                    matched = 0;
+                }
             }
         }
     }
 
     private record Ours(double ms, double answersMs, double applyMs, int channelEvents, int queueEvents,
                         List<String> differences) {
+    }
+
+    /**
+     * {@code --server}: a whole {@link CtiServer} (gateway, KPIs and call history listening to the tracker; FastAGI
+     * and the gateway on free ports) configured with the simulator as its one PBX. Its tracker is not reachable
+     * before it connects, so the link state and the state view are polled every millisecond: the clock runs from
+     * the first poll that sees the link logged in to the first that sees the state equal to the simulator's.
+     */
+    private static Ours server(PbxSimulator sim, PbxSimulator.Truth truth) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode root;
+        try (java.io.InputStream in = ServerConfig.class.getResourceAsStream(ServerConfig.DEMO_RESOURCE)) {
+            root = (com.fasterxml.jackson.databind.node.ObjectNode) ServerConfig.mapper().readTree(in);
+        }
+        root.withObject("/sim").put("enabled", false);
+        root.withObject("/agi").put("port", 0);
+        root.withObject("/gateway").put("port", 0).put("defaultPbx", "bench");
+        root.withObject("/pbx").withArray("servers").addObject().put("id", "bench").put("host", "127.0.0.1")
+                .put("port", sim.amiPort()).put("username", "cti").put("secret", "cti");
+        int waiting = truth.queueEntries().values().stream().mapToInt(List::size).sum();
+        try (CtiServer server = CtiServer.start(ServerConfig.of(root))) {
+            AmiClient client = server.amiClient("bench");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long connectedAt = 0;
+            while (System.nanoTime() < deadline) {
+                long now = System.nanoTime();
+                if (connectedAt == 0 && (client.state() == AmiLinkState.CONNECTED
+                        || client.state() == AmiLinkState.FULLY_BOOTED)) {
+                    connectedAt = now;
+                }
+                CtiStateView view = server.state();
+                if (connectedAt != 0 && view.calls().size() == truth.calls().size()
+                        && view.queues().stream().mapToInt(q -> q.entries().size()).sum() == waiting
+                        && differences(truth, view).isEmpty()) {
+                    return new Ours((now - connectedAt) / 1e6, Double.NaN, Double.NaN, 0, 0, List.of());
+                }
+                Thread.sleep(1);
+            }
+            return new Ours(Double.NaN, Double.NaN, Double.NaN, 0, 0, differences(truth, server.state()));
+        }
     }
 
     /** A fresh tracker logs in; the clock runs from CONNECTED to StateReconciled. */
@@ -372,8 +426,7 @@ public final class ResyncBench implements BenchCommand.Benchmark {
     /** Each round opens and closes connections; their INFO lines would drown the figures. */
     private static void quietLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
-            ctx.getLogger("io.ctiserver.server.ami").setLevel(Level.WARN);
-            ctx.getLogger("io.ctiserver.server.sim").setLevel(Level.WARN);
+            ctx.getLogger("io.ctiserver").setLevel(Level.WARN);
             ctx.getLogger("org.asteriskjava").setLevel(Level.OFF);
         }
     }
