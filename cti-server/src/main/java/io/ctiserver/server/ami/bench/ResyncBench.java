@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * entries and agents are then checked against the simulator's truth (a round that does not match fails the run).
  * The baseline, in the same run and on the same simulator: asterisk-java's Live API, {@code DefaultAsteriskServer}
  * {@code initialize()} after its {@code ManagerConnection} logged in (Status, Agents, the MeetMe command,
- * QueueStatus, one after another), checked by its channel and queue entry counts.
+ * QueueStatus, one after another), checked by its channel and queue entry counts. With {@code --server} a whole
+ * {@link CtiServer} logs in instead of the bare tracker. The simulator answers both lists 20 times before the first
+ * round, so that the cold round measures our start-up, not the simulator's. See docs/tracker.md.
  */
 public final class ResyncBench implements BenchCommand.Benchmark {
 
