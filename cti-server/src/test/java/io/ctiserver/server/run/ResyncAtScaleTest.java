@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A server that logs in to a busy PBX (3,000 channels: 1,500 queue calls on 1,000 agents, Local and PJSIP, in four
- * queues) knows, once its resync is done, exactly what the PBX holds: every call, which agent each connected call is
+ * queues, and a fifth queue whose 100 agents wait for calls) knows, once its resync is done, exactly what the PBX holds: every call, which agent each connected call is
  * with, every queue's waiting callers in order, every agent's state. Again after the link drops and comes back.
  * Through real sockets against the simulator; correctness only (the timing is {@code bench resync}).
  */
@@ -40,6 +40,9 @@ class ResyncAtScaleTest {
     private static final String[] QUEUES = {"support", "sales", "billing", "tech"};
     private static final int AGENTS = 1000;
     private static final int CALLS = 1500;
+    /** Members of a queue no caller chose: available agents. */
+    private static final String IDLE_QUEUE = "callback";
+    private static final int IDLE_AGENTS = 100;
 
     @Test
     void aResyncOfThousandsOfChannelsGivesExactlyThePbxsState() throws Exception {
@@ -48,7 +51,7 @@ class ResyncAtScaleTest {
             assertEquals(3000, load.channels(), "500 Local agents' calls (3 channels), 500 PJSIP (2), 500 waiting (1)");
             PbxSimulator.Truth truth = sim.truth();
             assertEquals(CALLS, truth.calls().size());
-            assertEquals(AGENTS, truth.agentCalls().size(), "every agent talks to a caller");
+            assertEquals(AGENTS, truth.agentCalls().size(), "every agent of the four queues talks to a caller");
 
             try (CtiServer server = CtiServer.start(ServerConfig.of(serverConfig(sim.amiPort())))) {
                 List<Object> events = new CopyOnWriteArrayList<>();
@@ -87,7 +90,10 @@ class ResyncAtScaleTest {
 
         Map<String, QueueView> queues = state.queues().stream()
                 .collect(Collectors.toMap(QueueView::name, q -> q));
-        assertEquals(Set.of(QUEUES), queues.keySet());
+        Set<String> names = new java.util.HashSet<>(Set.of(QUEUES));
+        names.add(IDLE_QUEUE);
+        assertEquals(names, queues.keySet());
+        assertEquals(List.of(), queues.get(IDLE_QUEUE).entries());
         for (Map.Entry<String, List<String>> e : truth.queueEntries().entrySet()) {
             List<String> tracked = new ArrayList<>();
             for (QueueEntryView entry : queues.get(e.getKey()).entries()) {
@@ -97,14 +103,20 @@ class ResyncAtScaleTest {
                 tracked.add(call.linkedId());
             }
             assertEquals(e.getValue(), tracked, "the waiting callers of " + e.getKey() + ", in order");
-            assertEquals(AGENTS / QUEUES.length, queues.get(e.getKey()).members().size(), "members of " + e.getKey());
+            int members = e.getKey().equals(IDLE_QUEUE) ? IDLE_AGENTS : AGENTS / QUEUES.length;
+            assertEquals(members, queues.get(e.getKey()).members().size(), "members of " + e.getKey());
         }
 
-        assertEquals(AGENTS, state.agents().size(), "the agents");
+        assertEquals(AGENTS + IDLE_AGENTS, state.agents().size(), "the agents");
         for (AgentView agent : state.agents()) {
             String talkingTo = truth.agentCalls().get(agent.iface());
-            assertEquals(AgentState.ON_CALL, agent.state(), agent.toString());
-            assertEquals(talkingTo, byId.get(agent.callId()).linkedId(), "the call of " + agent.iface());
+            if (talkingTo == null) {
+                assertEquals(AgentState.AVAILABLE, agent.state(), agent.toString());
+                assertEquals(null, agent.callId(), agent.toString());
+            } else {
+                assertEquals(AgentState.ON_CALL, agent.state(), agent.toString());
+                assertEquals(talkingTo, byId.get(agent.callId()).linkedId(), "the call of " + agent.iface());
+            }
         }
     }
 
@@ -130,6 +142,12 @@ class ResyncAtScaleTest {
             queues.add(new SimConfig.QueueConfig(QUEUES[q], strategies[q], 15, 2, 0, 0, members.get(q)));
             ivr.put(Integer.toString(q + 1), QUEUES[q]);
         }
+        List<SimConfig.MemberConfig> idle = new ArrayList<>();
+        for (int i = 0; i < IDLE_AGENTS; i++) {
+            String iface = i % 2 == 0 ? "Local/" + (5000 + i) + "@agents/n" : "PJSIP/agent" + (5000 + i);
+            idle.add(new SimConfig.MemberConfig(iface, "Agent " + (5000 + i), 0, false, "answer", 0.0, 1.0));
+        }
+        queues.add(new SimConfig.QueueConfig(IDLE_QUEUE, "ringall", 15, 2, 0, 0, idle));
         return SimConfig.demo().withAmiPort(0).withAgi("127.0.0.1", 0, 300).withTraffic(0, 7, 1.0)
                 .withQueues(queues).withIvrQueues(ivr);
     }
