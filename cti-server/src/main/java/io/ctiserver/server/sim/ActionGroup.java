@@ -86,11 +86,7 @@ abstract class ActionGroup {
             items++;
         }
 
-        int items() {
-            return items;
-        }
-
-        /** The closing event with the item count ({@code Items} too where Asterisk sends it), then the rest. */
+        /** The closing event with the item count ({@code Items} too where Asterisk sends it); writes what is left. */
         void complete(String event, boolean withItems) {
             AmiMessage.Builder b = AmiMessage.builder().add("Event", event);
             addId(b, action);
