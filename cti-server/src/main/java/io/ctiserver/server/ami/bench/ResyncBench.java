@@ -97,6 +97,8 @@ public final class ResyncBench implements BenchCommand.Benchmark {
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             List<Double> ours = new ArrayList<>();
             List<Double> theirs = new ArrayList<>();
+            List<Double> oursCpu = new ArrayList<>();
+            List<Double> theirsCpu = new ArrayList<>();
             boolean allMatched = true;
             double coldOurs = Double.NaN;
             double coldTheirs = Double.NaN;
@@ -117,14 +119,16 @@ public final class ResyncBench implements BenchCommand.Benchmark {
                         System.out.printf("%-8s server %7.1f ms%s   asterisk-java %7.1f ms%s%n", label, o.ms, mismatch,
                                 t.ms, theirMismatch);
                     } else {
-                        System.out.printf("%-8s tracker %7.1f ms (answers in %6.1f ms: CoreShowChannels %,d events, "
-                                        + "QueueStatus %,d; apply %5.1f ms)%s   asterisk-java %7.1f ms%s%n", label,
-                                o.ms, o.answersMs, o.channelEvents, o.queueEvents, o.applyMs, mismatch, t.ms,
-                                theirMismatch);
+                        System.out.printf("%-8s tracker %7.1f ms, CPU %6.1f ms (answers in %6.1f ms: CoreShowChannels "
+                                        + "%,d events, QueueStatus %,d; apply %5.1f ms)%s   asterisk-java %7.1f ms, "
+                                        + "CPU %6.1f ms%s%n", label, o.ms, o.cpuMs, o.answersMs, o.channelEvents,
+                                o.queueEvents, o.applyMs, mismatch, t.ms, t.cpuMs, theirMismatch);
                     }
                     if (r >= 0) {
                         ours.add(o.ms);
                         theirs.add(t.ms);
+                        oursCpu.add(o.cpuMs);
+                        theirsCpu.add(t.cpuMs);
                     }
                 }
             } finally {
@@ -138,6 +142,12 @@ public final class ResyncBench implements BenchCommand.Benchmark {
                     ? "the whole server (CtiServer)" : "tracker (AmiClient, Resync, Tracker)", mo);
             System.out.printf("  asterisk-java Live API initialize()        %8.1f ms%n", mt);
             System.out.printf("  ratio                                      %8.1fx faster than asterisk-java%n", mt / mo);
+            if (!wholeServer) {
+                double co = median(oursCpu);
+                double ct = median(theirsCpu);
+                System.out.printf("CPU time of the client's Java threads (JIT and GC threads not counted), median: "
+                        + "tracker %.1f ms, asterisk-java %.1f ms, %.1fx%n", co, ct, ct / co);
+            }
             if (warmup > 0) {
                 System.out.printf("first round, cold (each client's first login in this JVM): ours %.1f ms, "
                         + "asterisk-java %.1f ms, %.1fx%n", coldOurs, coldTheirs, coldTheirs / coldOurs);
@@ -224,7 +234,7 @@ public final class ResyncBench implements BenchCommand.Benchmark {
     }
 
     private record Ours(double ms, double answersMs, double applyMs, int channelEvents, int queueEvents,
-                        List<String> differences) {
+                        List<String> differences, double cpuMs) {
     }
 
     /**
@@ -258,11 +268,11 @@ public final class ResyncBench implements BenchCommand.Benchmark {
                 if (connectedAt != 0 && view.calls().size() == truth.calls().size()
                         && view.queues().stream().mapToInt(q -> q.entries().size()).sum() == waiting
                         && differences(truth, view).isEmpty()) {
-                    return new Ours((now - connectedAt) / 1e6, Double.NaN, Double.NaN, 0, 0, List.of());
+                    return new Ours((now - connectedAt) / 1e6, Double.NaN, Double.NaN, 0, 0, List.of(), Double.NaN);
                 }
                 Thread.sleep(1);
             }
-            return new Ours(Double.NaN, Double.NaN, Double.NaN, 0, 0, differences(truth, server.state()));
+            return new Ours(Double.NaN, Double.NaN, Double.NaN, 0, 0, differences(truth, server.state()), Double.NaN);
         }
     }
 
@@ -302,14 +312,16 @@ public final class ResyncBench implements BenchCommand.Benchmark {
         TimedSender sender = new TimedSender(client);
         tracker.onResyncNeeded(new Resync(tracker, sender, client.pbxExecutor())::start);
         try {
+            long cpu0 = clientCpuNanos();
             client.start();
             if (!done.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("no resync within 60 s");
             }
             long answered = sender.lastAnswer();
+            double cpuMs = (clientCpuNanos() - cpu0) / 1e6;
             return new Ours((reconciledAt[0] - connectedAt[0]) / 1e6, (answered - connectedAt[0]) / 1e6,
                     (reconciledAt[0] - answered) / 1e6, sender.events("CoreShowChannels"),
-                    sender.events("QueueStatus"), differences(truth, tracker.view()));
+                    sender.events("QueueStatus"), differences(truth, tracker.view()), cpuMs);
         } finally {
             client.close();
         }
@@ -397,7 +409,7 @@ public final class ResyncBench implements BenchCommand.Benchmark {
         return diffs;
     }
 
-    private record Theirs(double ms, boolean matched, int channels, int entries) {
+    private record Theirs(double ms, boolean matched, int channels, int entries, double cpuMs) {
     }
 
     /** asterisk-java's Live API: logged in first, then {@code initialize()} timed. */
@@ -406,9 +418,11 @@ public final class ResyncBench implements BenchCommand.Benchmark {
         connection.login();
         try {
             DefaultAsteriskServer server = new DefaultAsteriskServer(connection);
+            long cpu0 = clientCpuNanos();
             long t0 = System.nanoTime();
             server.initialize();
             long t1 = System.nanoTime();
+            double cpuMs = (clientCpuNanos() - cpu0) / 1e6;
             int channels = 0;
             for (AsteriskChannel c : server.getChannels()) {
                 if (c.getState() != org.asteriskjava.live.ChannelState.HUNGUP) {
@@ -419,7 +433,8 @@ public final class ResyncBench implements BenchCommand.Benchmark {
             for (AsteriskQueue q : server.getQueues()) {
                 entries += q.getEntries().size();
             }
-            return new Theirs((t1 - t0) / 1e6, channels == load.channels() && entries == waiting, channels, entries);
+            return new Theirs((t1 - t0) / 1e6, channels == load.channels() && entries == waiting, channels, entries,
+                    cpuMs);
         } finally {
             connection.logoff();
         }
@@ -431,6 +446,23 @@ public final class ResyncBench implements BenchCommand.Benchmark {
             ctx.getLogger("io.ctiserver").setLevel(Level.WARN);
             ctx.getLogger("org.asteriskjava").setLevel(Level.OFF);
         }
+    }
+
+    /**
+     * CPU time of the Java threads of this process but the simulator's (its engine and I/O loops): the client's
+     * event loop and consumer thread, or asterisk-java's threads and the caller of {@code initialize()}. The JVM's
+     * own threads (JIT compiler, GC) are left out: they also work for whatever ran before (asterisk-java's heap,
+     * its code being compiled). Unlike wall-clock time this hardly moves with the machine's load.
+     */
+    private static long clientCpuNanos() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.dumpAllThreads(false, false)) {
+            if (!t.getThreadName().startsWith("sim-")) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     private static double loadAverage() {
