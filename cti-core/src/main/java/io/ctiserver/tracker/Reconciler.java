@@ -7,6 +7,7 @@ import io.ctiserver.events.CallState;
 import io.ctiserver.events.Party;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,11 @@ final class Reconciler {
     private final ChannelEvents channelEvents;
     private final QueueEvents queueEvents;
     private final CallEnd callEnd;
+    /**
+     * The live channels of each call, in the order of {@code s.channels}, indexed once the channels are reconciled:
+     * the lookups per call and per agent below would otherwise scan every channel (quadratic at thousands of calls).
+     */
+    private final Map<Call, List<Channel>> channelsByCall = new HashMap<>();
 
     Reconciler(TrackerState state, ChannelEvents channelEvents, QueueEvents queueEvents, CallEnd callEnd) {
         this.s = state;
@@ -47,6 +53,7 @@ final class Reconciler {
         }
         int membersChanged = snap.queueStatus() == null || !snap.queueStatus().isSuccess() ? 0
                 : reconcileQueues(snap.queueStatus().events());
+        indexChannelsByCall();
         int added = 0;
         for (Call call : List.copyOf(s.calls.values())) {
             boolean isNew = !callsBefore.contains(call.id);
@@ -143,6 +150,10 @@ final class Reconciler {
         for (Map.Entry<String, List<AmiMessage>> e : reportedEntries.entrySet()) {
             QueueState q = s.queue(e.getKey());
             List<QueueState.Entry> old = new ArrayList<>(q.entries);
+            Map<Call, Instant> joinedBefore = new HashMap<>();
+            for (QueueState.Entry o : old) {
+                joinedBefore.put(o.call, o.joinedAt);
+            }
             q.entries.clear();
             List<AmiMessage> reported = new ArrayList<>(e.getValue());
             reported.sort((a, b) -> Integer.compare(Headers.parseInt(a.get("Position"), 0),
@@ -153,12 +164,7 @@ final class Reconciler {
                     continue;
                 }
                 Call call = ch.call;
-                Instant joined = null;
-                for (QueueState.Entry o : old) {
-                    if (o.call == call) {
-                        joined = o.joinedAt;
-                    }
-                }
+                Instant joined = joinedBefore.get(call);
                 if (joined == null) {
                     long wait = Headers.parseLong(m.get("Wait"), 0);
                     joined = Instant.ofEpochMilli(s.clock.millis() - wait * 1000);
@@ -171,14 +177,31 @@ final class Reconciler {
                 }
                 enqueue(q, call, joined);
             }
+            // Entries are new objects after the refill: whether a caller is still waiting is asked of its call.
+            Set<Call> stillWaiting = new HashSet<>();
+            for (QueueState.Entry n : q.entries) {
+                stillWaiting.add(n.call);
+            }
             for (QueueState.Entry o : old) {
-                if (!q.entries.contains(o) && o.call.state == CallState.QUEUED) {
+                if (!stillWaiting.contains(o.call) && o.call.state == CallState.QUEUED) {
                     o.call.state = CallState.DIALPLAN;
+                    s.touch(o.call);
                 }
             }
             queueChanged(q);
         }
         return changed;
+    }
+
+    private void indexChannelsByCall() {
+        channelsByCall.clear();
+        for (Channel c : s.channels.values()) {
+            channelsByCall.computeIfAbsent(c.call, k -> new ArrayList<>(4)).add(c);
+        }
+    }
+
+    private List<Channel> channelsOf(Call call) {
+        return channelsByCall.getOrDefault(call, List.of());
     }
 
     private void settleNewCall(Call call) {
@@ -189,10 +212,14 @@ final class Reconciler {
         }
     }
 
+    /** Two channels of the call in one bridge (only the bridges the call's channels are in can hold two). */
     private boolean bridgedTogether(Call call) {
-        for (Bridge b : s.bridges.values()) {
+        for (Channel ch : channelsOf(call)) {
+            if (ch.bridge == null) {
+                continue;
+            }
             int n = 0;
-            for (Channel c : b.channels) {
+            for (Channel c : ch.bridge.channels) {
                 if (c.call == call) {
                     n++;
                 }
@@ -205,8 +232,8 @@ final class Reconciler {
     }
 
     private Channel agentChannel(Call call) {
-        for (Channel c : s.channels.values()) {
-            if (c.call == call && c.bridge != null && s.agentsByDevice.get(c.device) != null && !call.isCallerSide(c)) {
+        for (Channel c : channelsOf(call)) {
+            if (c.bridge != null && s.agentsByDevice.get(c.device) != null && !call.isCallerSide(c)) {
                 return c;
             }
         }
@@ -239,8 +266,8 @@ final class Reconciler {
         if (!s.calls.containsKey(call.id)) {
             return false;
         }
-        for (Channel c : s.channels.values()) {
-            if (c.call == call && c.device.equals(agent.device)) {
+        for (Channel c : channelsOf(call)) {
+            if (c.device.equals(agent.device)) {
                 return true;
             }
         }

@@ -101,12 +101,16 @@ final class Pbx {
         return c;
     }
 
-    /** A channel that arrives with its caller id already known (an inbound SIP call, capture 09). */
-    Chan newChannelWithCallerId(String device, ChanState state, String context, String exten, String num,
-                                String name) {
+    /**
+     * A channel that arrives with its caller id already known (an inbound SIP call, capture 09), or a SIP agent's
+     * channel dialled by a queue, which carries the caller's {@code linkedid} (null for a call of its own).
+     */
+    Chan newChannelWithCallerId(String device, String linkedid, ChanState state, String context, String exten,
+                                String num, String name) {
         String tech = device.substring(0, device.indexOf('/'));
         String uid = nextUniqueid();
-        Chan c = new Chan(device + "-" + nextSeq(tech), tech, uid, uid, now(), state, context, exten);
+        Chan c = new Chan(device + "-" + nextSeq(tech), tech, uid, linkedid == null ? uid : linkedid, now(), state,
+                context, exten);
         c.callerId(num, name);
         c.connected(num, name);
         channels.put(c.name, c);
