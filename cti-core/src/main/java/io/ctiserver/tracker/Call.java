@@ -52,6 +52,14 @@ final class Call {
     final Map<String, String> data = new LinkedHashMap<>(4);
     final List<Transfer> transfers = new ArrayList<>(1);
     String endReason;
+    /** Holds, parks, conference, recordings and the agents' parts, for the record. */
+    final CallTimeline timeline = new CallTimeline();
+    /** The agent whose device placed the call (its first channel), or null: that agent owns it. */
+    String ownerIface;
+    /** The owner's desktop was told (call.offered) that the call rings. */
+    boolean ownerOffered;
+    /** Other calls linked to this one (a consultation call with its own Linkedid). */
+    final java.util.Set<String> relatedCalls = new java.util.LinkedHashSet<>(1);
     /** The last view built; null after a change. */
     io.ctiserver.events.CallView view;
 

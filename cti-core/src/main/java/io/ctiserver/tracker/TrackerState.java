@@ -218,6 +218,57 @@ final class TrackerState {
         return changed;
     }
 
+    /** Whether a channel of the caller's side other than {@code gone} is still live (a Local pair's other half). */
+    boolean callerSideStillLive(Call call, Channel gone) {
+        Channel caller = call.callerChannel;
+        return caller != null && caller != gone && channels.containsKey(caller.uniqueid);
+    }
+
+    /** The agent whose device this channel is on, or null. */
+    Agent agentOf(Channel ch) {
+        return ch == null ? null : agentsByDevice.get(ch.device);
+    }
+
+    /** Who a channel is, for the record: the agent's interface, else the channel name. */
+    String who(Channel ch) {
+        Agent agent = agentOf(ch);
+        return agent != null ? agent.iface : ch == null ? null : ch.name;
+    }
+
+    /**
+     * Folds another call into this one: its channels become this call's (a conference dial-out, the leg that picks
+     * up a parked call). The other call leaves no record of its own.
+     */
+    void merge(Call into, Call other) {
+        if (into == other) {
+            return;
+        }
+        for (Channel c : channels.values()) {
+            if (c.call == other) {
+                c.call = into;
+                into.liveChannels++;
+                other.liveChannels--;
+            }
+        }
+        into.ringing.putAll(other.ringing);
+        into.ringStartedAt.putAll(other.ringStartedAt);
+        for (Map.Entry<String, String> e : other.data.entrySet()) {
+            into.data.putIfAbsent(e.getKey(), e.getValue());
+        }
+        for (Agent agent : agents.values()) {
+            boolean changed = agent.call == other || agent.ringingCall == other;
+            agent.call = agent.call == other ? into : agent.call;
+            agent.ringingCall = agent.ringingCall == other ? into : agent.ringingCall;
+            if (changed) {
+                refreshAgent(agent);
+            }
+        }
+        calls.remove(other.id);
+        viewCache.remove(other);
+        callsDirty = true;
+        touch(into);
+    }
+
     void addParty(Call call, Channel ch, Party.Role role, String iface, String name) {
         addParty(call, ch, role, iface, name, ch == null ? null : ch.callerNum);
     }

@@ -250,9 +250,13 @@ class SyntheticStreamsTest {
         pbx.leave("b9", from);
         pbx.hangup(to, from);
 
-        assertEquals(List.of("call.offered", "call.answered", "call.ended"), h.callTypes());
-        assertEquals("SIP Agent 2", h.of(CallOffered.class).get(0).agentName());
+        assertEquals(List.of("call.offered", "call.offered", "call.answered", "call.ended"), h.callTypes());
+        assertEquals("SIP Agent 1", h.of(CallOffered.class).get(0).agentName(), "the calling agent owns the call");
+        assertEquals("SIP Agent 2", h.of(CallOffered.class).get(1).agentName(), "the called agent's phone rings");
         CallRecord r = h.records().get(0);
+        assertEquals(List.of("PJSIP/agent2", "PJSIP/agent1"),
+                r.segments().stream().map(CallRecord.Segment::agentInterface).collect(Collectors.toList()),
+                "both agents talked");
         assertEquals(CallDirection.INTERNAL, r.direction());
         assertEquals("202", r.dialed());
         assertEquals("1001", r.callerNumber());
@@ -280,14 +284,17 @@ class SyntheticStreamsTest {
         pbx.leave("b7", trunk);
         pbx.hangup(from, trunk);
 
-        assertEquals(List.of("call.answered", "call.ended"), h.callTypes());
+        assertEquals(List.of("call.offered", "call.answered", "call.ended"), h.callTypes());
+        CallOffered offer = h.of(CallOffered.class).get(0);
+        assertEquals("PJSIP/agent1", offer.agentInterface(), "the agent's desktop sees its own call ring");
+        assertEquals("PJSIP/agent1", h.of(CallAnswered.class).get(0).call().agentInterface());
         CallRecord r = h.records().get(0);
         assertEquals(CallDirection.OUTBOUND, r.direction());
         assertEquals("0155512345", r.dialed());
         assertEquals("SIP Agent 1", r.agentName(), "the agent who placed it");
-        assertEquals(42, r.talkSeconds());
-        assertEquals(EndedBy.CALLER, r.endedBy());
-        assertEquals(List.of("available", "on_call", "available"), agentStates("SIP Agent 1"));
+        assertEquals(42, r.talkSeconds(), "from the far end's answer");
+        assertEquals(EndedBy.AGENT, r.endedBy(), "the agent hung up");
+        assertEquals(List.of("available", "ringing", "on_call", "available"), agentStates("SIP Agent 1"));
     }
 
     @Test
