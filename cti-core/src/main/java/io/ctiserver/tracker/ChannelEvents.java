@@ -74,6 +74,13 @@ final class ChannelEvents {
                 call.agentIface = owner.iface;
                 call.agentName = owner.memberName;
                 s.addParty(call, ch, Party.Role.AGENT, owner.iface, owner.memberName);
+                Call current = owner.call;
+                if (current != null && current != call && s.calls.containsKey(current.id)) {
+                    // Placed while the agent has a customer (on hold): a consultation call, linked, not merged.
+                    call.relatedCalls.add(current.id);
+                    current.relatedCalls.add(call.id);
+                    s.touch(current);
+                }
             }
         }
         return ch;
