@@ -19,7 +19,8 @@ final class Call {
 
     final String id;
     final String linkedId;
-    final Instant startedAt;
+    /** When its first channel was created; a call found by a resync gets it from CoreShowChannel's Duration. */
+    Instant startedAt;
     final String firstContext;
     CallState state = CallState.DIALPLAN;
     Channel callerChannel;

@@ -220,6 +220,11 @@ final class QueueEvents {
         if (call == null || !s.calls.containsKey(call.id)) {
             return;
         }
+        long hold = Headers.parseLong(m.get("HoldTime"), -1);
+        if (call.waitSeconds < 0 && hold >= 0 && call.queue != null) {
+            // No AgentConnect before it (the session opened while they talked): the wait is known only now.
+            call.waitSeconds = hold;
+        }
         long talk = Headers.parseLong(m.get("TalkTime"), -1);
         if (talk >= 0) {
             call.talkSeconds = Math.max(call.talkSeconds, 0) + talk;
