@@ -105,7 +105,7 @@ final class CallEnd {
             data.put(END_REASON_KEY, call.endReason);
         }
         boolean named = call.answeredAt != null || call.ownerIface != null;
-        return new CallRecord(call.id, s.pbx, call.linkedId, s.direction(call), call.callerNum, call.callerName,
+        return new CallRecord(call.id, s.pbx, call.linkedId, s.direction(call), s.callerNumber(call), s.callerName(call),
                 call.dialed, call.queue, named ? call.agentName : null, named ? call.agentIface : null, result, wait,
                 talk, endedBy, call.transfers, call.startedAt, call.answeredAt, ended, data, parts.heldSeconds(),
                 parts.holds(), parts.parked(), parts.conference(), parts.recordings(), parts.segments(),

@@ -94,8 +94,32 @@ final class TrackerState {
         return viewCache.call(call, this);
     }
 
+    /**
+     * The caller's number as the record and views show it. Click-to-dial sets the agent's channel's caller ID to the
+     * number dialled (so that the phone shows whom it calls): in the agent's own call that is not the caller, the
+     * agent is, known by the device's name ({@code agent1} of {@code PJSIP/agent1}, {@code 201} of a Local agent).
+     */
+    String callerNumber(Call call) {
+        if (call.ownerIface != null && call.callerNum != null && call.callerNum.equals(call.dialed)) {
+            Agent owner = agents.get(call.ownerIface);
+            String device = owner == null ? call.ownerIface : owner.device;
+            int slash = device.indexOf('/');
+            int at = device.indexOf('@');
+            return device.substring(slash + 1, at > slash ? at : device.length());
+        }
+        return call.callerNum;
+    }
+
+    String callerName(Call call) {
+        if (call.ownerIface != null && call.callerNum != null && call.callerNum.equals(call.dialed)) {
+            Agent owner = agents.get(call.ownerIface);
+            return owner == null ? null : owner.memberName;
+        }
+        return call.callerName;
+    }
+
     CallView buildView(Call call) {
-        return new CallView(call.id, pbx, call.linkedId, direction(call), call.state, call.callerNum, call.callerName,
+        return new CallView(call.id, pbx, call.linkedId, direction(call), call.state, callerNumber(call), callerName(call),
                 call.dialed, call.queue, call.agentIface, call.agentName, call.startedAt, call.queuedAt,
                 call.answeredAt, call.recording, new ArrayList<>(call.parties.values()), call.data);
     }
