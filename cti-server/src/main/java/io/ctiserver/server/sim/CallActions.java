@@ -109,11 +109,22 @@ final class CallActions extends ActionGroup {
         success(s, m, "Redirect successful");
         String extraContext = m.get("ExtraContext", context == null ? null : context);
         String extraExten = m.get("ExtraExten", exten);
+        // Asterisk 22 reports the new dialplan position first (priority 1, still the old Application), while the
+        // channel is in its bridge; the BridgeLeave follows (captures 07, R1, R3).
+        redirectedTo(c, context == null ? c.context : context, exten);
+        if (extra != null && !extra.hungUp) {
+            redirectedTo(extra, extraContext == null ? extra.context : extraContext, extraExten);
+        }
         leaveBridge(c, extra);
         Dialplan.run(pbx, c, context == null ? c.context : context, exten);
         if (extra != null && !extra.hungUp) {
             Dialplan.run(pbx, extra, extraContext == null ? extra.context : extraContext, extraExten);
         }
+    }
+
+    private void redirectedTo(Chan c, String context, String exten) {
+        c.location(context, exten, 1);
+        pbx.emitChan("Newexten", "dialplan,all", c, "Extension", exten, "Application", c.app, "AppData", c.appData);
     }
 
     /**
