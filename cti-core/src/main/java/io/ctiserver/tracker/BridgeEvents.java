@@ -88,8 +88,12 @@ final class BridgeEvents {
             }
             Agent agent = s.agentOf(ch);
             if (agent != null) {
+                // Another agent joins the customer (the conference target is an agent's phone, say).
                 s.addParty(call, ch, Party.Role.AGENT, agent.iface, agent.memberName);
                 call.timeline.segmentStarted(agent.iface, agent.memberName, null, s.clock.instant());
+                agent.call = call;
+                agent.ringingCall = agent.ringingCall == call ? null : agent.ringingCall;
+                s.refreshAgent(agent);
             } else {
                 String number = ch.localExten() != null ? ch.localExten() : ch.callerNum;
                 s.addParty(call, ch, Party.Role.OTHER, null, null, number);
