@@ -188,6 +188,11 @@ final class Originate implements CallFlow {
         if (req.exten() == null) {
             return;
         }
+        if (pbx.parking.isParked(req.exten())) {
+            // Dialling a parking space picks the parked call up (ParkedCall() in the parkedcalls context).
+            pbx.parking.retrieve(req.exten(), originated, this);
+            return;
+        }
         dialOut(req.exten());
     }
 
