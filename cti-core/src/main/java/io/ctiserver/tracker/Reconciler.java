@@ -33,6 +33,8 @@ final class Reconciler {
      * the lookups per call and per agent below would otherwise scan every channel (quadratic at thousands of calls).
      */
     private final Map<Call, List<Channel>> channelsByCall = new HashMap<>();
+    /** This snapshot's CoreShowChannel per Uniqueid: Application, ApplicationData and Duration of calls found. */
+    private final Map<String, AmiMessage> live = new LinkedHashMap<>();
 
     Reconciler(TrackerState state, ChannelEvents channelEvents, QueueEvents queueEvents, CallEnd callEnd) {
         this.s = state;
@@ -70,7 +72,6 @@ final class Reconciler {
     }
 
     private void reconcileChannels(List<AmiMessage> events) {
-        Map<String, AmiMessage> live = new LinkedHashMap<>();
         for (AmiMessage m : events) {
             String uid = m.get("Uniqueid");
             if ("CoreShowChannel".equals(m.eventName()) && uid != null) {
@@ -87,6 +88,11 @@ final class Reconciler {
             if (ch == null) {
                 s.clock.atLeastUniqueid(m.get("Uniqueid"));
                 ch = channelEvents.addChannel(m.get("Uniqueid"), m.get("Linkedid"), m.get("Channel"), m);
+                Instant created = ago(m);
+                if (created != null && ch.call.answeredAt == null && created.isBefore(ch.call.startedAt)) {
+                    // A call found in the middle: it began when its oldest channel did.
+                    ch.call.startedAt = created;
+                }
             }
             moveToBridge(ch, m.get("BridgeId"));
         }
@@ -205,11 +211,54 @@ final class Reconciler {
     }
 
     private void settleNewCall(Call call) {
+        findQueueCaller(call);
         if (call.state == CallState.QUEUED) {
             offer(call);
         } else if (bridgedTogether(call)) {
             answer(call, agentOn(call), agentChannel(call));
         }
+    }
+
+    /**
+     * A caller already connected when we came is no longer in QueueStatus, but its channel still runs Queue(): that
+     * names the queue and the caller (capture 05's CoreShowChannel: Application Queue, ApplicationData support,...).
+     */
+    private void findQueueCaller(Call call) {
+        if (call.queue != null) {
+            return;
+        }
+        for (Channel c : channelsOf(call)) {
+            AmiMessage m = live.get(c.uniqueid);
+            if (m != null && "Queue".equalsIgnoreCase(m.get("Application"))) {
+                String data = m.get("ApplicationData", "");
+                int comma = data.indexOf(',');
+                String queue = comma < 0 ? data : data.substring(0, comma);
+                if (!queue.isEmpty()) {
+                    call.queue = queue;
+                    call.callerChannel = c;
+                    s.setCallerId(call, c);
+                    s.queue(queue);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Now minus a CoreShowChannel's Duration ({@code 00:01:05}); null if it has none. */
+    private Instant ago(AmiMessage m) {
+        String d = m == null ? null : m.get("Duration");
+        if (d == null || d.isEmpty()) {
+            return null;
+        }
+        long secs = 0;
+        for (String part : d.split(":")) {
+            long v = Headers.parseLong(part, -1);
+            if (v < 0) {
+                return null;
+            }
+            secs = secs * 60 + v;
+        }
+        return Instant.ofEpochMilli(s.clock.millis() - secs * 1000);
     }
 
     /** Two channels of the call in one bridge (only the bridges the call's channels are in can hold two). */
@@ -312,16 +361,23 @@ final class Reconciler {
         s.emit(new CallOffered(s.pbx, s.clock.instant(), s.callView(call), null, null));
     }
 
-    /** A call found connected (or answered while we were away): its answer time is the resync time. */
+    /**
+     * A call found connected (or answered while we were away): it was answered no later than the agent's leg was
+     * created (CoreShowChannel's Duration of that leg), else at the resync. app_queue's AgentComplete later gives the
+     * exact wait and talk.
+     */
     private void answer(Call call, Agent agent, Channel agentChannel) {
+        Instant legCreated = agentChannel == null ? null : ago(live.get(agentChannel.uniqueid));
+        Instant answered = legCreated != null && !legCreated.isBefore(call.startedAt) ? legCreated : s.clock.instant();
         call.state = CallState.CONNECTED;
-        call.answeredAt = s.clock.instant();
+        call.answeredAt = answered;
         call.segmentAnsweredAt = call.answeredAt;
         call.answeredSinceAgentEnd = true;
         s.addParty(call, call.callerChannel, Party.Role.CALLER, null, null);
         if (agent != null) {
             call.agentIface = agent.iface;
             call.agentName = agent.memberName;
+            call.timeline.segmentStarted(agent.iface, agent.memberName, call.queue, answered);
             s.addParty(call, agentChannel, Party.Role.AGENT, agent.iface, agent.memberName);
             agent.call = call;
             agent.ringingCall = null;

@@ -19,6 +19,7 @@ final class Pbx {
     final SimConfig config;
     final Random random;
     final QueueLog queueLog;
+    final Parking parking = new Parking(this);
     final Map<String, Chan> channels = new LinkedHashMap<>();
     final Map<String, Bridge> bridges = new LinkedHashMap<>();
     final Map<String, SimQueue> queues = new LinkedHashMap<>();
@@ -101,10 +102,13 @@ final class Pbx {
         return c;
     }
 
-    /**
-     * A channel that arrives with its caller id already known (an inbound SIP call, capture 09), or a SIP agent's
-     * channel dialled by a queue, which carries the caller's {@code linkedid} (null for a call of its own).
-     */
+    /** A channel that arrives with its caller id already known (an inbound SIP call, capture 09). */
+    Chan newChannelWithCallerId(String device, ChanState state, String context, String exten, String num,
+                                String name) {
+        return newChannelWithCallerId(device, null, state, context, exten, num, name);
+    }
+
+    /** The same, in an existing call: {@code linkedid} is the call's (an agent's channel rung by a queue). */
     Chan newChannelWithCallerId(String device, String linkedid, ChanState state, String context, String exten,
                                 String num, String name) {
         String tech = device.substring(0, device.indexOf('/'));
