@@ -46,6 +46,7 @@ final class Reconciler {
     Result apply(PbxSnapshot snap) {
         Set<String> callsBefore = new HashSet<>(s.calls.keySet());
         reconcileChannels(snap.coreShowChannels().events());
+        indexChannelsByCall(); // the channels do not change any more in this resync
         int ended = 0;
         for (Call call : List.copyOf(s.calls.values())) {
             if (call.liveChannels <= 0) {
@@ -55,7 +56,6 @@ final class Reconciler {
         }
         int membersChanged = snap.queueStatus() == null || !snap.queueStatus().isSuccess() ? 0
                 : reconcileQueues(snap.queueStatus().events());
-        indexChannelsByCall();
         int added = 0;
         for (Call call : List.copyOf(s.calls.values())) {
             boolean isNew = !callsBefore.contains(call.id);
