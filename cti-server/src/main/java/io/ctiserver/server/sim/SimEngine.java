@@ -130,7 +130,7 @@ public final class SimEngine {
         }
         loop.execute(() -> {
             long t0 = System.nanoTime();
-            now = Math.max(now, wallVirtualNow());
+            now = inputNow();
             safely(task);
             busyNanos += System.nanoTime() - t0;
         });
@@ -144,7 +144,7 @@ public final class SimEngine {
             return f;
         }
         loop.execute(() -> {
-            now = Math.max(now, wallVirtualNow());
+            now = inputNow();
             try {
                 f.complete(task.get());
             } catch (Throwable e) {
@@ -164,6 +164,20 @@ public final class SimEngine {
         wakeDue = Long.MAX_VALUE;
     }
 
+    /**
+     * The virtual time outside input (an action, an AGI reply) runs at: the wall clock's, but never past a timer that
+     * is already due and not yet run. Under load timers run late; had input moved the clock to the wall time, a late
+     * timer would have set it back to its own due time, and a caller who joined "later" got answered "before"
+     * joining (negative waits in the simulator's own queue_log). Input arriving while timers are overdue is taken as
+     * having come just before them.
+     */
+    private long inputNow() {
+        long wall = wallVirtualNow();
+        Timer next = timers.peek();
+        long cap = next == null ? wall : Math.min(wall, next.due);
+        return Math.max(now, cap);
+    }
+
     private void tick() {
         long t0 = System.nanoTime();
         wake = null;
@@ -176,9 +190,10 @@ public final class SimEngine {
             if (t.cancelled) {
                 continue;
             }
-            // A timer sees its own due time, even if outside input already moved the clock a little further:
-            // that keeps a seeded run's timeline independent of when actions and AGI replies happened to arrive.
-            now = t.due;
+            // A timer sees its own due time, which keeps a seeded run's timeline independent of when actions and
+            // AGI replies happened to arrive. Outside input never moves the clock past a pending timer
+            // (inputNow), so this never sets the clock back.
+            now = Math.max(now, t.due);
             recordLag((wallVirtualNow() - t.due) / speed);
             safely(t.task);
             timersRun++;
