@@ -134,6 +134,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             kpis(ctx, user, keepAlive);
         } else if (path.equals("/api/route")) {
             whatIf(ctx, req, user, keepAlive);
+        } else if (path.equals("/api/desktop/settings")) {
+            desktopSettings(ctx, keepAlive);
         } else if (path.equals("/api/agents")) {
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.agents());
         } else if (path.equals("/api/queues")) {
@@ -141,6 +143,19 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else {
             Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no endpoint " + path));
         }
+    }
+
+    /** What the web desktop offers (pause reasons, wrap-up codes, sales outcomes) and the wallboard's SL target. */
+    private void desktopSettings(ChannelHandlerContext ctx, boolean keepAlive) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        var d = services.config().desktop();
+        body.put("pauseReasons", d.pauseReasons());
+        body.put("wrapUpCodes", d.wrapUpCodes());
+        body.put("salesOutcomes", d.salesOutcomes());
+        body.put("salesQueues", d.salesQueues());
+        body.put("serviceLevelTargetPercent", d.serviceLevelTargetPercent());
+        body.put("crmUrlTemplate", services.config().crmUrlTemplate());
+        Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, body);
     }
 
     /** Supervisors, admins and integrations read every figure; an agent reads their own. */
