@@ -67,6 +67,21 @@ class AgentDesktopBrowserTest {
             b.login("agent203", WebServer.PASSWORD);
             b.waitUntil("agent 203 shows as available", () -> "available".equals(
                     b.driver.findElement(By.id("agent-state")).getAttribute("data-state")));
+            assertEquals("sales", b.driver.findElement(By.id("my-queues")).getText());
+
+            // Pause with a reason from the configured list, then available again.
+            new Select(b.driver.findElement(By.id("pause-reason"))).selectByVisibleText("Lunch");
+            b.driver.findElement(By.id("pause")).click();
+            AmiMessage pause = web.awaitAction("QueuePause (pause)", m -> "QueuePause".equals(m.action())
+                    && "true".equals(m.get("Paused")));
+            assertEquals("Local/203@agents/n", pause.get("Interface"));
+            assertEquals("Lunch", pause.get("Reason"));
+            b.waitUntil("the state bar shows the pause and its reason", () -> "paused".equals(
+                    b.driver.findElement(By.id("agent-state")).getAttribute("data-state"))
+                    && b.driver.findElement(By.id("agent-reason")).getText().equals("(Lunch)"));
+            b.driver.findElement(By.id("available")).click();
+            b.waitUntil("available again", () -> "available".equals(
+                    b.driver.findElement(By.id("agent-state")).getAttribute("data-state")));
 
             web.server.simulator().placeInboundCall("5551009", "6000", "1", 600, 0);
             WebElement card = card(b, "5551009");
@@ -158,6 +173,24 @@ class AgentDesktopBrowserTest {
                     && sales.path("resolved").asLong() == 1, "the KPIs count the disposition: " + sales);
             String recent = b.driver.findElement(By.id("recent-calls")).getText();
             assertTrue(recent.contains("5551009") && recent.contains("Complaint"), recent);
+
+            // Click-to-dial from the recent calls: the agent's device is rung, then the number.
+            b.driver.findElement(By.cssSelector("#recent-calls button[aria-label='Call back 5551009']")).click();
+            AmiMessage dial = web.awaitAction("Originate (click-to-dial)", m -> "Originate".equals(m.action())
+                    && "5551009".equals(m.get("Exten")));
+            assertEquals("Local/203@agents/n", dial.get("Channel"));
+            assertEquals("from-agents", dial.get("Context"));
+            // The dialled call shows on the desktop; the agent hangs it up from there.
+            WebElement out = b.waitFor(() -> b.driver.findElements(By.cssSelector("#cards article.call")).stream()
+                    .filter(c -> c.getText().contains("5551009")).findFirst().orElse(null));
+            String outId = out.getAttribute("data-call-id");
+            b.waitUntil("the dialled call can be hung up", () -> {
+                WebElement h = button(b.driver.findElement(
+                        By.cssSelector("#cards article.call[data-call-id='" + outId + "']")), "Hang up");
+                h.click();
+                return true;
+            });
+            b.waitUntil("the dialled call ends", () -> web.server.state().call(outId).isEmpty());
         }
     }
 
@@ -172,6 +205,17 @@ class AgentDesktopBrowserTest {
             String agent = channel(web.server.state().call(callId).orElseThrow(), Party.Role.AGENT);
 
             WebElement c = card(b, "5551006");
+            String caller = channel(web.server.state().call(callId).orElseThrow(), Party.Role.CALLER);
+            // Recording and a tone from the keypad go to the customer's channel.
+            button(c, "Start recording").click();
+            AmiMessage rec = web.awaitAction("MixMonitor", m -> "MixMonitor".equals(m.action()));
+            assertEquals(caller, rec.get("Channel"));
+            c.findElement(By.cssSelector("details.dtmf summary")).click();
+            c.findElement(By.cssSelector("button[aria-label='Send tone 5']")).click();
+            AmiMessage tone = web.awaitAction("PlayDTMF", m -> "PlayDTMF".equals(m.action()));
+            assertEquals(caller, tone.get("Channel"));
+            assertEquals("5", tone.get("Digit"));
+
             c.findElement(By.cssSelector("details.dir summary")).click();
             // The directory lists the other agents with their state; picking one fills the target.
             WebElement entry = b.waitFor(() -> c.findElements(By.cssSelector("details.dir li button")).stream()
