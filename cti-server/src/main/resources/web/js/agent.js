@@ -32,7 +32,8 @@ async function ready(client) {
   }
   client.on('call.ended', e => onEnded(e));
   client.on('agent.state', () => renderState());
-  client.on('monitoring.started', e => messages.note('A supervisor is ' + monitorWord(e.payload) + ' call ' + e.payload.callId));
+  client.on('monitoring.started', e => onMonitoring(e.payload, true));
+  client.on('monitoring.stopped', e => onMonitoring(e.payload, false));
   client.on('pbx.status', e => {
     if (e.payload.state === 'DISCONNECTED') messages.error('', { message: 'the CTI server lost its link to the PBX: ' + (e.payload.detail || '') });
   });
@@ -51,9 +52,20 @@ async function ready(client) {
   loadHistory();
 }
 
-function monitorWord(p) {
-  const k = (p && (p.kind || p.mode || '')).toString().toLowerCase();
-  return k.includes('whisper') ? 'whispering on' : k.includes('barge') ? 'barging into' : 'listening to';
+/** Recording shows on the card (the tracker reports it as monitoring); a supervisor's spying is announced. */
+function onMonitoring(p, started) {
+  const card = cards.get(p.callId);
+  if (p.kind === 'recording') {
+    if (card) {
+      card.call = Object.assign({}, card.call, { recording: started });
+      card.update(card.call, null);
+    }
+    return;
+  }
+  if (started && card && card.mine) {
+    const word = { listen: 'listening to', whisper: 'whispering on', barge: 'barging into' }[p.kind] || 'monitoring';
+    messages.note('A supervisor is ' + word + ' your call with ' + (card.call.callerNumber || p.callId));
+  }
 }
 
 // ---- who am I -----------------------------------------------------------------------------------------------------
