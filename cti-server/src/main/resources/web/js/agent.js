@@ -375,12 +375,15 @@ class Card {
       ...'123456789*0#'.split('').map(d => h('button', { type: 'button', 'aria-label': 'Send tone ' + d,
         onclick: () => act(messages, 'Tone ' + d, cti.dtmf(c, d)) }, d)));
     this.dirList = h('ul', { class: 'directory' });
+    // Built when opened, refreshed only while open: 50 cards would otherwise rebuild 50 lists every 5 s.
+    this.dirDetails = h('details', { class: 'dir', ontoggle: () => this.renderDirectory() },
+      h('summary', {}, 'Directory: agents and queues'), this.dirList);
     return h('div', { class: 'controls' },
       h('div', { class: 'row' }, this.btn.hangup, this.btn.hold, this.btn.retrieve, this.btn.recStart, this.btn.recStop),
       h('div', { class: 'row transfer' },
         h('label', { for: this.targetInput.id }, 'Transfer or conference target'), this.targetInput,
         this.btn.blind, this.btn.attended, this.btn.complete, this.btn.cancel, this.btn.conference),
-      h('details', { class: 'dir' }, h('summary', {}, 'Directory: agents and queues'), this.dirList),
+      this.dirDetails,
       h('details', { class: 'dtmf' }, h('summary', {}, 'Keypad (DTMF)'), pad));
   }
 
@@ -403,7 +406,7 @@ class Card {
   }
 
   renderDirectory() {
-    if (!this.dirList) return;
+    if (!this.dirList || !this.dirDetails.open) return;
     this.dirList.replaceChildren(...directoryEntries().map(d => h('li', {},
       h('button', { type: 'button', class: 'link', dataset: { state: d.state },
         onclick: () => { this.targetInput.value = d.target; this.targetInput.focus(); } }, d.target + ': ' + d.label))));

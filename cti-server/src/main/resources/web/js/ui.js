@@ -99,8 +99,8 @@ export function showLink(cti, el) {
 }
 
 /**
- * The login form: resolves with a connected client once the user logged in (or at once with a token kept in this
- * browser tab). `roles` limits who may use the page.
+ * The login form: returns the client, and calls onReady(client) once the user logged in (at once with a token kept
+ * in this browser tab) and the WebSocket is opening.
  */
 export function loginFlow({ form, messages, onReady }) {
   const cti = new CtiClient();
