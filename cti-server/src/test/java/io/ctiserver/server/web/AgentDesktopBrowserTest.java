@@ -233,6 +233,42 @@ class AgentDesktopBrowserTest {
         }
     }
 
+    @Test
+    void anAttendedTransferIsStartedAndTheConsultationCancelledFromTheCard() throws Exception {
+        try (Browser b = new Browser(web.base(), 1280, 800)) {
+            b.open("/");
+            b.login("agent203", WebServer.PASSWORD);
+            web.server.simulator().placeInboundCall("5552100", "6000", "1", 600, 0);
+            b.waitUntil("the call is answered", () -> "connected".equals(stateOf(card(b, "5552100"))));
+            String callId = card(b, "5552100").getAttribute("data-call-id");
+            String agent = channel(web.server.state().call(callId).orElseThrow(), Party.Role.AGENT);
+            WebElement c = card(b, "5552100");
+            assertTrue(!button(c, "Complete transfer").isEnabled() && !button(c, "Cancel consultation").isEnabled(),
+                    "nothing to complete or cancel before a consultation");
+            c.findElement(By.cssSelector("input.target")).sendKeys("3");
+            button(c, "Attended transfer").click();
+            AmiMessage atxfer = web.awaitAction("Atxfer", m -> "Atxfer".equals(m.action()));
+            assertEquals(agent, atxfer.get("Channel"));
+            assertEquals("3", atxfer.get("Exten"));
+            b.waitUntil("the consultation leg is up", () -> web.server.state().call(callId).map(v -> v.parties()
+                    .stream().anyMatch(p -> p.role() == Party.Role.TRANSFER_TARGET)).orElse(false));
+            String consult = channel(web.server.state().call(callId).orElseThrow(), Party.Role.TRANSFER_TARGET);
+            WebElement cancel = b.waitFor(() -> {
+                WebElement e = button(card(b, "5552100"), "Cancel consultation");
+                return e.isEnabled() ? e : null;
+            });
+            cancel.click();
+            AmiMessage hangup = web.awaitAction("Hangup of the consultation leg", m -> "Hangup".equals(m.action())
+                    && consult.equals(m.get("Channel")));
+            assertEquals(consult, hangup.get("Channel"));
+            b.waitUntil("the agent is back with the customer", () -> web.server.state().call(callId).map(v -> v.parties()
+                    .stream().noneMatch(p -> p.role() == Party.Role.TRANSFER_TARGET)).orElse(false));
+            assertTrue(b.messages().stream().noneMatch(m -> m.contains("failed")), b.messages().toString());
+            button(card(b, "5552100"), "Hang up").click();
+            b.waitUntil("the call ends", () -> web.server.state().call(callId).isEmpty());
+        }
+    }
+
     private static AuditLog.Entry awaitAudit(String command) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
             List<AuditLog.Entry> all = web.server.gateway().audit().recent();
