@@ -19,7 +19,8 @@ final class Call {
 
     final String id;
     final String linkedId;
-    final Instant startedAt;
+    /** When its first channel was created; a call found by a resync gets it from CoreShowChannel's Duration. */
+    Instant startedAt;
     final String firstContext;
     CallState state = CallState.DIALPLAN;
     Channel callerChannel;
@@ -52,6 +53,14 @@ final class Call {
     final Map<String, String> data = new LinkedHashMap<>(4);
     final List<Transfer> transfers = new ArrayList<>(1);
     String endReason;
+    /** Holds, parks, conference, recordings and the agents' parts, for the record. */
+    final CallTimeline timeline = new CallTimeline();
+    /** The agent whose device placed the call (its first channel), or null: that agent owns it. */
+    String ownerIface;
+    /** The owner's desktop was told (call.offered) that the call rings. */
+    boolean ownerOffered;
+    /** Other calls linked to this one (a consultation call with its own Linkedid). */
+    final java.util.Set<String> relatedCalls = new java.util.LinkedHashSet<>(1);
     /** The last view built; null after a change. */
     io.ctiserver.events.CallView view;
 

@@ -68,9 +68,10 @@ final class CallEnd {
             result = CallResult.UNANSWERED;
         }
         EndedBy endedBy;
+        String parkOutcome = call.timeline.lastParkOutcome();
         if (call.endReason != null) {
             endedBy = EndedBy.SYSTEM;
-        } else if (call.abandoned) {
+        } else if (call.abandoned || "gave_up".equals(parkOutcome) && !call.answeredSinceAgentEnd) {
             endedBy = EndedBy.CALLER;
         } else if (call.agentEndReason != null && !call.answeredSinceAgentEnd) {
             endedBy = switch (call.agentEndReason) {
@@ -87,19 +88,28 @@ final class CallEnd {
             wait = call.queuedAt == null ? 0
                     : seconds(call.queuedAt, call.answeredAt != null ? call.answeredAt : ended);
         }
+        CallTimeline.Parts parts = call.timeline.finish(ended);
         long talk = call.talkSeconds;
-        if (talk < 0) {
-            talk = call.answeredAt == null ? 0 : seconds(call.answeredAt, ended);
+        if (parts.segments().isEmpty()) {
+            if (talk < 0) {
+                talk = call.answeredAt == null ? 0 : seconds(call.answeredAt, ended);
+            }
+        } else {
+            // The agents' parts, measured where app_queue has no figure (no AgentComplete, or the call went on after
+            // it); never less than app_queue's own sum.
+            talk = Math.max(talk, parts.segmentTalkSeconds());
         }
         Map<String, String> data = call.data;
         if (call.endReason != null) {
             data = new LinkedHashMap<>(data);
             data.put(END_REASON_KEY, call.endReason);
         }
-        return new CallRecord(call.id, s.pbx, call.linkedId, s.direction(call), call.callerNum, call.callerName,
-                call.dialed, call.queue, call.answeredAt != null ? call.agentName : null,
-                call.answeredAt != null ? call.agentIface : null, result, wait, talk, endedBy, call.transfers,
-                call.startedAt, call.answeredAt, ended, data);
+        boolean named = call.answeredAt != null || call.ownerIface != null;
+        return new CallRecord(call.id, s.pbx, call.linkedId, s.direction(call), s.callerNumber(call), s.callerName(call),
+                call.dialed, call.queue, named ? call.agentName : null, named ? call.agentIface : null, result, wait,
+                talk, endedBy, call.transfers, call.startedAt, call.answeredAt, ended, data, parts.heldSeconds(),
+                parts.holds(), parts.parked(), parts.conference(), parts.recordings(), parts.segments(),
+                List.copyOf(call.relatedCalls));
     }
 
     static long seconds(Instant from, Instant to) {

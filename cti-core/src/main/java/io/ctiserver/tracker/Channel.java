@@ -5,7 +5,8 @@ final class Channel {
 
     final String uniqueid;
     final String linkedid;
-    final String name;
+    /** The channel's name; a Rename event changes it (the Uniqueid stays). */
+    String name;
     /** The device the channel belongs to: {@code PJSIP/agent1}, {@code Local/201@agents}; matches a member's. */
     final String device;
     final boolean local;
@@ -28,6 +29,17 @@ final class Channel {
     /** Set when the caller left a live bridge without a transfer: a Newexten elsewhere means Redirect. */
     String leftFromContext;
     String leftFromExten;
+    /**
+     * Set when a Newexten at priority 1 elsewhere arrived while the channel was still in a bridge: Asterisk 22 reports
+     * a Redirect's new position before the BridgeLeave.
+     */
+    boolean redirectPending;
+    /** When it entered its current bridge. */
+    java.time.Instant bridgedAt;
+    /** MixMonitor's file on this channel (VarSet MIXMONITOR_FILENAME), if Asterisk said. */
+    String mixMonitorFile;
+    /** Another call this channel is a party of (the customer's, for a consultation leg with its own Linkedid). */
+    Call guestOf;
 
     Channel(String uniqueid, String linkedid, String name) {
         this.uniqueid = uniqueid;

@@ -5,6 +5,7 @@ import io.ctiserver.events.CallOffered;
 import io.ctiserver.events.CallState;
 import io.ctiserver.events.EndedBy;
 import io.ctiserver.events.Party;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -65,6 +66,22 @@ final class ChannelEvents {
         call.liveChannels++;
         if (call.callerChannel == ch) {
             s.setCallerId(call, ch);
+            Agent owner = s.agentOf(ch);
+            if (owner != null && ch.uniqueid.equals(ch.linkedid)) {
+                // The agent's own device starts the call (it dials, or an Originate rings it first): the agent owns
+                // it, so the desktop follows it like an inbound call.
+                call.ownerIface = owner.iface;
+                call.agentIface = owner.iface;
+                call.agentName = owner.memberName;
+                s.addParty(call, ch, Party.Role.AGENT, owner.iface, owner.memberName);
+                Call current = owner.call;
+                if (current != null && current != call && s.calls.containsKey(current.id)) {
+                    // Placed while the agent has a customer (on hold): a consultation call, linked, not merged.
+                    call.relatedCalls.add(current.id);
+                    current.relatedCalls.add(call.id);
+                    s.touch(current);
+                }
+            }
         }
         return ch;
     }
@@ -113,13 +130,19 @@ final class ChannelEvents {
         }
         String context = m.get("Context");
         String exten = m.get("Exten");
+        Call call = ch.call;
+        if (ch.bridge != null && call.connected() && "1".equals(m.get("Priority")) && !ch.hangupRequested
+                && !call.blindTransferPending && !"h".equals(exten)
+                && (!java.util.Objects.equals(context, ch.context) || !java.util.Objects.equals(exten, ch.exten))) {
+            // Asterisk 22 reports a Redirect's new dialplan position first, then the BridgeLeave.
+            ch.redirectPending = true;
+        }
         if (context != null) {
             ch.context = context;
         }
         if (exten != null) {
             ch.exten = exten;
         }
-        Call call = ch.call;
         if (call.dialed == null && ch == call.callerChannel) {
             call.dialed = Headers.realExten(exten);
         }
@@ -133,7 +156,18 @@ final class ChannelEvents {
 
     void varSet(AmiMessage m) {
         String variable = m.get("Variable");
-        if (variable == null || !interesting(variable)) {
+        if (variable == null) {
+            return;
+        }
+        if (variable.equals("MIXMONITOR_FILENAME")) {
+            Channel ch = s.channel(m.get("Uniqueid"));
+            if (ch != null) {
+                String file = m.get("Value", "");
+                ch.mixMonitorFile = file.isEmpty() ? null : file;
+            }
+            return;
+        }
+        if (!interesting(variable)) {
             return;
         }
         Channel ch = s.channel(m.get("Uniqueid"));
@@ -169,8 +203,15 @@ final class ChannelEvents {
         ch.hangupRequested = true;
         ch.leftFromContext = null;
         Call call = ch.call;
-        if (call.firstHangup == null && (call.connected() || call.isCallerSide(ch))) {
-            call.firstHangup = call.isCallerSide(ch) ? EndedBy.CALLER : EndedBy.AGENT;
+        boolean callerSide = call.isCallerSide(ch);
+        // While parked, only the parked customer hanging up ends the call; the parker's leg going away does not.
+        if (call.firstHangup == null && (call.connected() || callerSide) && (!call.timeline.parked() || callerSide)) {
+            if (call.ownerIface != null) {
+                // An agent's own call: the agent's side, or the other side (the customer, or another agent).
+                call.firstHangup = callerSide || s.agentOf(ch) != null ? EndedBy.AGENT : EndedBy.CALLER;
+            } else {
+                call.firstHangup = callerSide ? EndedBy.CALLER : EndedBy.AGENT;
+            }
         }
     }
 
@@ -199,6 +240,24 @@ final class ChannelEvents {
         // The Local peer link is kept: the surviving half still tells which side of the call it is on.
         Call call = ch.call;
         call.liveChannels--;
+        Instant now = s.clock.instant();
+        call.timeline.conferenceLeft(ch.uniqueid, now);
+        if (call.isCallerSide(ch) && !s.callerSideStillLive(call, ch)) {
+            // The customer is gone: every agent's part with them ends here, whoever stays on.
+            call.timeline.allSegmentsEnded(now);
+        }
+        if (ch.guestOf != null) {
+            Call host = ch.guestOf;
+            ch.guestOf = null;
+            host.timeline.conferenceLeft(ch.uniqueid, now);
+            Party guest = host.parties.remove(ch.uniqueid);
+            if (guest != null) {
+                if (guest.iface() != null) {
+                    host.timeline.segmentEnded(guest.iface(), now);
+                }
+                s.touch(host);
+            }
+        }
         String ringingIface = call.ringing.remove(ch.uniqueid);
         if (ringingIface != null) {
             queueEvents.stopRinging(call, ringingIface);
@@ -206,6 +265,9 @@ final class ChannelEvents {
         Party party = call.parties.remove(ch.uniqueid);
         if (party != null) {
             s.touch(call);
+            if (party.role() == Party.Role.AGENT && party.iface() != null && !agentStillOnCall(call, party.iface())) {
+                call.timeline.segmentEnded(party.iface(), now);
+            }
             Agent agent = party.role() == Party.Role.AGENT && party.iface() != null ? s.agents.get(party.iface()) : null;
             if (agent != null && agent.call == call) {
                 // The agent's leg is gone (hung up, transferred away): free the agent even if AgentComplete lags.
@@ -225,6 +287,16 @@ final class ChannelEvents {
         }
     }
 
+    /** Another leg of the same agent is still a party (a Local pair's real channel swapped in, say). */
+    private static boolean agentStillOnCall(Call call, String iface) {
+        for (Party p : call.parties.values()) {
+            if (p.role() == Party.Role.AGENT && iface.equals(p.iface())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean agentStillOn(Call call, Agent agent) {
         for (Channel other : s.channels.values()) {
             if (other.call == call && other.device.equals(agent.device)) {
@@ -232,6 +304,28 @@ final class ChannelEvents {
             }
         }
         return false;
+    }
+
+    /**
+     * Rename: the channel keeps its Uniqueid and its call, only its name changes (a masquerade, a ;1/;2 Local swap,
+     * PJSIP renaming a channel): parties show the new name so that desktop commands reach the right channel.
+     */
+    void rename(AmiMessage m) {
+        Channel ch = s.channel(m.get("Uniqueid"));
+        String newName = m.get("Newname");
+        if (ch == null || newName == null || newName.isEmpty() || newName.equals(ch.name)) {
+            return;
+        }
+        s.channelsByName.remove(ch.name, ch);
+        ch.name = newName;
+        s.channelsByName.put(newName, ch);
+        for (Call call : new Call[] {ch.call, ch.guestOf}) {
+            Party p = call == null ? null : call.parties.get(ch.uniqueid);
+            if (p != null) {
+                call.parties.put(ch.uniqueid, new Party(p.role(), newName, p.uniqueid(), p.iface(), p.name(), p.number()));
+                s.touch(call);
+            }
+        }
     }
 
     void localBridge(AmiMessage m) {
@@ -275,6 +369,11 @@ final class ChannelEvents {
         if (call.queue != null || call.connected()) {
             return;
         }
+        Channel dialer = s.channel(m.get("Uniqueid"));
+        if (call.ownerIface != null && !call.ownerOffered
+                && (dest.uniqueid.equals(call.linkedId) || dialer != null && dialer.uniqueid.equals(call.linkedId))) {
+            offerToOwner(call);
+        }
         Agent agent = s.agentsByDevice.get(dest.device);
         if (agent == null || call.isCallerSide(dest)) {
             return;
@@ -287,6 +386,23 @@ final class ChannelEvents {
         agent.ringingCall = call;
         s.emit(new CallOffered(s.pbx, s.clock.instant(), s.callView(call), agent.iface, agent.memberName));
         s.refreshAgent(agent);
+    }
+
+    /**
+     * The owner's phone rings (an Originate dials it first) or the owner starts dialling: the desktop gets the call
+     * offered, as for an inbound call.
+     */
+    private void offerToOwner(Call call) {
+        Agent owner = s.agents.get(call.ownerIface);
+        if (owner == null) {
+            return;
+        }
+        call.ownerOffered = true;
+        call.state = CallState.RINGING;
+        s.touch(call);
+        owner.ringingCall = call;
+        s.emit(new CallOffered(s.pbx, s.clock.instant(), s.callView(call), owner.iface, owner.memberName));
+        s.refreshAgent(owner);
     }
 
     void dialEnd(AmiMessage m) {

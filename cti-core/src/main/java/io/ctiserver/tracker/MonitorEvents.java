@@ -39,10 +39,18 @@ final class MonitorEvents {
 
     void mixMonitor(AmiMessage m, boolean start) {
         Channel ch = s.channel(m.get("Uniqueid"));
-        if (ch == null || ch.call.recording == start) {
+        if (ch == null) {
             return;
         }
         Call call = ch.call;
+        if (start) {
+            call.timeline.recordingStarted(ch.uniqueid, ch.mixMonitorFile, s.who(ch), s.clock.instant());
+        } else {
+            call.timeline.recordingStopped(ch.uniqueid, s.clock.instant());
+        }
+        if (call.recording == start) {
+            return;
+        }
         call.recording = start;
         s.touch(call);
         Instant now = s.clock.instant();

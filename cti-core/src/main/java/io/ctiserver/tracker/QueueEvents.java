@@ -178,9 +178,11 @@ final class QueueEvents {
         }
         call.segmentAnsweredAt = now;
         call.answeredSinceAgentEnd = true;
+        call.firstHangup = null;
         call.state = CallState.CONNECTED;
         call.agentIface = iface;
         call.agentName = agent.memberName;
+        call.timeline.segmentStarted(iface, agent.memberName, m.get("Queue"), now);
         for (String ringingIface : List.copyOf(call.ringing.values())) {
             Agent other = s.agents.get(ringingIface);
             if (other != null && other != agent && other.ringingCall == call) {
@@ -203,22 +205,43 @@ final class QueueEvents {
     }
 
     void agentComplete(AmiMessage m) {
-        Channel ch = s.channel(m.get("Uniqueid"));
         String iface = m.get("Interface");
-        if (ch == null || iface == null) {
+        if (iface == null) {
             return;
         }
-        Call call = ch.call;
+        // The caller's fields are missing when the caller's channel is already gone (R3: the customer hung up in a
+        // conference): the agent's channel (DestUniqueid) or the agent's call still names the call.
+        Channel ch = s.channel(m.get("Uniqueid"));
+        if (ch == null) {
+            ch = s.channel(m.get("DestUniqueid"));
+        }
+        Agent known = s.agents.get(iface);
+        Call call = ch != null ? ch.call : known != null ? known.call : null;
+        if (call == null || !s.calls.containsKey(call.id)) {
+            return;
+        }
+        long hold = Headers.parseLong(m.get("HoldTime"), -1);
+        if (call.waitSeconds < 0 && hold >= 0 && call.queue != null) {
+            // No AgentConnect before it (the session opened while they talked): the wait is known only now.
+            call.waitSeconds = hold;
+        }
         long talk = Headers.parseLong(m.get("TalkTime"), -1);
         if (talk >= 0) {
             call.talkSeconds = Math.max(call.talkSeconds, 0) + talk;
+            call.timeline.agentCompleted(iface, talk, s.clock.millis());
             if (call.segmentAnsweredAt != null) {
                 s.clock.atLeast(call.segmentAnsweredAt.toEpochMilli() + talk * 1000);
             }
         }
-        call.agentEndReason = m.get("Reason");
-        call.answeredSinceAgentEnd = false;
-        Agent agent = s.agents.get(iface);
+        // An AgentComplete about an earlier agent, once the call is with another one, does not say how it ended;
+        // nor does app_queue's "caller" after the agent transferred the caller away (a Redirect).
+        boolean current = iface.equals(call.agentIface) || !call.timeline.hasOpenSegment();
+        boolean transferredAway = "transfer".equals(call.agentEndReason) && !call.answeredSinceAgentEnd;
+        if (current && !transferredAway) {
+            call.agentEndReason = m.get("Reason");
+            call.answeredSinceAgentEnd = false;
+        }
+        Agent agent = known;
         if (agent != null && (agent.call == call || agent.call == null)) {
             agent.call = null;
             int wrapUp = 0;

@@ -7,6 +7,7 @@ import io.ctiserver.events.CallState;
 import io.ctiserver.events.Party;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,13 @@ final class Reconciler {
     private final ChannelEvents channelEvents;
     private final QueueEvents queueEvents;
     private final CallEnd callEnd;
+    /**
+     * The live channels of each call, in the order of {@code s.channels}, indexed once the channels are reconciled:
+     * the lookups per call and per agent below would otherwise scan every channel (quadratic at thousands of calls).
+     */
+    private final Map<Call, List<Channel>> channelsByCall = new HashMap<>();
+    /** This snapshot's CoreShowChannel per Uniqueid: Application, ApplicationData and Duration of calls found. */
+    private final Map<String, AmiMessage> live = new LinkedHashMap<>();
 
     Reconciler(TrackerState state, ChannelEvents channelEvents, QueueEvents queueEvents, CallEnd callEnd) {
         this.s = state;
@@ -38,6 +46,7 @@ final class Reconciler {
     Result apply(PbxSnapshot snap) {
         Set<String> callsBefore = new HashSet<>(s.calls.keySet());
         reconcileChannels(snap.coreShowChannels().events());
+        indexChannelsByCall(); // the channels do not change any more in this resync
         int ended = 0;
         for (Call call : List.copyOf(s.calls.values())) {
             if (call.liveChannels <= 0) {
@@ -63,7 +72,6 @@ final class Reconciler {
     }
 
     private void reconcileChannels(List<AmiMessage> events) {
-        Map<String, AmiMessage> live = new LinkedHashMap<>();
         for (AmiMessage m : events) {
             String uid = m.get("Uniqueid");
             if ("CoreShowChannel".equals(m.eventName()) && uid != null) {
@@ -80,6 +88,11 @@ final class Reconciler {
             if (ch == null) {
                 s.clock.atLeastUniqueid(m.get("Uniqueid"));
                 ch = channelEvents.addChannel(m.get("Uniqueid"), m.get("Linkedid"), m.get("Channel"), m);
+                Instant created = ago(m);
+                if (created != null && ch.call.answeredAt == null && created.isBefore(ch.call.startedAt)) {
+                    // A call found in the middle: it began when its oldest channel did.
+                    ch.call.startedAt = created;
+                }
             }
             moveToBridge(ch, m.get("BridgeId"));
         }
@@ -143,6 +156,10 @@ final class Reconciler {
         for (Map.Entry<String, List<AmiMessage>> e : reportedEntries.entrySet()) {
             QueueState q = s.queue(e.getKey());
             List<QueueState.Entry> old = new ArrayList<>(q.entries);
+            Map<Call, Instant> joinedBefore = new HashMap<>();
+            for (QueueState.Entry o : old) {
+                joinedBefore.put(o.call, o.joinedAt);
+            }
             q.entries.clear();
             List<AmiMessage> reported = new ArrayList<>(e.getValue());
             reported.sort((a, b) -> Integer.compare(Headers.parseInt(a.get("Position"), 0),
@@ -153,12 +170,7 @@ final class Reconciler {
                     continue;
                 }
                 Call call = ch.call;
-                Instant joined = null;
-                for (QueueState.Entry o : old) {
-                    if (o.call == call) {
-                        joined = o.joinedAt;
-                    }
-                }
+                Instant joined = joinedBefore.get(call);
                 if (joined == null) {
                     long wait = Headers.parseLong(m.get("Wait"), 0);
                     joined = Instant.ofEpochMilli(s.clock.millis() - wait * 1000);
@@ -171,9 +183,15 @@ final class Reconciler {
                 }
                 enqueue(q, call, joined);
             }
+            // Entries are new objects after the refill: whether a caller is still waiting is asked of its call.
+            Set<Call> stillWaiting = new HashSet<>();
+            for (QueueState.Entry n : q.entries) {
+                stillWaiting.add(n.call);
+            }
             for (QueueState.Entry o : old) {
-                if (!q.entries.contains(o) && o.call.state == CallState.QUEUED) {
+                if (!stillWaiting.contains(o.call) && o.call.state == CallState.QUEUED) {
                     o.call.state = CallState.DIALPLAN;
+                    s.touch(o.call);
                 }
             }
             queueChanged(q);
@@ -181,7 +199,19 @@ final class Reconciler {
         return changed;
     }
 
+    private void indexChannelsByCall() {
+        channelsByCall.clear();
+        for (Channel c : s.channels.values()) {
+            channelsByCall.computeIfAbsent(c.call, k -> new ArrayList<>(4)).add(c);
+        }
+    }
+
+    private List<Channel> channelsOf(Call call) {
+        return channelsByCall.getOrDefault(call, List.of());
+    }
+
     private void settleNewCall(Call call) {
+        findQueueCaller(call);
         if (call.state == CallState.QUEUED) {
             offer(call);
         } else if (bridgedTogether(call)) {
@@ -189,10 +219,56 @@ final class Reconciler {
         }
     }
 
+    /**
+     * A caller already connected when we came is no longer in QueueStatus, but its channel still runs Queue(): that
+     * names the queue and the caller (capture 05's CoreShowChannel: Application Queue, ApplicationData support,...).
+     */
+    private void findQueueCaller(Call call) {
+        if (call.queue != null) {
+            return;
+        }
+        for (Channel c : channelsOf(call)) {
+            AmiMessage m = live.get(c.uniqueid);
+            if (m != null && "Queue".equalsIgnoreCase(m.get("Application"))) {
+                String data = m.get("ApplicationData", "");
+                int comma = data.indexOf(',');
+                String queue = comma < 0 ? data : data.substring(0, comma);
+                if (!queue.isEmpty()) {
+                    call.queue = queue;
+                    call.callerChannel = c;
+                    s.setCallerId(call, c);
+                    s.queue(queue);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Now minus a CoreShowChannel's Duration ({@code 00:01:05}); null if it has none. */
+    private Instant ago(AmiMessage m) {
+        String d = m == null ? null : m.get("Duration");
+        if (d == null || d.isEmpty()) {
+            return null;
+        }
+        long secs = 0;
+        for (String part : d.split(":")) {
+            long v = Headers.parseLong(part, -1);
+            if (v < 0) {
+                return null;
+            }
+            secs = secs * 60 + v;
+        }
+        return Instant.ofEpochMilli(s.clock.millis() - secs * 1000);
+    }
+
+    /** Two channels of the call in one bridge (only the bridges the call's channels are in can hold two). */
     private boolean bridgedTogether(Call call) {
-        for (Bridge b : s.bridges.values()) {
+        for (Channel ch : channelsOf(call)) {
+            if (ch.bridge == null) {
+                continue;
+            }
             int n = 0;
-            for (Channel c : b.channels) {
+            for (Channel c : ch.bridge.channels) {
                 if (c.call == call) {
                     n++;
                 }
@@ -205,8 +281,8 @@ final class Reconciler {
     }
 
     private Channel agentChannel(Call call) {
-        for (Channel c : s.channels.values()) {
-            if (c.call == call && c.bridge != null && s.agentsByDevice.get(c.device) != null && !call.isCallerSide(c)) {
+        for (Channel c : channelsOf(call)) {
+            if (c.bridge != null && s.agentsByDevice.get(c.device) != null && !call.isCallerSide(c)) {
                 return c;
             }
         }
@@ -239,8 +315,8 @@ final class Reconciler {
         if (!s.calls.containsKey(call.id)) {
             return false;
         }
-        for (Channel c : s.channels.values()) {
-            if (c.call == call && c.device.equals(agent.device)) {
+        for (Channel c : channelsOf(call)) {
+            if (c.device.equals(agent.device)) {
                 return true;
             }
         }
@@ -285,16 +361,23 @@ final class Reconciler {
         s.emit(new CallOffered(s.pbx, s.clock.instant(), s.callView(call), null, null));
     }
 
-    /** A call found connected (or answered while we were away): its answer time is the resync time. */
+    /**
+     * A call found connected (or answered while we were away): it was answered no later than the agent's leg was
+     * created (CoreShowChannel's Duration of that leg), else at the resync. app_queue's AgentComplete later gives the
+     * exact wait and talk.
+     */
     private void answer(Call call, Agent agent, Channel agentChannel) {
+        Instant legCreated = agentChannel == null ? null : ago(live.get(agentChannel.uniqueid));
+        Instant answered = legCreated != null && !legCreated.isBefore(call.startedAt) ? legCreated : s.clock.instant();
         call.state = CallState.CONNECTED;
-        call.answeredAt = s.clock.instant();
+        call.answeredAt = answered;
         call.segmentAnsweredAt = call.answeredAt;
         call.answeredSinceAgentEnd = true;
         s.addParty(call, call.callerChannel, Party.Role.CALLER, null, null);
         if (agent != null) {
             call.agentIface = agent.iface;
             call.agentName = agent.memberName;
+            call.timeline.segmentStarted(agent.iface, agent.memberName, call.queue, answered);
             s.addParty(call, agentChannel, Party.Role.AGENT, agent.iface, agent.memberName);
             agent.call = call;
             agent.ringingCall = null;

@@ -124,6 +124,7 @@ public final class Tracker implements AmiListener {
             case "HangupRequest", "SoftHangupRequest" -> channelEvents.hangupRequest(m);
             case "Hangup" -> channelEvents.hangup(m);
             case "LocalBridge" -> channelEvents.localBridge(m);
+            case "Rename" -> channelEvents.rename(m);
             case "LocalOptimizationBegin" -> s.optimizingSources.put(m.get("LocalOneUniqueid", ""), m.get("SourceUniqueid", ""));
             case "LocalOptimizationEnd" -> channelEvents.localOptimizationEnd(m);
             case "DialBegin" -> channelEvents.dialBegin(m);
@@ -135,8 +136,11 @@ public final class Tracker implements AmiListener {
             case "Hold" -> bridgeEvents.hold(s.channel(m.get("Uniqueid")), true);
             case "Unhold" -> bridgeEvents.hold(s.channel(m.get("Uniqueid")), false);
             // Park keeps the call (same Linkedid); for the desktop it is a hold until someone picks it up.
-            case "ParkedCall" -> bridgeEvents.hold(s.channel(m.get("ParkeeUniqueid")), true);
-            case "UnParkedCall", "ParkedCallTimeOut" -> bridgeEvents.hold(s.channel(m.get("ParkeeUniqueid")), false);
+            case "ParkedCall" -> bridgeEvents.parkedCall(m);
+            case "UnParkedCall" -> bridgeEvents.unparkedCall(m);
+            case "ParkedCallTimeOut" -> bridgeEvents.parkEnded(m, "timeout");
+            case "ParkedCallGiveUp" -> bridgeEvents.parkEnded(m, "gave_up");
+            case "Cdr" -> s.clock.atLeastCdrEnd(m.get("EndTime"));
             case "MusicOnHoldStart" -> bridgeEvents.musicOnHold(m, true);
             case "MusicOnHoldStop" -> bridgeEvents.musicOnHold(m, false);
             case "BlindTransfer" -> bridgeEvents.blindTransfer(m);

@@ -15,7 +15,8 @@ import java.time.format.DateTimeParseException;
  *       Uniqueid ({@code 1795458467.0}), the {@code EventTV} of a security event (SuccessfulAuth, at login), a
  *       QueueMemberStatus {@code LastCall}, ring start + {@code RingTime} (AgentRingNoAnswer), and queue join +
  *       {@code HoldTime} or answer + {@code TalkTime} from app_queue's AgentConnect, QueueCallerAbandon and
- *       AgentComplete.</li>
+ *       AgentComplete, and a Cdr's {@code EndTime}. (Not app_queue's QUEUETALKTIME: that is the queue's
+ *       average, not the call's.)</li>
  * </ul>
  */
 final class TrackerClock {
@@ -74,6 +75,29 @@ final class TrackerClock {
         }
         try {
             atLeast(OffsetDateTime.parse(eventTv, EVENT_TV).toInstant().toEpochMilli());
+        } catch (DateTimeParseException e) {
+            // Not a time we can read: the clock just does not jump.
+        }
+    }
+
+    private static final DateTimeFormatter CDR_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final long QUARTER_HOUR_MS = 15 * 60_000L;
+
+    /**
+     * A Cdr event's {@code EndTime} ({@code 2026-12-03 06:56:24}): Asterisk posts a CDR once it has ended, so now is
+     * at least that. The time is the PBX's local time without a zone; the zone offset is taken as the whole quarter
+     * hour nearest to the difference with the clock (time-zone offsets are quarter hours, and the logical clock is
+     * never far behind).
+     */
+    void atLeastCdrEnd(String endTime) {
+        if (!logical || endTime == null || endTime.length() != 19) {
+            return;
+        }
+        try {
+            long local = java.time.LocalDateTime.parse(endTime, CDR_TIME).toInstant(java.time.ZoneOffset.UTC)
+                    .toEpochMilli();
+            long offset = Math.round((double) (local - now) / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+            atLeast(local - offset);
         } catch (DateTimeParseException e) {
             // Not a time we can read: the clock just does not jump.
         }

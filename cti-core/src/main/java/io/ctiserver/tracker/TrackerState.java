@@ -94,8 +94,32 @@ final class TrackerState {
         return viewCache.call(call, this);
     }
 
+    /**
+     * The caller's number as the record and views show it. Click-to-dial sets the agent's channel's caller ID to the
+     * number dialled (so that the phone shows whom it calls): in the agent's own call that is not the caller, the
+     * agent is, known by the device's name ({@code agent1} of {@code PJSIP/agent1}, {@code 201} of a Local agent).
+     */
+    String callerNumber(Call call) {
+        if (call.ownerIface != null && call.callerNum != null && call.callerNum.equals(call.dialed)) {
+            Agent owner = agents.get(call.ownerIface);
+            String device = owner == null ? call.ownerIface : owner.device;
+            int slash = device.indexOf('/');
+            int at = device.indexOf('@');
+            return device.substring(slash + 1, at > slash ? at : device.length());
+        }
+        return call.callerNum;
+    }
+
+    String callerName(Call call) {
+        if (call.ownerIface != null && call.callerNum != null && call.callerNum.equals(call.dialed)) {
+            Agent owner = agents.get(call.ownerIface);
+            return owner == null ? null : owner.memberName;
+        }
+        return call.callerName;
+    }
+
     CallView buildView(Call call) {
-        return new CallView(call.id, pbx, call.linkedId, direction(call), call.state, call.callerNum, call.callerName,
+        return new CallView(call.id, pbx, call.linkedId, direction(call), call.state, callerNumber(call), callerName(call),
                 call.dialed, call.queue, call.agentIface, call.agentName, call.startedAt, call.queuedAt,
                 call.answeredAt, call.recording, new ArrayList<>(call.parties.values()), call.data);
     }
@@ -216,6 +240,57 @@ final class TrackerState {
             changed = true;
         }
         return changed;
+    }
+
+    /** Whether a channel of the caller's side other than {@code gone} is still live (a Local pair's other half). */
+    boolean callerSideStillLive(Call call, Channel gone) {
+        Channel caller = call.callerChannel;
+        return caller != null && caller != gone && channels.containsKey(caller.uniqueid);
+    }
+
+    /** The agent whose device this channel is on, or null. */
+    Agent agentOf(Channel ch) {
+        return ch == null ? null : agentsByDevice.get(ch.device);
+    }
+
+    /** Who a channel is, for the record: the agent's interface, else the channel name. */
+    String who(Channel ch) {
+        Agent agent = agentOf(ch);
+        return agent != null ? agent.iface : ch == null ? null : ch.name;
+    }
+
+    /**
+     * Folds another call into this one: its channels become this call's (a conference dial-out, the leg that picks
+     * up a parked call). The other call leaves no record of its own.
+     */
+    void merge(Call into, Call other) {
+        if (into == other) {
+            return;
+        }
+        for (Channel c : channels.values()) {
+            if (c.call == other) {
+                c.call = into;
+                into.liveChannels++;
+                other.liveChannels--;
+            }
+        }
+        into.ringing.putAll(other.ringing);
+        into.ringStartedAt.putAll(other.ringStartedAt);
+        for (Map.Entry<String, String> e : other.data.entrySet()) {
+            into.data.putIfAbsent(e.getKey(), e.getValue());
+        }
+        for (Agent agent : agents.values()) {
+            boolean changed = agent.call == other || agent.ringingCall == other;
+            agent.call = agent.call == other ? into : agent.call;
+            agent.ringingCall = agent.ringingCall == other ? into : agent.ringingCall;
+            if (changed) {
+                refreshAgent(agent);
+            }
+        }
+        calls.remove(other.id);
+        viewCache.remove(other);
+        callsDirty = true;
+        touch(into);
     }
 
     void addParty(Call call, Channel ch, Party.Role role, String iface, String name) {

@@ -54,6 +54,20 @@ class KpiCaptureReplayTest {
     }
 
     @Test
+    void r1HoldByRedirectCountsTheWholeTimeWithTheAgentInAht() {
+        Replay r = replay("R1_cti_hold_unhold.txt");
+        KpiFigures w = r.snapshot().window();
+        assertEquals(1, w.answered());
+        // queue_log says COMPLETEAGENT|2|10 (app_queue closes the call at the unhold); the agent was on it 13 s.
+        assertEquals(13.0, w.ahtSeconds(), 1e-9);
+        assertEquals(13.0, w.avgTalkSeconds(), 1e-9);
+        assertEquals(2.0, w.asaSeconds(), 1e-9);
+        assertTrue(w.avgHoldSeconds() != null && w.avgHoldSeconds() >= 0);
+        assertEquals(r.records().get(0).heldSeconds(), (long) Math.floor(w.avgHoldSeconds()),
+                "the hold the record reports");
+    }
+
+    @Test
     void capture03IsOneAbandonedCall() {
         Replay r = replay("03_queue_call_abandoned.txt");
         CallRecord call = r.records().stream().filter(c -> c.queue() != null).findFirst().orElseThrow();

@@ -250,9 +250,13 @@ class SyntheticStreamsTest {
         pbx.leave("b9", from);
         pbx.hangup(to, from);
 
-        assertEquals(List.of("call.offered", "call.answered", "call.ended"), h.callTypes());
-        assertEquals("SIP Agent 2", h.of(CallOffered.class).get(0).agentName());
+        assertEquals(List.of("call.offered", "call.offered", "call.answered", "call.ended"), h.callTypes());
+        assertEquals("SIP Agent 1", h.of(CallOffered.class).get(0).agentName(), "the calling agent owns the call");
+        assertEquals("SIP Agent 2", h.of(CallOffered.class).get(1).agentName(), "the called agent's phone rings");
         CallRecord r = h.records().get(0);
+        assertEquals(List.of("PJSIP/agent2", "PJSIP/agent1"),
+                r.segments().stream().map(CallRecord.Segment::agentInterface).collect(Collectors.toList()),
+                "both agents talked");
         assertEquals(CallDirection.INTERNAL, r.direction());
         assertEquals("202", r.dialed());
         assertEquals("1001", r.callerNumber());
@@ -280,14 +284,17 @@ class SyntheticStreamsTest {
         pbx.leave("b7", trunk);
         pbx.hangup(from, trunk);
 
-        assertEquals(List.of("call.answered", "call.ended"), h.callTypes());
+        assertEquals(List.of("call.offered", "call.answered", "call.ended"), h.callTypes());
+        CallOffered offer = h.of(CallOffered.class).get(0);
+        assertEquals("PJSIP/agent1", offer.agentInterface(), "the agent's desktop sees its own call ring");
+        assertEquals("PJSIP/agent1", h.of(CallAnswered.class).get(0).call().agentInterface());
         CallRecord r = h.records().get(0);
         assertEquals(CallDirection.OUTBOUND, r.direction());
         assertEquals("0155512345", r.dialed());
         assertEquals("SIP Agent 1", r.agentName(), "the agent who placed it");
-        assertEquals(42, r.talkSeconds());
-        assertEquals(EndedBy.CALLER, r.endedBy());
-        assertEquals(List.of("available", "on_call", "available"), agentStates("SIP Agent 1"));
+        assertEquals(42, r.talkSeconds(), "from the far end's answer");
+        assertEquals(EndedBy.AGENT, r.endedBy(), "the agent hung up");
+        assertEquals(List.of("available", "ringing", "on_call", "available"), agentStates("SIP Agent 1"));
     }
 
     @Test
@@ -502,6 +509,43 @@ class SyntheticStreamsTest {
         CallRecord r = h.records().get(0);
         assertEquals(caller.uid(), r.callId());
         assertEquals(List.of(), r.transfers(), "a hold is not a transfer");
+    }
+
+    /**
+     * The gateway's conference with another agent as the target: the Originate rings that agent's phone (a call of its
+     * own, offered to that agent), which then joins the room: it becomes an agent of the customer's call.
+     */
+    @Test
+    void conferenceTargetThatIsAnAgentsPhoneJoinsTheCustomersCall() {
+        pbx.member("support", "PJSIP/agent2", "SIP Agent 2", "0", "1");
+        Chan[] c = connectedQueueCall();
+        Chan caller = c[0];
+        Chan agent = c[1];
+        pbx.on("Newexten", caller, "Context", "cti-conference", "Exten", "4711", "Priority", "1", "Application", "Queue");
+        pbx.on("Newexten", agent, "Context", "cti-conference", "Exten", "4711", "Priority", "1", "Application", "AppQueue");
+        pbx.leave("b1", caller);
+        pbx.leave("b1", agent);
+        pbx.send("BridgeDestroy", "BridgeUniqueid", "b1");
+        pbx.bridge("conf-4711", agent, caller);
+        Chan phone2 = pbx.channel("PJSIP/agent2-00000070", null, "cti-conference", "4711", "agent2", "SIP Agent 2");
+        pbx.send("DialBegin", "DestChannel", phone2.name(), "DestUniqueid", phone2.uid(), "DestLinkedid",
+                phone2.linkedid(), "DialString", "agent2");
+        assertEquals(AgentState.RINGING, agentState("PJSIP/agent2"));
+        pbx.advance(2);
+        pbx.send("DialEnd", "DestChannel", phone2.name(), "DestUniqueid", phone2.uid(), "DestLinkedid",
+                phone2.linkedid(), "DialStatus", "ANSWER");
+        pbx.on("BridgeEnter", phone2, "BridgeUniqueid", "conf-4711");
+        assertEquals(AgentState.ON_CALL, agentState("PJSIP/agent2"));
+        assertEquals(List.of(caller.uid()), h.tracker.view().calls().stream().map(CallView::callId).toList());
+        assertEquals(List.of(), h.of(CallTransferred.class), "a conference is not a transfer");
+        pbx.advance(10);
+        pbx.hangup(phone2, agent, caller);
+        assertEquals(1, h.records().size());
+        CallRecord r = h.records().get(0);
+        assertEquals(List.of("PJSIP/agent1", "PJSIP/agent2"),
+                r.segments().stream().map(CallRecord.Segment::agentInterface).toList());
+        assertEquals(3, r.conference().size());
+        assertEquals(AgentState.AVAILABLE, agentState("PJSIP/agent2"));
     }
 
     /** The desktop gateway's three-way call: both legs Redirected into a ConfBridge room, then a dial-out joins it. */

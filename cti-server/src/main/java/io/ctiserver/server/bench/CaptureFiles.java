@@ -35,13 +35,13 @@ public final class CaptureFiles {
         throw new UsageException("no capture directory in " + candidates + " (run from the repository root, or use --captures DIR)");
     }
 
-    /** The bytes of every received-side capture ({@code NN_*.txt}, not {@code .sent.txt}), in name order. */
+    /** The bytes of every received-side capture ({@code NN_*.txt}; not {@code .sent.txt}, not an R capture's {@code .notes.txt}), in name order. */
     public static List<byte[]> read(Path dir) throws IOException {
         List<byte[]> raw = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.sorted().toList()) {
                 String n = p.getFileName().toString();
-                if (n.endsWith(".txt") && !n.endsWith(".sent.txt")) {
+                if (n.endsWith(".txt") && !n.endsWith(".sent.txt") && !n.endsWith(".notes.txt")) {
                     raw.add(Files.readAllBytes(p));
                 }
             }

@@ -118,14 +118,25 @@ final class AmiServer {
         }
     }
 
+    /** Engine thread: already-encoded bytes (a chunk of an event list) to one session; the buffer is taken over. */
+    void replyEncoded(AmiSession s, ByteBuf encoded) {
+        if (!stalled) {
+            s.sendEncoded(encoded);
+        } else if (!hold(() -> s.sendEncoded(encoded))) {
+            encoded.release();
+        }
+    }
+
     private static final int MAX_HELD = 200_000;
     private final java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>();
 
     /** Engine thread: a stalled PBX keeps what it would have written, up to a bound, and writes it when it resumes. */
-    private void hold(Runnable write) {
+    private boolean hold(Runnable write) {
         if (held.size() < MAX_HELD) {
             held.add(write);
+            return true;
         }
+        return false;
     }
 
     /** Engine thread. */

@@ -109,11 +109,48 @@ final class CallActions extends ActionGroup {
         success(s, m, "Redirect successful");
         String extraContext = m.get("ExtraContext", context == null ? null : context);
         String extraExten = m.get("ExtraExten", exten);
+        // Asterisk 22 reports the new dialplan position first (priority 1, still the old Application), while the
+        // channel is in its bridge; the BridgeLeave follows (captures 07, R1, R3).
+        redirectedTo(c, context == null ? c.context : context, exten);
+        if (extra != null && !extra.hungUp) {
+            redirectedTo(extra, extraContext == null ? extra.context : extraContext, extraExten);
+        }
         leaveBridge(c, extra);
         Dialplan.run(pbx, c, context == null ? c.context : context, exten);
         if (extra != null && !extra.hungUp) {
             Dialplan.run(pbx, extra, extraContext == null ? extra.context : extraContext, extraExten);
         }
+    }
+
+    /**
+     * Park: the channel leaves its bridge (its queue call ends as with a Redirect, the party left alone is hung up)
+     * and waits in a space of the lot. TimeoutChannel names the parker (ParkerDialString); Timeout is in ms.
+     */
+    void park(AmiSession s, AmiMessage m) {
+        String name = required(s, m, "Channel", "Channel not specified");
+        Chan c = name == null ? null : existing(s, m, name, "Channel does not exist: " + name);
+        if (c == null) {
+            return;
+        }
+        String space = pbx.parking.freeSpace(m.get("ParkingSpace"));
+        if (space == null) {
+            error(s, m, "Park failed");
+            return;
+        }
+        Chan parker = pbx.channel(m.get("TimeoutChannel", ""));
+        if (parker == null && c.bridge != null) {
+            parker = c.bridge.other(c);
+        }
+        String parkerDial = parker == null ? "" : parker.name.replaceFirst("-[0-9a-f]+(;[12])?$", "");
+        long timeout = QueueCall.parseInt(m.get("Timeout"), 45_000);
+        success(s, m, "Park successful");
+        leaveBridge(c, null);
+        pbx.parking.park(c, space, m.get("Parkinglot", "default"), parkerDial, timeout);
+    }
+
+    private void redirectedTo(Chan c, String context, String exten) {
+        c.location(context, exten, 1);
+        pbx.emitChan("Newexten", "dialplan,all", c, "Extension", exten, "Application", c.app, "AppData", c.appData);
     }
 
     /**

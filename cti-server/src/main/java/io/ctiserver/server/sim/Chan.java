@@ -71,20 +71,25 @@ final class Chan {
 
     /** Asterisk's channel snapshot fields, each key prefixed (e.g. "Dest", "Spyer", "LocalOne"). */
     void snapshot(AmiMessage.Builder b, String prefix) {
-        b.add(prefix + "Channel", name)
-                .add(prefix + "ChannelState", Integer.toString(state.code))
-                .add(prefix + "ChannelStateDesc", state.desc)
-                .add(prefix + "CallerIDNum", cidNum)
-                .add(prefix + "CallerIDName", cidName)
-                .add(prefix + "ConnectedLineNum", connNum)
-                .add(prefix + "ConnectedLineName", connName)
-                .add(prefix + "Language", language)
-                .add(prefix + "AccountCode", accountCode)
-                .add(prefix + "Context", context)
-                .add(prefix + "Exten", exten)
-                .add(prefix + "Priority", Integer.toString(priority))
-                .add(prefix + "Uniqueid", uniqueid)
-                .add(prefix + "Linkedid", linkedid);
+        b.add(key(prefix, "Channel"), name)
+                .add(key(prefix, "ChannelState"), Integer.toString(state.code))
+                .add(key(prefix, "ChannelStateDesc"), state.desc)
+                .add(key(prefix, "CallerIDNum"), cidNum)
+                .add(key(prefix, "CallerIDName"), cidName)
+                .add(key(prefix, "ConnectedLineNum"), connNum)
+                .add(key(prefix, "ConnectedLineName"), connName)
+                .add(key(prefix, "Language"), language)
+                .add(key(prefix, "AccountCode"), accountCode)
+                .add(key(prefix, "Context"), context)
+                .add(key(prefix, "Exten"), exten)
+                .add(key(prefix, "Priority"), Integer.toString(priority))
+                .add(key(prefix, "Uniqueid"), uniqueid)
+                .add(key(prefix, "Linkedid"), linkedid);
+    }
+
+    /** Most snapshots have no prefix: no new String per key for them (CoreShowChannels lists thousands). */
+    private static String key(String prefix, String name) {
+        return prefix.isEmpty() ? name : prefix + name;
     }
 
     @Override

@@ -102,6 +102,9 @@ final class Originate implements CallFlow {
             pbx.setVar(originated, v.getKey(), v.getValue());
         }
         originated.flow = this;
+        // Asterisk dials the device itself first: a DialBegin with no caller, DialString the device's resource
+        // (capture R4: DestChannel PJSIP/agent1-00000003, DialString agent1).
+        pbx.dialBegin(null, originated, ch.substring(ch.indexOf('/') + 1));
         ringDevice();
     }
 
@@ -117,6 +120,9 @@ final class Originate implements CallFlow {
             return;
         }
         pbx.newState(originated, ChanState.RINGING);
+        if (originated.localPeer == null) {
+            pbx.dialState(null, originated, "RINGING");
+        }
         timeoutTimer = pbx.engine.after(req.timeoutMs(), () -> fail(3, 19));
         if (behaviour.equals("answer")) {
             pbx.engine.after(ring * 1000, this::deviceAnswered);
@@ -138,9 +144,8 @@ final class Originate implements CallFlow {
             pbx.newState(two, ChanState.UP);
         }
         pbx.newState(originated, ChanState.UP);
-        if (two != null) {
-            pbx.dialEnd(null, originated, "ANSWER");
-        }
+        // Newstate Up, DialEnd ANSWER, then OriginateResponse (captures 02 and R4).
+        pbx.dialEnd(null, originated, "ANSWER");
         respond(true, 4);
         startOriginatedSide();
     }
@@ -152,9 +157,7 @@ final class Originate implements CallFlow {
         if (device != null) {
             device.ringing = false;
         }
-        if (originated.localPeer != null) {
-            pbx.dialEnd(null, originated, reason == 5 ? "BUSY" : "NOANSWER");
-        }
+        pbx.dialEnd(null, originated, reason == 5 ? "BUSY" : "NOANSWER");
         pbx.hangupAll(originated, cause);
         respond(false, reason);
         freeDevice();
@@ -183,6 +186,11 @@ final class Originate implements CallFlow {
             return;
         }
         if (req.exten() == null) {
+            return;
+        }
+        if (pbx.parking.isParked(req.exten())) {
+            // Dialling a parking space picks the parked call up (ParkedCall() in the parkedcalls context).
+            pbx.parking.retrieve(req.exten(), originated, this);
             return;
         }
         dialOut(req.exten());

@@ -19,6 +19,7 @@ final class Pbx {
     final SimConfig config;
     final Random random;
     final QueueLog queueLog;
+    final Parking parking = new Parking(this);
     final Map<String, Chan> channels = new LinkedHashMap<>();
     final Map<String, Bridge> bridges = new LinkedHashMap<>();
     final Map<String, SimQueue> queues = new LinkedHashMap<>();
@@ -104,9 +105,16 @@ final class Pbx {
     /** A channel that arrives with its caller id already known (an inbound SIP call, capture 09). */
     Chan newChannelWithCallerId(String device, ChanState state, String context, String exten, String num,
                                 String name) {
+        return newChannelWithCallerId(device, null, state, context, exten, num, name);
+    }
+
+    /** The same, in an existing call: {@code linkedid} is the call's (an agent's channel rung by a queue). */
+    Chan newChannelWithCallerId(String device, String linkedid, ChanState state, String context, String exten,
+                                String num, String name) {
         String tech = device.substring(0, device.indexOf('/'));
         String uid = nextUniqueid();
-        Chan c = new Chan(device + "-" + nextSeq(tech), tech, uid, uid, now(), state, context, exten);
+        Chan c = new Chan(device + "-" + nextSeq(tech), tech, uid, linkedid == null ? uid : linkedid, now(), state,
+                context, exten);
         c.callerId(num, name);
         c.connected(num, name);
         channels.put(c.name, c);

@@ -145,6 +145,61 @@ public final class PbxSimulator implements AutoCloseable {
                 .patience(patienceSeconds));
     }
 
+    /**
+     * Fills the PBX with calls, as a busy Asterisk is when a client logs in: places every call in one go on the
+     * engine thread (through the same dialplan and queues as {@link #placeInboundCall}), then waits until nothing
+     * rings any more, so each free agent has answered one and the rest wait in their queues. Give the calls long
+     * talk times and no patience (0) and they stay up. Clients logged in meanwhile get the events as usual; for
+     * resync tests and {@code bench resync}, place them before anyone logs in.
+     *
+     * @return the load once settled; an {@link IllegalStateException} if agents still ring after {@code timeout}
+     */
+    public Load preload(List<InboundCall> calls, java.time.Duration timeout) throws InterruptedException {
+        engine.call(() -> {
+            for (InboundCall call : calls) {
+                Traffic.placeInbound(pbx, call);
+            }
+            return null;
+        }).join();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (engine.call(() -> pbx.devices.values().stream().anyMatch(d -> d.ringing)).join()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("agents still ringing " + timeout + " after the preload");
+            }
+            Thread.sleep(5);
+        }
+        return load();
+    }
+
+    /**
+     * What the PBX holds now, call by call, for tests and benchmarks that compare a client's tracked state with it.
+     *
+     * @param calls        the Linkedid of every call with a live channel
+     * @param queueEntries per queue, the Linkedids of the waiting callers in position order
+     * @param agentCalls   per member interface, the Linkedid of the queue call the agent is connected to
+     */
+    public record Truth(java.util.Set<String> calls, java.util.Map<String, List<String>> queueEntries,
+                        java.util.Map<String, String> agentCalls) {
+    }
+
+    public Truth truth() {
+        return engine.call(() -> {
+            java.util.Set<String> calls = new java.util.HashSet<>();
+            java.util.Map<String, String> agentCalls = new java.util.HashMap<>();
+            for (Chan c : pbx.channels.values()) {
+                calls.add(c.linkedid);
+                if (c.flow instanceof QueueCall qc && qc.caller == c && qc.phase == QueueCall.Phase.CONNECTED) {
+                    agentCalls.put(qc.connected.member.iface, c.linkedid);
+                }
+            }
+            java.util.Map<String, List<String>> entries = new java.util.LinkedHashMap<>();
+            for (SimQueue q : pbx.queues.values()) {
+                entries.put(q.name, q.entries.stream().map(e -> e.caller.linkedid).toList());
+            }
+            return new Truth(java.util.Set.copyOf(calls), entries, java.util.Map.copyOf(agentCalls));
+        }).join();
+    }
+
     /** Sets how an agent's device behaves from now on: {@code answer}, {@code noanswer} or {@code busy}. */
     public void setAgentBehaviour(String iface, String behaviour, double ringSeconds) {
         setAgentBehaviour(iface, behaviour, ringSeconds, 0);

@@ -201,8 +201,9 @@ final class QueueCall implements CallFlow {
             pbx.newConnectedLine(inner);
             pbx.localBridge(dialed);
         } else {
-            // A SIP agent's channel carries the endpoint's own caller id (capture 09).
-            dialed = pbx.newChannelWithCallerId(d.iface, ChanState.DOWN, "from-agents", "s", dialledPeer, m.name);
+            // A SIP agent's channel carries the endpoint's own caller id and the caller's Linkedid (captures 09, R1).
+            dialed = pbx.newChannelWithCallerId(d.iface, caller.linkedid, ChanState.DOWN, "from-agents", "s",
+                    dialledPeer, m.name);
             dialed.connected(null, null);
             dialed.app("AppQueue", "(Outgoing Line)");
             pbx.setVar(dialed, "DIALEDPEERNUMBER", dialledPeer);

@@ -114,7 +114,7 @@ final class Traffic {
     /** An inbound SIP call from the trunk, like capture 09: answer, IVR variable, AGI, queue. */
     static QueueCall placeInbound(Pbx pbx, InboundCall call) {
         pbx.processedCalls++;
-        Chan caller = pbx.newChannelWithCallerId(call.trunk(), ChanState.RING, "incoming", call.exten(),
+        Chan caller = pbx.newChannelWithCallerId(call.trunk(), null, ChanState.RING, "incoming", call.exten(),
                 call.number(), call.name());
         caller.location("incoming", call.exten(), 2);
         pbx.newState(caller, ChanState.UP);

@@ -95,6 +95,36 @@ class GatewayDesktopTest {
         }
     }
 
+    /** R4 (click-to-dial on a real Asterisk 22) through a real tracker: the agent's own call reaches its desktop. */
+    @Test
+    void agentsOwnOutboundCallReachesItsDesktopLikeAnInboundOne() throws Exception {
+        try (WsClient agent = f.desktop("agent1"); WsClient other = f.desktop("agent201")) {
+            io.ctiserver.tracker.Tracker tracker = new io.ctiserver.tracker.Tracker("pbx1");
+            tracker.addListener(f.gateway::onEvent);
+            io.ctiserver.ami.capture.CaptureReader.readAll(
+                    io.ctiserver.testing.Captures.file("R4_cti_click_to_dial_outbound.txt"), "pbx1")
+                    .forEach(tracker::onMessage);
+
+            JsonNode offered = agent.next("call.offered");
+            assertEquals("1796281061.21", offered.get("payload").get("callId").asText());
+            JsonNode answered = agent.next("call.answered");
+            assertEquals("outbound", answered.get("payload").get("call").get("direction").asText());
+            JsonNode ended = agent.next("call.ended");
+            JsonNode r = ended.get("payload").get("record");
+            assertEquals("PJSIP/agent1", r.get("agentInterface").asText());
+            assertEquals("agent", r.get("endedBy").asText());
+            assertEquals("5559001", r.get("dialed").asText());
+            assertEquals("PJSIP/agent1", r.get("segments").get(0).get("agentInterface").asText());
+
+            other.send("{\"type\":\"ping\"}");
+            JsonNode next = other.received.poll(10, TimeUnit.SECONDS);
+            while (next != null && next.get("type").asText().equals("agent.state")) {
+                next = other.received.poll(10, TimeUnit.SECONDS);
+            }
+            assertEquals("pong", next.get("type").asText(), "another agent's desktop gets none of the call");
+        }
+    }
+
     @Test
     void supervisorBargesWithChanSpyOptions() throws Exception {
         f.state.put(Fixture.call("c3", CallState.CONNECTED, Fixture.AGENT_201, "Local/201@agents-00000008;1"));

@@ -73,12 +73,16 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     JsonNode next(Predicate<JsonNode> p, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        return next(p, what, 10);
+    }
+
+    JsonNode next(Predicate<JsonNode> p, String what, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             long left = deadline - System.nanoTime();
             JsonNode m = left <= 0 ? null : received.poll(left, TimeUnit.NANOSECONDS);
             if (m == null) {
-                throw new AssertionError("no " + what + " message within 10 s");
+                throw new AssertionError("no " + what + " message within " + seconds + " s");
             }
             if (p.test(m)) {
                 return m;

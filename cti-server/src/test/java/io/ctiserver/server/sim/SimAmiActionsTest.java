@@ -168,8 +168,17 @@ class SimAmiActionsTest {
                     "0612345678", "Priority", "1", "CallerID", "\"SIP Agent 1\" <agent1>", "Async", "true");
             AmiMessage newchan = c.event("Newchannel");
             assertTrue(newchan.get("Channel").startsWith("PJSIP/agent1-"), newchan.toString());
+            // R4's order on Asterisk 22: the device is dialled first, by nobody (no Channel in the Dial* events).
+            AmiMessage ringPhone = c.event("DialBegin");
+            assertEquals(null, ringPhone.get("Channel"), ringPhone.toString());
+            assertEquals(newchan.get("Channel"), ringPhone.get("DestChannel"));
+            assertEquals("agent1", ringPhone.get("DialString"));
             AmiMessage ringing = c.next(m -> "Newstate".equals(m.eventName()));
             assertEquals("Ringing", ringing.get("ChannelStateDesc"));
+            assertEquals("RINGING", c.event("DialState").get("DialStatus"));
+            AmiMessage phoneAnswered = c.event("DialEnd");
+            assertEquals(newchan.get("Channel"), phoneAnswered.get("DestChannel"));
+            assertEquals("ANSWER", phoneAnswered.get("DialStatus"));
             AmiMessage resp = c.next(m -> "OriginateResponse".equals(m.eventName()));
             assertEquals(id, resp.actionId());
             assertEquals("Success", resp.get("Response"));

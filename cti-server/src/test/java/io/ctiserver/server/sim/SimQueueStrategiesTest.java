@@ -104,6 +104,13 @@ class SimQueueStrategiesTest {
             assertEquals("Redirect successful", c.action("Redirect", "Channel", caller, "ExtraChannel", agent,
                     "Context", "transfer-targets", "Exten", "300", "Priority", "1").get("Message"));
             c.event("BridgeDestroy");
+            // Asterisk 22's order (captures 07, R1, R3): Newexten at the new place, priority 1, then BridgeLeave.
+            List<String> moves = c.received.stream().filter(m -> caller.equals(m.get("Channel"))
+                    && ("Newexten".equals(m.eventName()) || "BridgeLeave".equals(m.eventName())))
+                    .map(m -> m.eventName() + ":" + m.get("Context") + "," + m.get("Exten") + "," + m.get("Priority"))
+                    .toList();
+            assertEquals("Newexten:transfer-targets,300,1", moves.get(0), moves.toString());
+            assertTrue(moves.get(1).startsWith("BridgeLeave:transfer-targets,300"), moves.toString());
             assertEquals("Error", c.action("Redirect", "Channel", "PJSIP/gone-00000009", "Context", "x",
                     "Exten", "1").response());
             c.next(m -> "Hangup".equals(m.eventName()) && caller.equals(m.get("Channel")));

@@ -191,6 +191,11 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
             byte[] body = encode(e, Map.of("callId", r.callId(), "record", r));
             deliver(sessions.everything(), body, m, now, false);
             deliver(sessions.agentSessions(e.pbx(), r.agentInterface()), body, m, now, false);
+            // Every agent who had a part in the call (after a transfer or a pickup from park, and the calling agent
+            // of an internal call) sees it end, not only the last one.
+            for (CallRecord.Segment seg : r.segments()) {
+                deliver(sessions.agentSessions(e.pbx(), seg.agentInterface()), body, m, now, false);
+            }
             deliver(sessions.queueSessions(r.queue()), body, m, now, false);
         } else if (e instanceof AgentStateChanged a) {
             Map<String, Object> payload = new LinkedHashMap<>();
