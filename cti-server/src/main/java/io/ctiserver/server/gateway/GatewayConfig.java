@@ -24,6 +24,7 @@ import java.util.List;
  * @param kpiIntervalMillis    period of the supervisors' {@code kpi} event
  * @param defaultPbx           PBX of users whose config names none
  * @param dialplan             where call-control actions send channels
+ * @param desktop              what the web desktop offers: pause reasons, wrap-up codes, sales outcomes, SL target
  */
 public record GatewayConfig(
         String bind,
@@ -43,7 +44,8 @@ public record GatewayConfig(
         int commandBurst,
         long kpiIntervalMillis,
         String defaultPbx,
-        Dialplan dialplan) {
+        Dialplan dialplan,
+        Desktop desktop) {
 
     public GatewayConfig {
         bind = bind == null ? "0.0.0.0" : bind;
@@ -62,23 +64,35 @@ public record GatewayConfig(
         kpiIntervalMillis = kpiIntervalMillis <= 0 ? 2000 : kpiIntervalMillis;
         defaultPbx = defaultPbx == null ? "pbx1" : defaultPbx;
         dialplan = dialplan == null ? Dialplan.DEFAULT : dialplan;
+        desktop = desktop == null ? Desktop.DEFAULT : desktop;
+    }
+
+    /** Without desktop settings (they take their defaults). */
+    public GatewayConfig(String bind, Integer port, Tls tls, String staticDir, List<UserConfig> users,
+                         long tokenTtlSeconds, String crmUrlTemplate, int maxFrameBytes, int outboundQueueFrames,
+                         int resumeBufferEvents, long resumeWindowSeconds, long sessionGraceSeconds,
+                         long authTimeoutSeconds, double commandsPerSecond, int commandBurst, long kpiIntervalMillis,
+                         String defaultPbx, Dialplan dialplan) {
+        this(bind, port, tls, staticDir, users, tokenTtlSeconds, crmUrlTemplate, maxFrameBytes, outboundQueueFrames,
+                resumeBufferEvents, resumeWindowSeconds, sessionGraceSeconds, authTimeoutSeconds, commandsPerSecond,
+                commandBurst, kpiIntervalMillis, defaultPbx, dialplan, null);
     }
 
     /** Defaults everywhere, port 8080, no users. */
     public static GatewayConfig defaults() {
-        return new GatewayConfig(null, 8080, null, null, null, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
+        return new GatewayConfig(null, 8080, null, null, null, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bind, newPort, tls, staticDir, users, tokenTtlSeconds, crmUrlTemplate, maxFrameBytes,
                 outboundQueueFrames, resumeBufferEvents, resumeWindowSeconds, sessionGraceSeconds, authTimeoutSeconds,
-                commandsPerSecond, commandBurst, kpiIntervalMillis, defaultPbx, dialplan);
+                commandsPerSecond, commandBurst, kpiIntervalMillis, defaultPbx, dialplan, desktop);
     }
 
     public GatewayConfig withUsers(List<UserConfig> newUsers) {
         return new GatewayConfig(bind, port, tls, staticDir, newUsers, tokenTtlSeconds, crmUrlTemplate, maxFrameBytes,
                 outboundQueueFrames, resumeBufferEvents, resumeWindowSeconds, sessionGraceSeconds, authTimeoutSeconds,
-                commandsPerSecond, commandBurst, kpiIntervalMillis, defaultPbx, dialplan);
+                commandsPerSecond, commandBurst, kpiIntervalMillis, defaultPbx, dialplan, desktop);
     }
 
     /** PEM files; {@code keyPassword} may be null for an unencrypted key. */
@@ -109,6 +123,33 @@ public record GatewayConfig(
             conferenceContext = conferenceContext == null ? "cti-conference" : conferenceContext;
             recordingDir = recordingDir == null ? "/var/spool/asterisk/monitor" : recordingDir;
             originateTimeoutMs = originateTimeoutMs <= 0 ? 30000 : originateTimeoutMs;
+        }
+    }
+
+    /**
+     * What the web desktop and wallboard offer; served to any logged-in user by {@code GET /api/desktop/settings}.
+     *
+     * @param pauseReasons              the reasons an agent picks from when pausing
+     * @param wrapUpCodes               the disposition codes of the after-call form
+     * @param salesOutcomes             the sales outcomes of the form (e.g. sale, cross_sell, up_sell, none); empty: none
+     * @param salesQueues               the queues whose calls get the sales outcome; empty: every queue
+     * @param serviceLevelTargetPercent the wallboard colours a queue's service level against this target
+     */
+    public record Desktop(List<String> pauseReasons, List<String> wrapUpCodes, List<String> salesOutcomes,
+                          List<String> salesQueues, Integer serviceLevelTargetPercent) {
+
+        public static final Desktop DEFAULT = new Desktop(null, null, null, null, null);
+
+        public Desktop {
+            pauseReasons = pauseReasons == null || pauseReasons.isEmpty()
+                    ? List.of("Break", "Lunch", "Meeting", "Training", "Coaching") : List.copyOf(pauseReasons);
+            wrapUpCodes = wrapUpCodes == null || wrapUpCodes.isEmpty()
+                    ? List.of("Information", "Complaint", "Order", "Technical support", "Other")
+                    : List.copyOf(wrapUpCodes);
+            salesOutcomes = salesOutcomes == null ? List.of() : List.copyOf(salesOutcomes);
+            salesQueues = salesQueues == null ? List.of() : List.copyOf(salesQueues);
+            serviceLevelTargetPercent = serviceLevelTargetPercent == null || serviceLevelTargetPercent <= 0
+                    || serviceLevelTargetPercent > 100 ? 80 : serviceLevelTargetPercent;
         }
     }
 }

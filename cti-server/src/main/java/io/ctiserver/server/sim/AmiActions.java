@@ -1,6 +1,8 @@
 package io.ctiserver.server.sim;
 
 import io.ctiserver.ami.AmiMessage;
+import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * Answers AMI actions the way Asterisk 22 does: the same responses, event lists and error messages (captures 01,
@@ -22,7 +24,12 @@ final class AmiActions extends ActionGroup {
         void oversized(int bytes);
     }
 
+    /** How many received actions {@link #received()} keeps. */
+    static final int RECEIVED_KEPT = 4096;
+
     private final SessionActions session;
+    /** The last actions clients sent (Login and Challenge left out: they carry secrets), oldest first. */
+    private final ArrayDeque<AmiMessage> received = new ArrayDeque<>();
     private final CallActions calls;
     private final StatusActions status;
     private final QueueActions queues;
@@ -42,6 +49,12 @@ final class AmiActions extends ActionGroup {
             return;
         }
         String a = action.toLowerCase();
+        if (!a.equals("login") && !a.equals("challenge")) {
+            if (received.size() == RECEIVED_KEPT) {
+                received.removeFirst();
+            }
+            received.addLast(m);
+        }
         if (!s.authenticated) {
             switch (a) {
                 case "login" -> session.login(s, m);
@@ -88,6 +101,11 @@ final class AmiActions extends ActionGroup {
             default -> error(s, m, "Invalid/unknown command: " + action
                     + ". Use Action: ListCommands to show available commands.");
         }
+    }
+
+    /** The actions received lately, oldest first: what a test checks a client really sent. */
+    List<AmiMessage> received() {
+        return List.copyOf(received);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

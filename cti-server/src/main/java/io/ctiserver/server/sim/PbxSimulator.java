@@ -33,6 +33,7 @@ public final class PbxSimulator implements AutoCloseable {
     private final Pbx pbx;
     private final QueueLog queueLog;
     private final int amiPort;
+    private final AmiActions actions;
     private volatile boolean stopped;
 
     private PbxSimulator(SimConfig config) throws InterruptedException {
@@ -54,7 +55,7 @@ public final class PbxSimulator implements AutoCloseable {
         if (config.agiPort() > 0) {
             pbx.agi = new AgiStep(pbx, io, config.agiHost(), config.agiPort(), config.agiTimeoutMs());
         }
-        ami.actions(new AmiActions(pbx, ami, new AmiActions.Faults() {
+        this.actions = new AmiActions(pbx, ami, new AmiActions.Faults() {
             // Called on the engine thread: each fault is done there or handed to another thread, never waited for.
             @Override
             public void drop() {
@@ -80,7 +81,8 @@ public final class PbxSimulator implements AutoCloseable {
             public void oversized(int bytes) {
                 engine.after(0, () -> ami.sendRaw(oversizedMessage(bytes)));
             }
-        }));
+        });
+        ami.actions(actions);
         this.amiPort = ami.bind();
         engine.execute(() -> pbx.traffic().start());
     }
@@ -318,6 +320,14 @@ public final class PbxSimulator implements AutoCloseable {
     /** Simulated epoch milliseconds now. */
     public long now() {
         return engine.call(engine::now).join();
+    }
+
+    /**
+     * The last actions AMI clients sent (up to 4,096; Login and Challenge are not kept), oldest first: what a test
+     * checks a desktop's command really reached the PBX as.
+     */
+    public List<AmiMessage> receivedActions() {
+        return engine.call(actions::received).join();
     }
 
     public int amiSessions() {

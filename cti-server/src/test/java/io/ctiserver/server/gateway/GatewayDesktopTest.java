@@ -229,7 +229,7 @@ class GatewayDesktopTest {
                 "/api/agents", "/api/queues", "/api/health", "/api/openapi.json")) {
             assertTrue(openApi.get("paths").has(path), "openapi.json describes " + path);
         }
-        assertTrue(f.get("/", null).body().contains("CTI desktop"));
+        assertTrue(f.get("/", null).body().contains("CTI agent desktop"));
         assertEquals(404, f.get("/../../etc/passwd", null).statusCode());
 
         HttpResponse<String> ok = f.post("/api/commands",

@@ -134,6 +134,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             kpis(ctx, user, keepAlive);
         } else if (path.equals("/api/route")) {
             whatIf(ctx, req, user, keepAlive);
+        } else if (path.equals("/api/desktop/settings")) {
+            desktopSettings(ctx, user, keepAlive);
         } else if (path.equals("/api/agents")) {
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.agents());
         } else if (path.equals("/api/queues")) {
@@ -141,6 +143,25 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else {
             Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no endpoint " + path));
         }
+    }
+
+    /** What the web desktop offers (pause reasons, wrap-up codes, sales outcomes) and the wallboard's SL target. */
+    private void desktopSettings(ChannelHandlerContext ctx, User user, boolean keepAlive) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        var d = services.config().desktop();
+        body.put("pauseReasons", d.pauseReasons());
+        body.put("wrapUpCodes", d.wrapUpCodes());
+        body.put("salesOutcomes", d.salesOutcomes());
+        body.put("salesQueues", d.salesQueues());
+        body.put("serviceLevelTargetPercent", d.serviceLevelTargetPercent());
+        body.put("crmUrlTemplate", services.config().crmUrlTemplate());
+        if (user.role().supervises()) {
+            // The wallboard names agents in commands by user name; the state view knows them by interface.
+            body.put("agentUsers", services.users().all().stream().filter(u -> u.iface() != null)
+                    .map(u -> Map.of("username", u.username(), "pbx", u.pbx(), "iface", u.iface()))
+                    .collect(Collectors.toList()));
+        }
+        Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, body);
     }
 
     /** Supervisors, admins and integrations read every figure; an agent reads their own. */

@@ -1,8 +1,12 @@
 package io.ctiserver.server.gateway.http;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -12,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * The static files of the web desktop, loaded into memory at startup so that serving them never touches the disk
- * from an event loop. From a directory (config {@code gateway.staticDir}) or, without one, the bundled {@code web/}.
- * Bounded: at most {@value #MAX_FILES} files and {@value #MAX_BYTES} bytes.
+ * from an event loop. From a directory (config {@code gateway.staticDir}) or, without one, the bundled {@code web/}
+ * tree (agent desktop, wallboard, {@code js/cti-client.js}) from the jar or the classes directory. Bounded: at most {@value #MAX_FILES} files and {@value #MAX_BYTES} bytes.
  */
 final class StaticFiles {
 
@@ -28,20 +32,30 @@ final class StaticFiles {
     static StaticFiles load(String dir) {
         StaticFiles s = new StaticFiles();
         if (dir == null) {
-            s.loadResource("index.html");
+            s.loadBundled();
         } else {
             s.loadDirectory(Path.of(dir));
         }
         return s;
     }
 
-    private void loadResource(String name) {
-        try (InputStream in = StaticFiles.class.getResourceAsStream("/web/" + name)) {
-            if (in != null) {
-                files.put("/" + name, new File(in.readAllBytes(), contentType(name)));
+    /** The {@code web/} resource tree, wherever the class path keeps it (a jar in production, a directory in tests). */
+    private void loadBundled() {
+        URL index = StaticFiles.class.getResource("/web/index.html");
+        if (index == null) {
+            return;
+        }
+        try {
+            URI uri = index.toURI();
+            if (uri.getScheme().equals("jar")) {
+                try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+                    loadDirectory(jar.getPath("/web"));
+                }
+            } else {
+                loadDirectory(Path.of(uri).getParent());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (URISyntaxException | IOException e) {
+            throw new IllegalStateException("cannot read the bundled web files at " + index, e);
         }
     }
 
@@ -66,12 +80,16 @@ final class StaticFiles {
         }
     }
 
-    /** The file for a request path ({@code /} is {@code /index.html}), or null. Paths are looked up, never resolved. */
+    /**
+     * The file for a request path ({@code /} is {@code /index.html}, {@code /wallboard} is {@code /wallboard.html}),
+     * or null. Paths are looked up, never resolved.
+     */
     File get(String path) {
         if (path.isEmpty() || path.equals("/")) {
             path = "/index.html";
         }
-        return files.get(path);
+        File f = files.get(path);
+        return f != null || path.endsWith(".html") ? f : files.get(path + ".html");
     }
 
     private static String contentType(String name) {

@@ -1,0 +1,289 @@
+package io.ctiserver.server.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ctiserver.ami.AmiMessage;
+import io.ctiserver.events.CallView;
+import io.ctiserver.events.Party;
+import io.ctiserver.server.gateway.commands.AuditLog;
+import io.ctiserver.server.gateway.commands.DispositionStore;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The agent desktop in headless Chromium against the real server and its simulator: the screen pop with the caller's
+ * data, hold and retrieve, hang up, the disposition, a blind transfer. Each command is checked where it lands: as
+ * the AMI action the simulator received, and the disposition in the store and the KPIs.
+ */
+class AgentDesktopBrowserTest {
+
+    private static WebServer web;
+
+    @BeforeAll
+    static void start() throws Exception {
+        web = new WebServer();
+        // Agent 204 lets the sales calls ring out, so agent 203 takes them.
+        web.server.simulator().setAgentBehaviour("Local/204@agents/n", "noanswer", 600);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (web != null) {
+            web.close();
+        }
+    }
+
+    private static WebElement card(Browser b, String callerNumber) {
+        return b.waitFor(() -> b.driver.findElements(By.cssSelector("#cards article.call")).stream()
+                .filter(c -> c.findElement(By.className("caller-number")).getText().equals(callerNumber))
+                .findFirst().orElse(null));
+    }
+
+    private static String stateOf(WebElement card) {
+        return card.findElement(By.cssSelector(".call-head .badge[data-state]")).getAttribute("data-state");
+    }
+
+    private static WebElement button(WebElement in, String text) {
+        return in.findElement(By.xpath(".//button[normalize-space()='" + text + "']"));
+    }
+
+    private static String channel(CallView c, Party.Role role) {
+        return c.parties().stream().filter(p -> p.role() == role).map(Party::channel).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + role + " in " + c));
+    }
+
+    @Test
+    void theAgentGetsThePopHoldsRetrievesHangsUpAndSetsADisposition() throws Exception {
+        try (Browser b = new Browser(web.base(), 1280, 800)) {
+            b.open("/");
+            b.login("agent203", WebServer.PASSWORD);
+            b.waitUntil("agent 203 shows as available", () -> "available".equals(
+                    b.driver.findElement(By.id("agent-state")).getAttribute("data-state")));
+            assertEquals("sales", b.driver.findElement(By.id("my-queues")).getText());
+
+            // Pause with a reason from the configured list, then available again.
+            new Select(b.driver.findElement(By.id("pause-reason"))).selectByVisibleText("Lunch");
+            b.driver.findElement(By.id("pause")).click();
+            AmiMessage pause = web.awaitAction("QueuePause (pause)", m -> "QueuePause".equals(m.action())
+                    && "true".equals(m.get("Paused")));
+            assertEquals("Local/203@agents/n", pause.get("Interface"));
+            assertEquals("Lunch", pause.get("Reason"));
+            b.waitUntil("the state bar shows the pause and its reason", () -> "paused".equals(
+                    b.driver.findElement(By.id("agent-state")).getAttribute("data-state"))
+                    && b.driver.findElement(By.id("agent-reason")).getText().equals("(Lunch)"));
+            b.driver.findElement(By.id("available")).click();
+            b.waitUntil("available again", () -> "available".equals(
+                    b.driver.findElement(By.id("agent-state")).getAttribute("data-state")));
+
+            web.server.simulator().placeInboundCall("5551009", "6000", "1", 600, 0);
+            WebElement card = card(b, "5551009");
+            String callId = card.getAttribute("data-call-id");
+            // The pop: the customer record, the IVR data and routing reason, the queue, the CRM link.
+            String text = card.getText();
+            assertTrue(text.contains("Sven Berg"), text);
+            assertTrue(text.contains("C-1009"), text);
+            assertTrue(text.contains("skill rule 1"), "routing reason: " + text);
+            assertTrue(text.contains("IVR choice\n1") || text.matches("(?s).*IVR choice\\s+1.*"), text);
+            assertEquals("sales", card.findElement(By.xpath(".//dt[.='Queue']/following-sibling::dd[1]")).getText());
+            assertEquals("https://crm.example.com/customers/C-1009?phone=5551009",
+                    card.findElement(By.className("crm-link")).getAttribute("href"));
+            b.waitUntil("the call is answered", () -> "connected".equals(stateOf(card(b, "5551009"))));
+
+            assertNoCriticalViolations(b, "agent desktop with a call");
+            b.screenshot("agent-desktop.png");
+            b.resize(390, 844);
+            assertNoCriticalViolations(b, "agent desktop, phone width");
+            b.screenshot("agent-desktop-phone.png");
+            b.resize(1280, 800);
+
+            CallView call = web.server.state().call(callId).orElseThrow();
+            String caller = channel(call, Party.Role.CALLER);
+            String agent = channel(call, Party.Role.AGENT);
+
+            button(card(b, "5551009"), "Hold").click();
+            AmiMessage hold = web.awaitAction("Redirect (hold)", m -> "Redirect".equals(m.action())
+                    && caller.equals(m.get("Channel")));
+            assertEquals("cti-hold", hold.get("Context"));
+            assertEquals("hold", hold.get("Exten"));
+            assertEquals(agent, hold.get("ExtraChannel"));
+            assertEquals("wait", hold.get("ExtraExten"));
+
+            WebElement retrieve = b.waitFor(() -> {
+                WebElement r = button(card(b, "5551009"), "Retrieve");
+                return r.isDisplayed() ? r : null;
+            });
+            retrieve.click();
+            AmiMessage bridge = web.awaitAction("Bridge (retrieve)", m -> "Bridge".equals(m.action()));
+            assertEquals(agent, bridge.get("Channel1"));
+            assertEquals(caller, bridge.get("Channel2"));
+            // Whatever the PBX answered reaches the agent in words: the simulator has no Bridge action and says so.
+            AuditLog.Entry unhold = awaitAudit("unhold");
+            if (!unhold.result().equals("ok")) {
+                b.waitUntil("the refusal is shown with Asterisk's message", () -> b.messages().stream().anyMatch(
+                        m -> m.contains(unhold.result()) && m.contains("Asterisk: " + unhold.detail())));
+            }
+
+            button(card(b, "5551009"), "Hang up").click();
+            AmiMessage hangup = web.awaitAction("Hangup", m -> "Hangup".equals(m.action()));
+            assertEquals(agent, hangup.get("Channel"));
+            b.waitUntil("the card goes when the call ends", () -> b.driver.findElements(
+                    By.cssSelector("#cards article.call[data-call-id='" + callId + "']")).isEmpty());
+
+            WebElement form = b.waitFor(() -> b.visible(By.cssSelector("form.disposition[data-call-id='" + callId + "']")));
+            new Select(form.findElement(By.name("code"))).selectByVisibleText("Complaint");
+            form.findElement(By.name("resolved")).click();
+            new Select(form.findElement(By.name("outcome"))).selectByValue("sale"); // sales queue: outcome asked
+            form.findElement(By.name("notes")).sendKeys("Wants a callback on Monday");
+            button(form, "Save disposition").click();
+            b.waitUntil("the form goes once saved", () -> b.driver.findElements(
+                    By.cssSelector("form.disposition[data-call-id='" + callId + "']")).isEmpty());
+
+            DispositionStore.Disposition d = web.server.gateway().dispositions().recent().stream()
+                    .filter(x -> x.callId().equals(callId)).findFirst()
+                    .orElseThrow(() -> new AssertionError("disposition not stored"));
+            assertEquals("Complaint", d.code());
+            assertTrue(d.resolved());
+            assertEquals("Wants a callback on Monday", d.notes());
+            assertEquals("agent203", d.agent());
+            // The KPI engine counts it (first-call resolution): visible to a supervisor through GET /api/kpis.
+            String supervisor = web.token("supervisor");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            JsonNode sales = null;
+            while (System.nanoTime() < deadline) {
+                sales = null;
+                for (JsonNode q : web.get(supervisor, "/api/kpis").get("queues")) {
+                    if (q.get("queue").asText().equals("sales")) {
+                        sales = q.path("today");
+                    }
+                }
+                if (sales != null && sales.path("dispositions").asLong() >= 1) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(sales != null && sales.path("dispositions").asLong() == 1
+                    && sales.path("resolved").asLong() == 1, "the KPIs count the disposition: " + sales);
+            String recent = b.driver.findElement(By.id("recent-calls")).getText();
+            assertTrue(recent.contains("5551009") && recent.contains("Complaint"), recent);
+
+            // Click-to-dial from the recent calls: the agent's device is rung, then the number.
+            b.driver.findElement(By.cssSelector("#recent-calls button[aria-label='Call back 5551009']")).click();
+            AmiMessage dial = web.awaitAction("Originate (click-to-dial)", m -> "Originate".equals(m.action())
+                    && "5551009".equals(m.get("Exten")));
+            assertEquals("Local/203@agents/n", dial.get("Channel"));
+            assertEquals("from-agents", dial.get("Context"));
+            // The dialled call shows on the desktop; the agent hangs it up from there.
+            WebElement out = b.waitFor(() -> b.driver.findElements(By.cssSelector("#cards article.call")).stream()
+                    .filter(c -> c.getText().contains("5551009")).findFirst().orElse(null));
+            String outId = out.getAttribute("data-call-id");
+            b.waitUntil("the dialled call can be hung up", () -> {
+                WebElement h = button(b.driver.findElement(
+                        By.cssSelector("#cards article.call[data-call-id='" + outId + "']")), "Hang up");
+                h.click();
+                return true;
+            });
+            b.waitUntil("the dialled call ends", () -> web.server.state().call(outId).isEmpty());
+        }
+    }
+
+    @Test
+    void aBlindTransferToATargetFromTheDirectoryReachesThePbx() throws Exception {
+        try (Browser b = new Browser(web.base(), 1280, 800)) {
+            b.open("/");
+            b.login("agent203", WebServer.PASSWORD);
+            web.server.simulator().placeInboundCall("5551006", "6000", "1", 600, 0);
+            b.waitUntil("the call is answered", () -> "connected".equals(stateOf(card(b, "5551006"))));
+            String callId = card(b, "5551006").getAttribute("data-call-id");
+            String agent = channel(web.server.state().call(callId).orElseThrow(), Party.Role.AGENT);
+
+            WebElement c = card(b, "5551006");
+            String caller = channel(web.server.state().call(callId).orElseThrow(), Party.Role.CALLER);
+            // Recording and a tone from the keypad go to the customer's channel.
+            button(c, "Start recording").click();
+            AmiMessage rec = web.awaitAction("MixMonitor", m -> "MixMonitor".equals(m.action()));
+            assertEquals(caller, rec.get("Channel"));
+            c.findElement(By.cssSelector("details.dtmf summary")).click();
+            c.findElement(By.cssSelector("button[aria-label='Send tone 5']")).click();
+            AmiMessage tone = web.awaitAction("PlayDTMF", m -> "PlayDTMF".equals(m.action()));
+            assertEquals(caller, tone.get("Channel"));
+            assertEquals("5", tone.get("Digit"));
+
+            c.findElement(By.cssSelector("details.dir summary")).click();
+            // The directory lists the other agents with their state; picking one fills the target.
+            WebElement entry = b.waitFor(() -> c.findElements(By.cssSelector("details.dir li button")).stream()
+                    .filter(e -> e.getText().startsWith("204: Agent 204")).findFirst().orElse(null));
+            entry.click();
+            assertEquals("204", c.findElement(By.cssSelector("input.target")).getAttribute("value"));
+            button(c, "Blind transfer").click();
+            AmiMessage t = web.awaitAction("BlindTransfer", m -> "BlindTransfer".equals(m.action()));
+            assertEquals(agent, t.get("Channel"));
+            assertEquals("204", t.get("Exten"));
+            assertEquals("transfer-targets", t.get("Context"));
+            b.waitUntil("the transferred call leaves the agent's screen", () -> b.driver.findElements(
+                    By.cssSelector("#cards article.call[data-call-id='" + callId + "']")).isEmpty());
+            assertTrue(b.messages().stream().noneMatch(m -> m.contains("failed")), b.messages().toString());
+        }
+    }
+
+    @Test
+    void anAttendedTransferIsStartedAndTheConsultationCancelledFromTheCard() throws Exception {
+        try (Browser b = new Browser(web.base(), 1280, 800)) {
+            b.open("/");
+            b.login("agent203", WebServer.PASSWORD);
+            web.server.simulator().placeInboundCall("5552100", "6000", "1", 600, 0);
+            b.waitUntil("the call is answered", () -> "connected".equals(stateOf(card(b, "5552100"))));
+            String callId = card(b, "5552100").getAttribute("data-call-id");
+            String agent = channel(web.server.state().call(callId).orElseThrow(), Party.Role.AGENT);
+            WebElement c = card(b, "5552100");
+            assertTrue(!button(c, "Complete transfer").isEnabled() && !button(c, "Cancel consultation").isEnabled(),
+                    "nothing to complete or cancel before a consultation");
+            c.findElement(By.cssSelector("input.target")).sendKeys("3");
+            button(c, "Attended transfer").click();
+            AmiMessage atxfer = web.awaitAction("Atxfer", m -> "Atxfer".equals(m.action()));
+            assertEquals(agent, atxfer.get("Channel"));
+            assertEquals("3", atxfer.get("Exten"));
+            b.waitUntil("the consultation leg is up", () -> web.server.state().call(callId).map(v -> v.parties()
+                    .stream().anyMatch(p -> p.role() == Party.Role.TRANSFER_TARGET)).orElse(false));
+            String consult = channel(web.server.state().call(callId).orElseThrow(), Party.Role.TRANSFER_TARGET);
+            WebElement cancel = b.waitFor(() -> {
+                WebElement e = button(card(b, "5552100"), "Cancel consultation");
+                return e.isEnabled() ? e : null;
+            });
+            cancel.click();
+            AmiMessage hangup = web.awaitAction("Hangup of the consultation leg", m -> "Hangup".equals(m.action())
+                    && consult.equals(m.get("Channel")));
+            assertEquals(consult, hangup.get("Channel"));
+            b.waitUntil("the agent is back with the customer", () -> web.server.state().call(callId).map(v -> v.parties()
+                    .stream().noneMatch(p -> p.role() == Party.Role.TRANSFER_TARGET)).orElse(false));
+            assertTrue(b.messages().stream().noneMatch(m -> m.contains("failed")), b.messages().toString());
+            button(card(b, "5552100"), "Hang up").click();
+            b.waitUntil("the call ends", () -> web.server.state().call(callId).isEmpty());
+        }
+    }
+
+    private static AuditLog.Entry awaitAudit(String command) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            List<AuditLog.Entry> all = web.server.gateway().audit().recent();
+            for (int j = all.size() - 1; j >= 0; j--) {
+                if (all.get(j).command().equals(command)) {
+                    return all.get(j);
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no " + command + " in the audit log");
+    }
+
+    static void assertNoCriticalViolations(Browser b, String where) {
+        List<Map<String, Object>> v = b.criticalAccessibilityViolations();
+        assertTrue(v.isEmpty(), "critical accessibility violations on " + where + ": " + v);
+    }
+}
