@@ -22,6 +22,7 @@ import io.ctiserver.server.config.ServerConfig;
 import io.ctiserver.server.gateway.CustomerLookup;
 import io.ctiserver.server.gateway.Gateway;
 import io.ctiserver.server.gateway.GatewayConfig;
+import io.ctiserver.server.gateway.commands.phone.PhonesConfig;
 import io.ctiserver.server.sim.PbxSimulator;
 import io.ctiserver.server.sim.SimConfig;
 import io.ctiserver.tracker.Resync;
@@ -158,10 +159,13 @@ public final class CtiServer implements AutoCloseable {
                             : link.attachData(callId, data);
                 })
                 .reports(reports)
+                .phones(config.section("phones", PhonesConfig.class, PhonesConfig.defaults()))
+                .presence(presence())
                 .build()
                 .start();
         closeables.add(gateway);
         trackers.forEach(t -> t.addListener(gateway));
+        presenceTrackers.forEach(p -> p.addListener(gateway));
         gateway.dispositions().addListener(d -> kpis.recordDisposition(d.callId(), d.resolved()));
 
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {

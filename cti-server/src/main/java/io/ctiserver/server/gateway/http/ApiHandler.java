@@ -136,6 +136,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             whatIf(ctx, req, user, keepAlive);
         } else if (path.equals("/api/agents")) {
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.agents());
+        } else if (path.equals("/api/presence")) {
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, Map.of("presence", services.fanout().presenceFor(user)));
         } else if (path.equals("/api/queues")) {
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.queues());
         } else {
