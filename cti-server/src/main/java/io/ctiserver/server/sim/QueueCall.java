@@ -327,6 +327,23 @@ final class QueueCall implements CallFlow {
         pbx.hangupAll(leg.dialed, cause);
     }
 
+    @Override
+    public boolean answerNow(Chan chan) {
+        for (Leg leg : legs) {
+            if (leg.dialed == chan || leg.inner() == chan) {
+                if (phase != Phase.RINGING || chan.state != ChanState.RINGING) {
+                    return false;
+                }
+                if (leg.answerTimer != null) {
+                    leg.answerTimer.cancel();
+                }
+                answer(leg);
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void answer(Leg leg) {
         if (phase != Phase.RINGING || !legs.contains(leg)) {
             return;
