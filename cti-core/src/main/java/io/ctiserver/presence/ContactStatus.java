@@ -1,5 +1,7 @@
 package io.ctiserver.presence;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 
 /**
@@ -9,6 +11,11 @@ import java.util.Locale;
  */
 public enum ContactStatus {
     REACHABLE, UNREACHABLE, NON_QUALIFIED, UNKNOWN, REMOVED;
+
+    @JsonValue
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 
     public static ContactStatus parse(String s) {
         if (s == null) {

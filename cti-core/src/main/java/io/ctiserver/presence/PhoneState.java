@@ -1,5 +1,7 @@
 package io.ctiserver.presence;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 
 /**
@@ -80,6 +82,7 @@ public enum PhoneState {
     }
 
     /** The wire spelling: {@code not_in_use}, {@code ringing}, ... */
+    @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -1,5 +1,7 @@
 package io.ctiserver.presence;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.List;
 
 /**
@@ -20,7 +22,12 @@ public record PresenceEntry(String pbx, String id, Kind kind, PhoneState state, 
                             List<Contact> contacts, String hint, long version, long changedAt) {
 
     public enum Kind {
-        DEVICE, EXTENSION
+        DEVICE, EXTENSION;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public PresenceEntry {

@@ -132,7 +132,7 @@ public final class PhoneCommands implements CommandFamily {
     }
 
     /** {@code Call-Info: answer-after=0} as {@code PJSIP_HEADER(add,Call-Info)=answer-after=0}. */
-    static String headerVariable(String header) {
+    public static String headerVariable(String header) {
         int colon = header.indexOf(':');
         if (colon <= 0) {
             throw new IllegalArgumentException("auto-answer header must be 'Name: value': " + header);
