@@ -157,4 +157,18 @@ class SimPhonesTest {
             assertFalse(contacts.stream().anyMatch(m -> "agent1".equals(m.get("Endpoint"))), contacts.toString());
         }
     }
+
+    @Test
+    void aQueueMemberOnDndAnswersTheQueuesLegBusyAndTheCallGoesToAnother() throws Exception {
+        try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+            c.action("DBPut", "Family", "CTI_DND", "Key", "201", "Val", "1");
+            sim.placeInboundCall("5551001", "5000");
+            AmiMessage connect = c.event("AgentConnect");
+            assertEquals("Local/202@agents/n", connect.get("Interface"), "201 is on DND");
+            // rrmemory starts with 201 (the first member): its leg ended busy at once, never rang.
+            List<String> of201 = c.received.stream().filter(m -> "DialEnd".equals(m.eventName())
+                    && m.get("DestChannel", "").startsWith("Local/201@agents-")).map(m -> m.get("DialStatus")).toList();
+            assertEquals(List.of("BUSY"), of201);
+        }
+    }
 }
