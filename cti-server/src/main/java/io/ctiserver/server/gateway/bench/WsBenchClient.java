@@ -39,6 +39,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WsBenchClient {
 
     static final String MARKER = "\"pausedReason\":\"bench-";
+    /** {@code bench presence}: a presence line's hint carries the marker. */
+    static final String PRESENCE_MARKER = "\"hint\":\"bench-";
+    private static final String SUBSCRIBE_PRESENCE = "{\"type\":\"subscribe\",\"id\":\"p\",\"presence\":true}";
+    /** With a third argument {@code presence}: each desktop subscribes to presence and is ready after its snapshot. */
+    private static boolean presence;
 
     private static final int MAX_SAMPLES = 4_000_000;
     private static final long[] samples = new long[MAX_SAMPLES];
@@ -53,13 +58,14 @@ public final class WsBenchClient {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         List<String> tokens = Files.readAllLines(Path.of(args[1]));
+        presence = args.length > 2 && args[2].equals("presence");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         Semaphore inFlight = new Semaphore(256);
         for (String token : tokens) {
             inFlight.acquire();
             URI uri = URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token);
             WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-                    .webSocketUri(uri).maxFramePayloadLength(1 << 20).handshakeTimeoutMillis(60_000).build();
+                    .webSocketUri(uri).maxFramePayloadLength(64 << 20).handshakeTimeoutMillis(60_000).build();
             new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ChannelInitializer<SocketChannel>() {
@@ -130,7 +136,9 @@ public final class WsBenchClient {
             long now = System.nanoTime();
             String text = frame.content().toString(StandardCharsets.UTF_8);
             if (!ready) {
-                if (text.contains("\"type\":\"snapshot\"")) {
+                if (presence && text.contains("\"type\":\"snapshot\"")) {
+                    ctx.writeAndFlush(new TextWebSocketFrame(SUBSCRIBE_PRESENCE));
+                } else if (text.contains(presence ? "\"type\":\"presence.snapshot\"" : "\"type\":\"snapshot\"")) {
                     ready = true;
                     connected.incrementAndGet();
                     inFlight.release();
@@ -138,11 +146,16 @@ public final class WsBenchClient {
                 return;
             }
             frames.incrementAndGet();
+            String marker = MARKER;
             int i = text.indexOf(MARKER);
+            if (i < 0 && presence) {
+                marker = PRESENCE_MARKER;
+                i = text.indexOf(PRESENCE_MARKER);
+            }
             if (i < 0) {
                 return;
             }
-            int start = i + MARKER.length();
+            int start = i + marker.length();
             int end = start;
             while (end < text.length() && Character.isDigit(text.charAt(end))) {
                 end++;

@@ -94,6 +94,10 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private volatile PresenceView presence = List::of;
     private volatile PresenceAccess presenceAccess = PresenceAccess.everyoneSeesOwnOnly();
     private volatile boolean running = true;
+    /** Fan-out thread only: presence changes dispatched so far, and the shared every-line snapshot of that epoch. */
+    private long presenceEpoch;
+    private byte[] allLines;
+    private long allLinesEpoch = -1;
     private long mark;
     private long droppedSeen;
 
@@ -146,6 +150,22 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
 
     public void unsubscribePresence(DesktopSession s) {
         sessions.unsubscribePresence(s);
+    }
+
+    /**
+     * The {@code presence.snapshot} event for {@code u}. Those who see every line share one body until the next
+     * change: a thousand supervisors subscribing to 5,000 lines hold one copy in their resume buffers, not a
+     * thousand. Fan-out thread only.
+     */
+    private byte[] presenceSnapshot(User u) {
+        if (!u.role().seesEverything()) {
+            return encode("presence.snapshot", clock.instant(), null, new PresenceLines(presenceFor(u)));
+        }
+        if (allLines == null || allLinesEpoch != presenceEpoch) {
+            allLines = encode("presence.snapshot", clock.instant(), null, new PresenceLines(presenceFor(u)));
+            allLinesEpoch = presenceEpoch;
+        }
+        return allLines;
     }
 
     /** The lines {@code u} may see, now (REST, snapshots). */
@@ -225,6 +245,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
             return;
         }
         if (o instanceof PresenceChange pc) {
+            presenceEpoch++;
             byte[] body = encode("presence", Instant.ofEpochMilli(pc.entry().changedAt()), pc.entry().pbx(),
                     pc.entry());
             for (DesktopSession s : sessions.presenceSessions()) {
@@ -236,8 +257,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
         }
         if (o instanceof PresenceSubscription ps) {
             DesktopSession s = ps.session();
-            s.deliver(encode("presence.snapshot", clock.instant(), null,
-                    new PresenceLines(presenceFor(s.user()))), now);
+            s.deliver(presenceSnapshot(s.user()), now);
             return;
         }
         if (o instanceof PhoneEvent pe) {
