@@ -65,7 +65,7 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
                 "client-heap"), Set.of());
         int desktops = a.getInt("desktops", 1000);
         int extensions = a.getInt("extensions", 5000);
-        int rate = a.getInt("rate", 100);
+        int rate = a.getInt("rate", 10);
         int seconds = a.getInt("seconds", 10);
         int warmup = a.getInt("warmup", 3);
         int snapshots = a.getInt("snapshots", 20);
@@ -80,15 +80,20 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
                 0, 0, 0, 0, 0, "pbx1", null);
         PresenceTracker presence = new PresenceTracker("pbx1");
         System.out.printf("bench presence: %d extensions, %d desktops, %d changes/s, %d s measured after %d s "
-                + "warm-up, max heap %d MiB%n", extensions, desktops, rate, seconds, warmup,
-                Runtime.getRuntime().maxMemory() >> 20);
+                + "warm-up, max heap %d MiB, load average %.2f%n", extensions, desktops, rate, seconds, warmup,
+                Runtime.getRuntime().maxMemory() >> 20,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         try (Gateway gw = Gateway.builder().config(config).stateView(EMPTY).presence(presence).build().start()) {
             presence.addListener(gw);
             for (int i = 0; i < extensions; i++) {
                 presence.onMessage(status(i, "0", "PJSIP/" + ext(i)));
             }
 
-            // 1. Snapshot to a new desktop, idle gateway.
+            // 1. Snapshot to a new desktop, idle gateway; five unmeasured rounds first (JIT, connection setup).
+            for (int i = 0; i < 5; i++) {
+                Json.MAPPER.writeValueAsBytes(presence.entries());
+                snapshotOnce(gw.port(), gw.issueToken("s" + desktops).token());
+            }
             long[] serialise = new long[snapshots];
             long[] delivered = new long[snapshots];
             int bytes = 0;
