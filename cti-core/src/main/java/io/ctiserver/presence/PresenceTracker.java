@@ -26,7 +26,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class PresenceTracker implements AmiListener, PresenceView {
 
+    /** Lines kept at most: far beyond any PBX's phones; a stream of made-up device names cannot grow it further. */
+    public static final int MAX_LINES = 100_000;
+
     private final String pbx;
+    private long refused;
     private final Map<String, PresenceEntry> entries = new ConcurrentHashMap<>();
     private final List<PresenceListener> listeners = new CopyOnWriteArrayList<>();
     private Runnable snapshotRequester = () -> { };
@@ -194,6 +198,10 @@ public final class PresenceTracker implements AmiListener, PresenceView {
         if (old != null && old.sameFacts(candidate)) {
             return;
         }
+        if (old == null && entries.size() >= MAX_LINES) {
+            refused++;
+            return;
+        }
         PresenceEntry e = candidate.with(candidate.state(), candidate.registration(), candidate.contacts(),
                 candidate.hint(), ++version, candidate.changedAt());
         entries.put(e.id(), e);
@@ -203,9 +211,10 @@ public final class PresenceTracker implements AmiListener, PresenceView {
         }
     }
 
+    /** A device first seen: registration unknown until a contact report or the endpoint snapshot says. */
     private PresenceEntry newDevice(String id) {
-        Registration r = id.regionMatches(true, 0, "PJSIP/", 0, 6) ? Registration.UNREGISTERED : Registration.UNKNOWN;
-        return new PresenceEntry(pbx, id, PresenceEntry.Kind.DEVICE, PhoneState.UNKNOWN, r, List.of(), null, 0, 0);
+        return new PresenceEntry(pbx, id, PresenceEntry.Kind.DEVICE, PhoneState.UNKNOWN, Registration.UNKNOWN,
+                List.of(), null, 0, 0);
     }
 
     private static Registration registration(List<Contact> contacts) {
@@ -236,6 +245,11 @@ public final class PresenceTracker implements AmiListener, PresenceView {
     @Override
     public Optional<PresenceEntry> entry(String pbxId, String id) {
         return pbx.equals(pbxId) ? Optional.ofNullable(entries.get(id)) : Optional.empty();
+    }
+
+    /** New lines not taken because {@link #MAX_LINES} were already kept. */
+    public long refusedLines() {
+        return refused;
     }
 
     /** The change counter: how many changes this tracker has made. */

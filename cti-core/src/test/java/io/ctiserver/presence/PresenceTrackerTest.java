@@ -56,8 +56,8 @@ class PresenceTrackerTest {
         assertTrue(t.entries().stream().noneMatch(e -> e.id().startsWith("Queue:") || e.id().startsWith("Local/")),
                 t.entries().toString());
         assertEquals(PhoneState.NOT_IN_USE, t.entry("pbx1", "PJSIP/sipp-in").orElseThrow().state());
-        // Known from DeviceStateChange alone: a PJSIP device whose contacts nobody reported yet.
-        assertEquals(Registration.UNREGISTERED, t.entry("pbx1", "PJSIP/agent1").orElseThrow().registration());
+        // Known from DeviceStateChange alone: nobody reported its contacts yet.
+        assertEquals(Registration.UNKNOWN, t.entry("pbx1", "PJSIP/agent1").orElseThrow().registration());
         assertNull(changes.get(0).previous());
     }
 
