@@ -64,7 +64,7 @@ export class PresenceLines {
 }
 
 export function mountPresencePanel(container, client, options = {}) {
-  const names = options.names || {};
+  const names = { ...(options.names || {}) };
   const currentCallId = options.currentCallId || (() => null);
   const nameOf = (line) => names[line.id] || line.id;
   const lines = new PresenceLines();
@@ -144,6 +144,12 @@ export function mountPresencePanel(container, client, options = {}) {
 
   const offs = [
     client.on('presence.snapshot', (ev) => {
+      // The server's display names (member names), unless the page gave its own.
+      for (const [id, name] of Object.entries((ev.payload && ev.payload.names) || {})) {
+        if (!(options.names && options.names[id])) {
+          names[id] = name;
+        }
+      }
       lines.replaceAll(ev.payload && ev.payload.entries);
       render();
     }),

@@ -97,7 +97,8 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         this.tokens = new TokenService(clock, config.tokenTtlSeconds());
         this.sessions = new SessionRegistry(config);
         this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX);
-        this.fanout.presence(b.presence, new PresenceAccess(b.phones));
+        PresenceAccess access = new PresenceAccess(b.phones);
+        this.fanout.presence(b.presence, access, access.lineNames(users.all()));
         this.commands = new CommandHandler(new CommandSupport(config, users, state, b.senders, clock), audit, support -> {
             List<CommandFamily> families = CommandHandler.standardFamilies(support, b.dataSink, fanout::recentlyEnded,
                     dispositions);

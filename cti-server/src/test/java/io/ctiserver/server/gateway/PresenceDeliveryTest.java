@@ -79,7 +79,9 @@ class PresenceDeliveryTest {
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + gw.port()
                             + "/api/presence")).header("Authorization", "Bearer " + gw.issueToken("agent201").token())
                             .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
-            assertEquals(List.of("PJSIP/201"), ids(rest.get("presence")));
+            assertEquals(List.of("PJSIP/201"), ids(rest.get("entries")));
+            assertEquals(Map.of("PJSIP/201", "Agent 201"), Json.MAPPER.convertValue(rest.get("names"), Map.class),
+                    "names of the lines it sees only");
 
             sup.send("{\"type\":\"subscribe\",\"id\":\"x\",\"presence\":\"yes\"}");
             JsonNode bad = sup.next("error");

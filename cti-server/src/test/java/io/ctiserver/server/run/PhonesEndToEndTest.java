@@ -261,11 +261,12 @@ class PhonesEndToEndTest {
             DesktopClient.Rest own = agent201.get("/api/presence");
             assertEquals(200, own.status());
             List<String> seen = new ArrayList<>();
-            own.body().path("presence").forEach(e -> seen.add(e.path("id").asText()));
+            own.body().path("entries").forEach(e -> seen.add(e.path("id").asText()));
             assertTrue(seen.containsAll(List.of("PJSIP/201", "PJSIP/agent1")), seen.toString());
             assertFalse(seen.contains("PJSIP/202"), seen.toString());
             DesktopClient.Rest all = supervisor.get("/api/presence");
-            assertTrue(all.body().path("presence").size() >= 5, all.body().toString());
+            assertTrue(all.body().path("entries").size() >= 5, all.body().toString());
+            assertEquals("Agent 201", all.body().path("names").path("PJSIP/201").asText(), "display names for the filter");
         }
     }
 
@@ -278,7 +279,7 @@ class PhonesEndToEndTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             DesktopClient.Rest r = d.get("/api/presence");
-            JsonNode e = find(r.body().path("presence"), id);
+            JsonNode e = find(r.body().path("entries"), id);
             if (e != null && e.path("state").asText().equalsIgnoreCase(state)) {
                 return;
             }

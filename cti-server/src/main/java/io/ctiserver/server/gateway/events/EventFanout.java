@@ -72,7 +72,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private record PresenceSubscription(DesktopSession session) {
     }
 
-    private record PresenceLines(List<PresenceEntry> entries) {
+    private record PresenceLines(List<PresenceEntry> entries, Map<String, String> names) {
     }
 
     private final SessionRegistry sessions;
@@ -93,6 +93,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private final Thread thread;
     private volatile PresenceView presence = List::of;
     private volatile PresenceAccess presenceAccess = PresenceAccess.everyoneSeesOwnOnly();
+    private volatile Map<String, String> lineNames = Map.of();
     private volatile boolean running = true;
     /** Fan-out thread only: presence changes dispatched so far, and the shared every-line snapshot of that epoch. */
     private long presenceEpoch;
@@ -124,7 +125,8 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     }
 
     /** The presence lines and who sees which (set before {@link #start}). */
-    public void presence(PresenceView view, PresenceAccess access) {
+    public void presence(PresenceView view, PresenceAccess access, Map<String, String> lineNames) {
+        this.lineNames = lineNames;
         this.presence = view;
         this.presenceAccess = access;
     }
@@ -159,13 +161,26 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
      */
     private byte[] presenceSnapshot(User u) {
         if (!u.role().seesEverything()) {
-            return encode("presence.snapshot", clock.instant(), null, new PresenceLines(presenceFor(u)));
+            return encode("presence.snapshot", clock.instant(), null, lines(presenceFor(u)));
         }
         if (allLines == null || allLinesEpoch != presenceEpoch) {
-            allLines = encode("presence.snapshot", clock.instant(), null, new PresenceLines(presenceFor(u)));
+            allLines = encode("presence.snapshot", clock.instant(), null, lines(presenceFor(u)));
             allLinesEpoch = presenceEpoch;
         }
         return allLines;
+    }
+
+    /** The lines with the display names of those lines (users' member names), for the desktops' name filter. */
+    public Object lines(List<PresenceEntry> lines) {
+        Map<String, String> all = lineNames;
+        Map<String, String> names = new java.util.TreeMap<>();
+        for (PresenceEntry e : lines) {
+            String n = all.get(e.id());
+            if (n != null) {
+                names.put(e.id(), n);
+            }
+        }
+        return new PresenceLines(lines, names);
     }
 
     /** The lines {@code u} may see, now (REST, snapshots). */

@@ -137,7 +137,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else if (path.equals("/api/agents")) {
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.agents());
         } else if (path.equals("/api/presence")) {
-            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, Map.of("presence", services.fanout().presenceFor(user)));
+            EventFanout fanout = services.fanout();
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, fanout.lines(fanout.presenceFor(user)));
         } else if (path.equals("/api/queues")) {
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.queues());
         } else {

@@ -4,7 +4,10 @@ import io.ctiserver.presence.PresenceEntry;
 import io.ctiserver.server.gateway.auth.User;
 import io.ctiserver.server.gateway.commands.phone.PhoneDevice;
 import io.ctiserver.server.gateway.commands.phone.PhonesConfig;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Which presence lines a user sees: supervisors, admins and integrations (the operators) every line; an agent their
@@ -20,6 +23,19 @@ public final class PresenceAccess {
 
     public static PresenceAccess everyoneSeesOwnOnly() {
         return new PresenceAccess(PhonesConfig.defaults());
+    }
+
+    /**
+     * Display names of lines, for the desktops' name filter: each user's phone (and PJSIP device) by the user's
+     * member name, else username. Built once from the config.
+     */
+    public Map<String, String> lineNames(Collection<User> users) {
+        Map<String, String> names = new TreeMap<>();
+        for (User u : users) {
+            String name = u.memberName() != null ? u.memberName() : u.username();
+            phones.phoneOf(u).ifPresent(d -> names.putIfAbsent(d.device(), name));
+        }
+        return Map.copyOf(names);
     }
 
     public boolean sees(User u, PresenceEntry e) {
