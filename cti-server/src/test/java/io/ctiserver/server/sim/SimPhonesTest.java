@@ -171,4 +171,35 @@ class SimPhonesTest {
             assertEquals(List.of("BUSY"), of201);
         }
     }
+
+    @Test
+    void busyAndNoAnswerForwardingFollowTheDialplanContract() throws Exception {
+        sim.setAgentBehaviour("Local/202@agents/n", "noanswer", 2);
+        sim.setAgentBehaviour("Local/203@agents/n", "busy", 2);
+        try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+            c.action("DBPut", "Family", "CTI_FWD", "Key", "202/noanswer", "Val", "5550202");
+            c.action("DBPut", "Family", "CTI_FWD", "Key", "203/busy", "Val", "5550203");
+            c.action("DBPut", "Family", "CTI_FWD", "Key", "203/noanswer", "Val", "5559999");
+
+            // 202 rings, does not answer: after the dialplan's ring time the call goes to 5550202 on the trunk.
+            c.action("Originate", "Channel", "PJSIP/agent1", "Context", "from-agents", "Exten", "202",
+                    "Priority", "1", "Async", "true");
+            c.next(m -> "DialBegin".equals(m.eventName()) && m.get("DestChannel", "").startsWith("Local/202@"));
+            AmiMessage noAnswer = c.next(m -> "DialEnd".equals(m.eventName())
+                    && m.get("DestChannel", "").startsWith("Local/202@"));
+            assertEquals("NOANSWER", noAnswer.get("DialStatus"));
+            AmiMessage out = c.next(m -> "DialBegin".equals(m.eventName())
+                    && m.get("DestChannel", "").startsWith("PJSIP/trunk-"));
+            assertEquals("PJSIP/5550202@trunk", out.get("DialString"));
+
+            // 203 is busy: its busy forward applies at once, without ringing it.
+            c.action("Originate", "Channel", "PJSIP/201", "Context", "from-agents", "Exten", "203",
+                    "Priority", "1", "Async", "true");
+            AmiMessage busy = c.next(m -> "DialBegin".equals(m.eventName())
+                    && m.get("DialString", "").equals("PJSIP/5550203@trunk"));
+            assertTrue(busy.get("DestChannel").startsWith("PJSIP/trunk-"));
+            assertTrue(c.received.stream().noneMatch(m -> "DialBegin".equals(m.eventName())
+                    && m.get("DestChannel", "").startsWith("Local/203@")), "a busy phone with a busy forward is not rung");
+        }
+    }
 }
