@@ -47,8 +47,8 @@ import java.util.concurrent.locks.LockSupport;
  *       received; baseline in the same run: serialising the same lines with the gateway's JSON mapper alone.</li>
  *   <li><b>A change fanned out</b> to {@code --desktops} (1,000) subscribed desktops (supervisors, who see every
  *       line): latency from the ExtensionStatus entering the tracker to the frame decoded at each desktop; baseline
- *       in the same run: an {@code agent.state} call event fanned out to the same desktops at the same rate (the
- *       call-event path of {@code bench ws}).</li>
+ *       in the same run, interleaved event by event: an {@code agent.state} call event fanned out to the same
+ *       desktops (the call-event path of {@code bench ws}). {@code --rate} counts both kinds.</li>
  * </ol>
  * The desktops run in a child JVM ({@link WsBenchClient} with its presence mode).
  */
@@ -65,8 +65,8 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
                 "client-heap"), Set.of());
         int desktops = a.getInt("desktops", 1000);
         int extensions = a.getInt("extensions", 5000);
-        int rate = a.getInt("rate", 10);
-        int seconds = a.getInt("seconds", 10);
+        int rate = a.getInt("rate", 4);
+        int seconds = a.getInt("seconds", 15);
         int warmup = a.getInt("warmup", 3);
         int snapshots = a.getInt("snapshots", 20);
         String clientHeap = a.get("client-heap", "1g");
@@ -79,7 +79,8 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, null, null, users, 0, null, 16 << 20, 16_384, 0, 0,
                 0, 0, 0, 0, 0, "pbx1", null);
         PresenceTracker presence = new PresenceTracker("pbx1");
-        System.out.printf("bench presence: %d extensions, %d desktops, %d changes/s, %d s measured after %d s "
+        System.out.printf("bench presence: %d extensions, %d desktops, %d events/s (half call events, half presence "
+                + "changes), %d s measured after %d s "
                 + "warm-up, max heap %d MiB, load average %.2f%n", extensions, desktops, rate, seconds, warmup,
                 Runtime.getRuntime().maxMemory() >> 20,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -168,7 +169,10 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
         }
     }
 
-    /** Connects the desktops (subscribed to presence), then the baseline load and the presence load. */
+    /**
+     * Connects the desktops (subscribed to presence), then one load where call events and presence changes alternate:
+     * both measured under the same conditions, neither favoured by running second (JIT, connection set-up).
+     */
     private static long[][] fanOut(Gateway gw, PresenceTracker presence, int desktops, int extensions, int rate,
                                    int seconds, int warmup, String clientHeap) throws Exception {
         Path tokens = Files.createTempFile("bench-presence-tokens", ".txt");
@@ -187,28 +191,28 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
             String connected = WsBenchmark.expect(out, "CONNECTED ");
             System.out.printf("%n%s desktops subscribed to presence (each got the %d-line snapshot)%n",
                     connected == null ? "?" : connected.substring(10).trim(), extensions);
-            long[][] result = new long[2][];
-            for (int phase = 0; phase < 2; phase++) {
-                boolean presencePhase = phase == 1;
-                load(gw, presence, extensions, rate, warmup, presencePhase);
-                in.println("RESET");
-                load(gw, presence, extensions, rate, seconds, presencePhase);
-                Thread.sleep(300);
-                in.println("REPORT");
-                String line = WsBenchmark.expect(out, "RESULT ");
-                if (line == null) {
-                    throw new IllegalStateException("bench client gave no result");
-                }
-                String[] r = line.split(" ");
-                result[phase] = new long[] {Long.parseLong(r[1]), Long.parseLong(r[2]), Long.parseLong(r[3]),
-                        Long.parseLong(r[4]), Long.parseLong(r[5])};
-                if (!"0".equals(r[7])) {
-                    System.out.println("  " + r[7] + " desktop(s) closed by the gateway as not reading");
-                }
+            load(gw, presence, extensions, rate, warmup);
+            in.println("RESET");
+            load(gw, presence, extensions, rate, seconds);
+            Thread.sleep(300);
+            in.println("REPORT");
+            String call = WsBenchmark.expect(out, "RESULT ");
+            String pres = WsBenchmark.expect(out, "PRESENCE ");
+            if (call == null || pres == null) {
+                throw new IllegalStateException("bench client gave no result");
+            }
+            String[] c = call.split(" ");
+            String[] p = pres.split(" ");
+            if (!"0".equals(c[7])) {
+                System.out.println("  " + c[7] + " desktop(s) closed by the gateway as not reading");
             }
             in.println("QUIT");
             child.waitFor(30, TimeUnit.SECONDS);
-            return result;
+            return new long[][] {
+                {Long.parseLong(c[1]), Long.parseLong(c[2]), Long.parseLong(c[3]), Long.parseLong(c[4]),
+                    Long.parseLong(c[5])},
+                {Long.parseLong(p[1]), Long.parseLong(p[2]), Long.parseLong(p[3]), Long.parseLong(p[4]),
+                    Long.parseLong(p[5])}};
         } finally {
             child.destroy();
             Files.deleteIfExists(tokens);
@@ -216,18 +220,18 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
     }
 
     /**
-     * {@code rate} events per second for {@code seconds}, paced: an ExtensionStatus through the presence tracker
-     * (its hint carries the send time), or, for the baseline, an agent.state call event (its paused reason does).
-     * One thread plays the PBX's consumer thread, as the real wiring does.
+     * {@code rate} events per second for {@code seconds}, paced, alternating: an agent.state call event (its paused
+     * reason carries the send time; the baseline) and an ExtensionStatus through the presence tracker (its hint
+     * carries the send time). One thread plays the PBX's consumer thread, as the real wiring does.
      */
-    private static void load(Gateway gw, PresenceTracker presence, int extensions, int rate, int seconds,
-                             boolean presencePhase) {
+    private static void load(Gateway gw, PresenceTracker presence, int extensions, int rate, int seconds) {
         SplittableRandom rnd = new SplittableRandom(42);
         long interval = 1_000_000_000L / rate;
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long next = start;
         Instant since = Instant.now();
+        boolean presenceTurn = false;
         boolean busy = false;
         while (next < end) {
             next += interval;
@@ -236,8 +240,9 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
                 LockSupport.parkNanos(wait);
             }
             int i = rnd.nextInt(extensions);
-            busy = !busy;
-            if (presencePhase) {
+            presenceTurn = !presenceTurn;
+            if (presenceTurn) {
+                busy = !busy;
                 presence.onMessage(status(i, busy ? "1" : "0", "bench-" + System.nanoTime()));
             } else {
                 AgentView agent = new AgentView("pbx1", "PJSIP/" + ext(i), "Agent " + i, AgentState.PAUSED,

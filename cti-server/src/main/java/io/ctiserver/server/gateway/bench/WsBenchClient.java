@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the marker's {@code System.nanoTime()} (the same monotonic clock in both JVMs on Linux).
  *
  * <p>Protocol on stdin/stdout: prints {@code CONNECTED n}; reads {@code RESET} (forget samples), {@code REPORT}
- * (prints {@code RESULT count p50 p99 p999 max frames closed}, times in microseconds) and {@code QUIT}.
+ * (prints {@code RESULT count p50 p99 p999 max frames closed}, times in microseconds; in presence mode a second line
+ * {@code PRESENCE count p50 p99 p999 max} for the frames that carried the presence marker) and {@code QUIT}.
  */
 public final class WsBenchClient {
 
@@ -48,6 +49,8 @@ public final class WsBenchClient {
     private static final int MAX_SAMPLES = 4_000_000;
     private static final long[] samples = new long[MAX_SAMPLES];
     private static final AtomicInteger count = new AtomicInteger();
+    private static final long[] presenceSamples = new long[MAX_SAMPLES];
+    private static final AtomicInteger presenceCount = new AtomicInteger();
     private static final AtomicInteger connected = new AtomicInteger();
     private static final AtomicLong frames = new AtomicLong();
     private static final AtomicInteger closed = new AtomicInteger();
@@ -94,9 +97,15 @@ public final class WsBenchClient {
             switch (line.trim()) {
                 case "RESET" -> {
                     count.set(0);
+                    presenceCount.set(0);
                     frames.set(0);
                 }
-                case "REPORT" -> System.out.println(report());
+                case "REPORT" -> {
+                    System.out.println(report());
+                    if (presence) {
+                        System.out.println("PRESENCE " + percentiles(presenceSamples, presenceCount));
+                    }
+                }
                 case "QUIT" -> {
                     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
                     System.exit(0);
@@ -109,11 +118,14 @@ public final class WsBenchClient {
     }
 
     private static String report() {
+        return "RESULT " + percentiles(samples, count) + " " + frames.get() + " " + closed.get();
+    }
+
+    private static String percentiles(long[] samples, AtomicInteger count) {
         int n = Math.min(count.get(), MAX_SAMPLES);
         long[] s = Arrays.copyOf(samples, n);
         Arrays.sort(s);
-        return "RESULT " + n + " " + pct(s, 0.50) + " " + pct(s, 0.99) + " " + pct(s, 0.999) + " "
-                + (n == 0 ? 0 : s[n - 1] / 1000) + " " + frames.get() + " " + closed.get();
+        return n + " " + pct(s, 0.50) + " " + pct(s, 0.99) + " " + pct(s, 0.999) + " " + (n == 0 ? 0 : s[n - 1] / 1000);
     }
 
     private static long pct(long[] sorted, double p) {
@@ -161,9 +173,10 @@ public final class WsBenchClient {
                 end++;
             }
             long sent = Long.parseLong(text, start, end, 10);
-            int slot = count.getAndIncrement();
+            boolean isPresence = marker == PRESENCE_MARKER;
+            int slot = (isPresence ? presenceCount : count).getAndIncrement();
             if (slot < MAX_SAMPLES) {
-                samples[slot] = now - sent;
+                (isPresence ? presenceSamples : samples)[slot] = now - sent;
             }
         }
 
