@@ -21,6 +21,7 @@ import io.ctiserver.server.gateway.events.Figures;
 import io.ctiserver.server.gateway.http.GatewayInitializer;
 import io.ctiserver.server.gateway.http.GatewayServices;
 import io.ctiserver.server.gateway.presence.PresenceAccess;
+import io.ctiserver.server.gateway.presence.PresenceFeed;
 import io.ctiserver.server.gateway.session.SessionRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -98,7 +99,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         this.sessions = new SessionRegistry(config);
         this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX);
         PresenceAccess access = new PresenceAccess(b.phones);
-        this.fanout.presence(b.presence, access, access.lineNames(users.all()));
+        this.fanout.presence(new PresenceFeed(b.presence, access, access.lineNames(users.all())));
         this.commands = new CommandHandler(new CommandSupport(config, users, state, b.senders, clock), audit, support -> {
             List<CommandFamily> families = CommandHandler.standardFamilies(support, b.dataSink, fanout::recentlyEnded,
                     dispositions);

@@ -22,12 +22,11 @@ import io.ctiserver.events.QueueUpdated;
 import io.ctiserver.events.StateReconciled;
 import io.ctiserver.presence.PresenceChange;
 import io.ctiserver.presence.PresenceEntry;
-import io.ctiserver.presence.PresenceView;
 import io.ctiserver.server.gateway.CustomerLookup;
 import io.ctiserver.server.gateway.Json;
 import io.ctiserver.server.gateway.auth.User;
 import io.ctiserver.server.gateway.presence.PhoneEvent;
-import io.ctiserver.server.gateway.presence.PresenceAccess;
+import io.ctiserver.server.gateway.presence.PresenceFeed;
 import io.ctiserver.server.gateway.session.DesktopSession;
 import io.ctiserver.server.gateway.session.SessionRegistry;
 import java.time.Clock;
@@ -72,9 +71,6 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private record PresenceSubscription(DesktopSession session) {
     }
 
-    private record PresenceLines(List<PresenceEntry> entries, Map<String, String> names) {
-    }
-
     private final SessionRegistry sessions;
     private final CtiStateView state;
     private final CustomerLookup customers;
@@ -91,9 +87,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
         }
     };
     private final Thread thread;
-    private volatile PresenceView presence = List::of;
-    private volatile PresenceAccess presenceAccess = PresenceAccess.everyoneSeesOwnOnly();
-    private volatile Map<String, String> lineNames = Map.of();
+    private volatile PresenceFeed presence = PresenceFeed.NONE;
     private volatile boolean running = true;
     /** Fan-out thread only: presence changes dispatched so far, and the shared every-line snapshot of that epoch. */
     private long presenceEpoch;
@@ -125,10 +119,12 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     }
 
     /** The presence lines and who sees which (set before {@link #start}). */
-    public void presence(PresenceView view, PresenceAccess access, Map<String, String> lineNames) {
-        this.lineNames = lineNames;
-        this.presence = view;
-        this.presenceAccess = access;
+    public void presence(PresenceFeed feed) {
+        this.presence = feed;
+    }
+
+    public PresenceFeed presence() {
+        return presence;
     }
 
     /** Called on a presence tracker's thread: hands off without blocking. */
@@ -161,38 +157,13 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
      */
     private byte[] presenceSnapshot(User u) {
         if (!u.role().seesEverything()) {
-            return encode("presence.snapshot", clock.instant(), null, lines(presenceFor(u)));
+            return encode("presence.snapshot", clock.instant(), null, presence.linesFor(u));
         }
         if (allLines == null || allLinesEpoch != presenceEpoch) {
-            allLines = encode("presence.snapshot", clock.instant(), null, lines(presenceFor(u)));
+            allLines = encode("presence.snapshot", clock.instant(), null, presence.linesFor(u));
             allLinesEpoch = presenceEpoch;
         }
         return allLines;
-    }
-
-    /** The lines with the display names of those lines (users' member names), for the desktops' name filter. */
-    public Object lines(List<PresenceEntry> lines) {
-        Map<String, String> all = lineNames;
-        Map<String, String> names = new java.util.TreeMap<>();
-        for (PresenceEntry e : lines) {
-            String n = all.get(e.id());
-            if (n != null) {
-                names.put(e.id(), n);
-            }
-        }
-        return new PresenceLines(lines, names);
-    }
-
-    /** The lines {@code u} may see, now (REST, snapshots). */
-    public List<PresenceEntry> presenceFor(User u) {
-        List<PresenceEntry> out = new ArrayList<>();
-        PresenceAccess access = presenceAccess;
-        for (PresenceEntry e : presence.entries()) {
-            if (access.sees(u, e)) {
-                out.add(e);
-            }
-        }
-        return out;
     }
 
     /** Publishes the supervisors' figures (from the KPI timer). */
@@ -264,7 +235,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
             byte[] body = encode("presence", Instant.ofEpochMilli(pc.entry().changedAt()), pc.entry().pbx(),
                     pc.entry());
             for (DesktopSession s : sessions.presenceSessions()) {
-                if (presenceAccess.sees(s.user(), pc.entry())) {
+                if (presence.sees(s.user(), pc.entry())) {
                     s.deliver(body, now);
                 }
             }
@@ -412,7 +383,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
             }
         });
         try {
-            List<PresenceEntry> lines = sessions.presenceSessions().contains(s) ? presenceFor(u) : null;
+            List<PresenceEntry> lines = sessions.presenceSessions().contains(s) ? presence.linesFor(u).entries() : null;
             return Json.MAPPER.writeValueAsBytes(new Snapshot("snapshot", seq, resync, now, calls, agents, queues,
                     lines));
         } catch (JsonProcessingException ex) {

@@ -137,8 +137,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else if (path.equals("/api/agents")) {
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.agents());
         } else if (path.equals("/api/presence")) {
-            EventFanout fanout = services.fanout();
-            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, fanout.lines(fanout.presenceFor(user)));
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, services.fanout().presence().linesFor(user));
         } else if (path.equals("/api/queues")) {
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.queues());
         } else {
