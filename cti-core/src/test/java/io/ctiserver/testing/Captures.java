@@ -46,11 +46,13 @@ public final class Captures {
         }
     }
 
-    /** Every received-side capture ({@code NN_*.txt}, not {@code .sent.txt}), sorted by name. */
+    /** Every received-side capture ({@code NN_*.txt}, not {@code .sent.txt} nor {@code .notes.txt}), sorted by name. */
     public static List<Path> all() {
         try (Stream<Path> s = Files.list(dir())) {
             return s.filter(p -> p.getFileName().toString().endsWith(".txt"))
                     .filter(p -> !p.getFileName().toString().endsWith(".sent.txt"))
+                    // R* captures come with a .notes.txt describing the scenario: text, not AMI.
+                    .filter(p -> !p.getFileName().toString().endsWith(".notes.txt"))
                     .sorted()
                     .collect(Collectors.toList());
         } catch (IOException e) {
