@@ -163,6 +163,42 @@ class PhonesEndToEndTest {
     }
 
     @Test
+    void holdThroughThePhoneKeepsTheCallAndHangupEndsTheOwnLeg() throws Exception {
+        int port = server.gateway().port();
+        try (DesktopClient agent1 = DesktopClient.login(port, "agent1", PASSWORD)) {
+            try {
+                assertTrue(command(agent1, Map.of("command", "phone.dial", "number", "5550142")).path("ok")
+                        .asBoolean());
+                JsonNode answered = agent1.await(f -> f.path("type").asText().equals("call.answered"), WAIT,
+                        "the click-to-dial call connected");
+                String callId = answered.path("payload").path("call").path("callId").asText();
+
+                JsonNode hold = command(agent1, Map.of("command", "phone.hold", "callId", callId));
+                assertEquals("notify", hold.path("data").path("method").asText(), hold.toString());
+                JsonNode held = agent1.await(f -> f.path("type").asText().equals("call.held"), WAIT, "call.held");
+                assertEquals(callId, held.path("payload").path("call").path("callId").asText());
+                awaitPresence(agent1, "PJSIP/agent1", "on_hold");
+                assertTrue(sim.channels().stream().anyMatch(startsWith("PJSIP/trunk-")), "the other party stays");
+
+                assertTrue(command(agent1, Map.of("command", "phone.unhold", "callId", callId)).path("ok")
+                        .asBoolean());
+                JsonNode back = agent1.await(f -> f.path("type").asText().equals("call.retrieved"), WAIT,
+                        "call.retrieved");
+                assertEquals(callId, back.path("payload").path("call").path("callId").asText(), "the same call");
+                assertEquals(List.of("hold", "talk"), sim.phoneNotifies("agent1").subList(
+                        sim.phoneNotifies("agent1").size() - 2, sim.phoneNotifies("agent1").size()));
+
+                JsonNode hangup = command(agent1, Map.of("command", "phone.hangup", "callId", callId));
+                assertTrue(hangup.path("data").path("channel").asText().startsWith("PJSIP/agent1-"),
+                        hangup.toString());
+                agent1.await(f -> f.path("type").asText().equals("call.ended"), WAIT, "call.ended");
+            } finally {
+                hangUpEverything();
+            }
+        }
+    }
+
+    @Test
     void dndAndForwardingAreKeptInAstDbAnnouncedAndHonouredByTheDialplan() throws Exception {
         int port = server.gateway().port();
         try (DesktopClient agent201 = DesktopClient.login(port, "agent201", PASSWORD);
