@@ -29,6 +29,7 @@ public final class BenchCommand implements Verb {
         benchmarks.put("sim", new io.ctiserver.server.sim.SimBenchmark());
         benchmarks.put("kpi", new io.ctiserver.server.kpi.KpiBenchmark());
         benchmarks.put("resync", new io.ctiserver.server.ami.bench.ResyncBench());
+        benchmarks.put("presence", new io.ctiserver.server.gateway.bench.PresenceBenchmark());
     }
 
     @Override

@@ -4,6 +4,9 @@ import io.ctiserver.ami.AmiActionSender;
 import io.ctiserver.events.CtiEvent;
 import io.ctiserver.events.CtiEventListener;
 import io.ctiserver.events.CtiStateView;
+import io.ctiserver.presence.PresenceChange;
+import io.ctiserver.presence.PresenceListener;
+import io.ctiserver.presence.PresenceView;
 import io.ctiserver.server.gateway.auth.TokenService;
 import io.ctiserver.server.gateway.auth.UserDirectory;
 import io.ctiserver.server.gateway.commands.AuditLog;
@@ -11,10 +14,14 @@ import io.ctiserver.server.gateway.commands.CommandFamily;
 import io.ctiserver.server.gateway.commands.CommandHandler;
 import io.ctiserver.server.gateway.commands.CommandSupport;
 import io.ctiserver.server.gateway.commands.DispositionStore;
+import io.ctiserver.server.gateway.commands.phone.PhoneCommands;
+import io.ctiserver.server.gateway.commands.phone.PhonesConfig;
 import io.ctiserver.server.gateway.events.EventFanout;
 import io.ctiserver.server.gateway.events.Figures;
 import io.ctiserver.server.gateway.http.GatewayInitializer;
 import io.ctiserver.server.gateway.http.GatewayServices;
+import io.ctiserver.server.gateway.presence.PresenceAccess;
+import io.ctiserver.server.gateway.presence.PresenceFeed;
 import io.ctiserver.server.gateway.session.SessionRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -60,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * gw.close();
  * }</pre>
  */
-public final class Gateway implements CtiEventListener, AutoCloseable {
+public final class Gateway implements CtiEventListener, PresenceListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final int INBOX = 65_536;
@@ -91,9 +98,12 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         this.tokens = new TokenService(clock, config.tokenTtlSeconds());
         this.sessions = new SessionRegistry(config);
         this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX);
+        PresenceAccess access = new PresenceAccess(b.phones);
+        this.fanout.presence(new PresenceFeed(b.presence, access, access.lineNames(users.all())));
         this.commands = new CommandHandler(new CommandSupport(config, users, state, b.senders, clock), audit, support -> {
             List<CommandFamily> families = CommandHandler.standardFamilies(support, b.dataSink, fanout::recentlyEnded,
                     dispositions);
+            families.add(new PhoneCommands(support, b.phones, b.presence, fanout::publishPhoneEvent));
             b.extraFamilies.forEach(f -> families.add(f.apply(support)));
             return families;
         });
@@ -166,6 +176,12 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         fanout.onEvent(event);
     }
 
+    /** Called on a presence tracker's thread; hands the change off without blocking. */
+    @Override
+    public void onPresence(PresenceChange change) {
+        fanout.onPresence(change);
+    }
+
     /** A token for a user, without a password: for trusted in-process callers (benchmark, a future SSO). */
     public TokenService.Grant issueToken(String username) {
         return tokens.issue(users.byName(username)
@@ -221,6 +237,8 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         private final List<Function<CommandSupport, CommandFamily>> extraFamilies = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private Reports reports = Reports.NONE;
+        private PhonesConfig phones = PhonesConfig.defaults();
+        private PresenceView presence = java.util.List::of;
 
         public Builder config(GatewayConfig c) {
             this.config = c;
@@ -252,6 +270,18 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         /** Adds a command family (phones, presence, chat, ...) built from the shared command support. */
         public Builder commandFamily(Function<CommandSupport, CommandFamily> family) {
             this.extraFamilies.add(family);
+            return this;
+        }
+
+        /** The phones: devices and what they accept, AstDB families, which presence lines agents see. */
+        public Builder phones(PhonesConfig p) {
+            this.phones = Objects.requireNonNull(p);
+            return this;
+        }
+
+        /** Presence lines for the {@code presence} subscription and {@code GET /api/presence}. */
+        public Builder presence(PresenceView p) {
+            this.presence = Objects.requireNonNull(p);
             return this;
         }
 

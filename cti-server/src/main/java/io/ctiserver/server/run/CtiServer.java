@@ -1,10 +1,15 @@
 package io.ctiserver.server.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctiserver.ami.AmiListeners;
 import io.ctiserver.events.CallView;
 import io.ctiserver.events.CtiStateView;
 import io.ctiserver.kpi.KpiConfig;
 import io.ctiserver.kpi.KpiEngine;
+import io.ctiserver.presence.CombinedPresenceView;
+import io.ctiserver.presence.PresenceResync;
+import io.ctiserver.presence.PresenceTracker;
+import io.ctiserver.presence.PresenceView;
 import io.ctiserver.routing.InMemoryCallHistory;
 import io.ctiserver.routing.RouteDecision;
 import io.ctiserver.routing.RouteDecisionRegistry;
@@ -17,6 +22,7 @@ import io.ctiserver.server.config.ServerConfig;
 import io.ctiserver.server.gateway.CustomerLookup;
 import io.ctiserver.server.gateway.Gateway;
 import io.ctiserver.server.gateway.GatewayConfig;
+import io.ctiserver.server.gateway.commands.phone.PhonesConfig;
 import io.ctiserver.server.sim.PbxSimulator;
 import io.ctiserver.server.sim.SimConfig;
 import io.ctiserver.tracker.Resync;
@@ -55,6 +61,7 @@ public final class CtiServer implements AutoCloseable {
 
     private final Map<String, PbxLink> links = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<PresenceTracker> presenceTrackers = new ArrayList<>();
     private CtiStateView state;
     private PbxSimulator simulator;
     private FastAgi agi;
@@ -121,8 +128,12 @@ public final class CtiServer implements AutoCloseable {
         closeables.add(() -> amiGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5_000));
         for (int i = 0; i < pbxs.size(); i++) {
             Tracker tracker = trackers.get(i);
-            AmiClient client = new AmiClient(pbxs.get(i), tracker, amiGroup);
+            PresenceTracker presence = new PresenceTracker(tracker.pbx());
+            AmiClient client = new AmiClient(pbxs.get(i), AmiListeners.both(tracker, presence), amiGroup);
             tracker.onResyncNeeded(new Resync(tracker, client, client.pbxExecutor())::start);
+            presence.onSnapshotNeeded(new PresenceResync(presence, client, client.pbxExecutor(),
+                    System::currentTimeMillis)::start);
+            presenceTrackers.add(presence);
             links.put(tracker.pbx(), new PbxLink(tracker.pbx(), client, tracker));
             closeables.add(client);
         }
@@ -148,10 +159,13 @@ public final class CtiServer implements AutoCloseable {
                             : link.attachData(callId, data);
                 })
                 .reports(reports)
+                .phones(config.section("phones", PhonesConfig.class, PhonesConfig.defaults()))
+                .presence(presence())
                 .build()
                 .start();
         closeables.add(gateway);
         trackers.forEach(t -> t.addListener(gateway));
+        presenceTrackers.forEach(p -> p.addListener(gateway));
         gateway.dispositions().addListener(d -> kpis.recordDisposition(d.callId(), d.resolved()));
 
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -202,6 +216,11 @@ public final class CtiServer implements AutoCloseable {
 
     public CtiStateView state() {
         return state;
+    }
+
+    /** Every PBX's phone and extension presence. */
+    public PresenceView presence() {
+        return new CombinedPresenceView(presenceTrackers);
     }
 
     public Gateway gateway() {

@@ -33,6 +33,7 @@ final class AmiActions extends ActionGroup {
     private final CallActions calls;
     private final StatusActions status;
     private final QueueActions queues;
+    private final PhoneActions phones;
 
     AmiActions(Pbx pbx, AmiServer server, Faults faults) {
         super(pbx, server);
@@ -40,6 +41,11 @@ final class AmiActions extends ActionGroup {
         this.calls = new CallActions(pbx, server);
         this.status = new StatusActions(pbx, server);
         this.queues = new QueueActions(pbx, server);
+        this.phones = new PhoneActions(pbx, server);
+    }
+
+    PhoneActions phones() {
+        return phones;
     }
 
     void handle(AmiSession s, AmiMessage m) {
@@ -98,6 +104,14 @@ final class AmiActions extends ActionGroup {
             case "queuestatus" -> status.queueStatus(s, m);
             case "queuesummary" -> status.queueSummary(s, m);
             case "bridgelist" -> status.bridgeList(s, m);
+            case "pjsipnotify" -> phones.pjsipNotify(s, m);
+            case "dbput" -> phones.dbPut(s, m);
+            case "dbget" -> phones.dbGet(s, m);
+            case "dbdel" -> phones.dbDel(s, m);
+            case "pjsipshowendpoints" -> phones.pjsipShowEndpoints(s, m);
+            case "pjsipshowcontacts" -> phones.pjsipShowContacts(s, m);
+            case "devicestatelist" -> phones.deviceStateList(s, m);
+            case "extensionstatelist" -> phones.extensionStateList(s, m);
             default -> error(s, m, "Invalid/unknown command: " + action
                     + ". Use Action: ListCommands to show available commands.");
         }

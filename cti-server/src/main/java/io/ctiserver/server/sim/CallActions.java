@@ -31,7 +31,9 @@ final class CallActions extends ActionGroup {
         String[] cid = parseCallerId(m.get("CallerID", ""));
         Map<String, String> vars = new LinkedHashMap<>();
         for (String v : m.getAll("Variable")) {
-            for (String part : v.split(",")) {
+            // manager.c splits each Variable header like ast_app_separate_args: no split inside parentheses, so
+            // PJSIP_HEADER(add,Call-Info)=... stays one variable; the name ends at the first '='.
+            for (String part : DialplanText.separateAppArgs(v.trim(), ',', 64)) {
                 int eq = part.indexOf('=');
                 if (eq > 0) {
                     vars.put(part.substring(0, eq), part.substring(eq + 1));

@@ -27,6 +27,8 @@ final class Originate implements CallFlow {
     private Device device;
     private SimEngine.Timer timeoutTimer;
     private boolean answered;
+    /** The phone was asked to answer by itself (auto-answer header) and honours it. */
+    private boolean autoAnswer;
 
     private Originate(Pbx pbx, Request req, Consumer<AmiMessage> onResult) {
         this.pbx = pbx;
@@ -98,13 +100,27 @@ final class Originate implements CallFlow {
         originated.callerId(req.callerIdNum(), req.callerIdName());
         originated.app(req.application() == null ? "AppDial2" : req.application(),
                 req.application() == null ? "(Outgoing Line)" : req.data());
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, String> v : req.variables().entrySet()) {
-            pbx.setVar(originated, v.getKey(), v.getValue());
+            String header = PhoneActions.addedHeader(v.getKey());
+            if (header != null) {
+                // A dialplan function write (PJSIP_HEADER(add,...)): no VarSet, the header goes on the INVITE.
+                headers.put(header, v.getValue());
+            } else {
+                pbx.setVar(originated, v.getKey(), v.getValue());
+            }
         }
         originated.flow = this;
         // Asterisk dials the device itself first: a DialBegin with no caller, DialString the device's resource
         // (capture R4: DestChannel PJSIP/agent1-00000003, DialString agent1).
         pbx.dialBegin(null, originated, ch.substring(ch.indexOf('/') + 1));
+        io.ctiserver.server.sim.phone.SimPhone phone = pbx.phone(ch);
+        if (phone != null) {
+            phone.invited(headers);
+            if (phone.autoAnswers(headers)) {
+                autoAnswer = true;
+            }
+        }
         ringDevice();
     }
 
@@ -124,9 +140,20 @@ final class Originate implements CallFlow {
             pbx.dialState(null, originated, "RINGING");
         }
         timeoutTimer = pbx.engine.after(req.timeoutMs(), () -> fail(3, 19));
-        if (behaviour.equals("answer")) {
+        if (autoAnswer) {
+            pbx.engine.after(200, this::deviceAnswered);
+        } else if (behaviour.equals("answer")) {
             pbx.engine.after(ring * 1000, this::deviceAnswered);
         }
+    }
+
+    @Override
+    public boolean answerNow(Chan chan) {
+        if (chan != originated || answered || originated.state != ChanState.RINGING) {
+            return false;
+        }
+        deviceAnswered();
+        return true;
     }
 
     private void deviceAnswered() {
@@ -198,7 +225,36 @@ final class Originate implements CallFlow {
 
     /** Click-to-dial's second half: dial the number (or another agent's device) and bridge. */
     private void dialOut(String number) {
-        Device target = findAgentDevice(number);
+        dialOut(number, 0);
+    }
+
+    /**
+     * Dials {@code number} as the {@code from-agents} dialplan with {@code cti-phones.conf} would: an agent's
+     * extension honours its DND and forwarding in AstDB (PhoneDialplan), anything else goes out on the trunk.
+     */
+    private void dialOut(String number, int hops) {
+        Device agentTarget = findAgentDevice(number);
+        if (agentTarget != null && hops < 3) {
+            var route = io.ctiserver.server.sim.phone.PhoneDialplan.route(pbx.astDb, number);
+            if (route instanceof io.ctiserver.server.sim.phone.PhoneDialplan.Busy) {
+                dialBusyByDnd(number);
+                return;
+            }
+            if (route instanceof io.ctiserver.server.sim.phone.PhoneDialplan.Forward f) {
+                dialOut(f.target(), hops + 1);
+                return;
+            }
+            if (route instanceof io.ctiserver.server.sim.phone.PhoneDialplan.Ring r && r.busyTarget() != null
+                    && (agentTarget.busy || agentTarget.ringing || agentTarget.behaviour.equals("busy"))) {
+                dialOut(r.busyTarget(), hops + 1);
+                return;
+            }
+            if (route instanceof io.ctiserver.server.sim.phone.PhoneDialplan.Ring r && r.noAnswerTarget() != null) {
+                noAnswerTarget = r.noAnswerTarget();
+                noAnswerHops = hops + 1;
+            }
+        }
+        Device target = agentTarget;
         String dialString;
         Chan far;
         if (target != null && target.isLocal()) {
@@ -235,12 +291,23 @@ final class Originate implements CallFlow {
         pbx.dialState(originated, far, "RINGING");
         double ring = target != null ? target.ringSeconds : 1 + pbx.random.nextDouble() * 4;
         boolean answers = target == null || target.behaviour.equals("answer");
-        pbx.engine.after(answers ? ring * 1000 : 30_000, () -> {
+        String forwardOnNoAnswer = noAnswerTarget;
+        int hopsAfter = noAnswerHops;
+        noAnswerTarget = null;
+        long noAnswerMs = forwardOnNoAnswer != null
+                ? io.ctiserver.server.sim.phone.PhoneDialplan.NO_ANSWER_SECONDS * 1000L : 30_000;
+        pbx.engine.after(answers ? ring * 1000 : noAnswerMs, () -> {
             if (far.hungUp || originated.hungUp) {
                 return;
             }
             if (target != null) {
                 target.ringing = false;
+            }
+            if (!answers && forwardOnNoAnswer != null) {
+                pbx.dialEnd(originated, far, "NOANSWER");
+                pbx.hangupAll(far, 19);
+                dialOut(forwardOnNoAnswer, hopsAfter);
+                return;
             }
             if (!answers) {
                 pbx.dialEnd(originated, far, "NOANSWER");
@@ -268,6 +335,16 @@ final class Originate implements CallFlow {
                 hangupOriginated(16);
             });
         });
+    }
+
+    private String noAnswerTarget;
+    private int noAnswerHops;
+
+    /** DND: the dialplan answers busy without ringing the phone (Busy() after the DB check); the caller hangs up. */
+    private void dialBusyByDnd(String number) {
+        pbx.setVar(originated, "DIALSTATUS", "BUSY");
+        pbx.setVar(originated, "CTI_DND", number);
+        pbx.engine.after(500, () -> hangupOriginated(17));
     }
 
     private Device findAgentDevice(String number) {

@@ -34,6 +34,13 @@ final class Pbx {
     AgiStep agi;
     private final Traffic traffic;
     long processedCalls;
+    /** The SIP phones behind PJSIP endpoints, by endpoint name (sim/phone). */
+    final Map<String, io.ctiserver.server.sim.phone.SimPhone> phones = new LinkedHashMap<>();
+    final io.ctiserver.server.sim.phone.AstDb astDb = new io.ctiserver.server.sim.phone.AstDb();
+    /** Last DeviceStateChange state sent per phone device, so that only changes are sent. */
+    private final Map<String, String> deviceStates = new HashMap<>();
+    /** Phone channels the phone itself put on hold (a NOTIFY hold it obeyed). */
+    final java.util.Set<String> heldByPhone = new java.util.HashSet<>();
 
     Pbx(SimEngine engine, SimConfig config, QueueLog queueLog, Consumer<AmiMessage> sink) {
         this.engine = engine;
@@ -46,7 +53,74 @@ final class Pbx {
         for (SimConfig.QueueConfig qc : config.queues()) {
             SimQueue q = new SimQueue(this, qc);
             queues.put(q.name, q);
+            // Every agent has a registered SIP phone: PJSIP/agent1 itself, and PJSIP/201 behind Local/201@agents/n.
+            for (SimConfig.MemberConfig mc : qc.members()) {
+                String endpoint = mc.iface().startsWith("PJSIP/") ? mc.iface().substring(6)
+                        : mc.iface().startsWith("Local/") ? mc.iface().substring(6, mc.iface().indexOf('@')) : null;
+                if (endpoint != null) {
+                    phones.computeIfAbsent(endpoint, e -> new io.ctiserver.server.sim.phone.SimPhone(e,
+                            "sip:" + e + "@127.0.0.1:" + (5070 + phones.size() + 1)));
+                }
+            }
         }
+    }
+
+    /** The phone behind a device ({@code PJSIP/agent1}) or a channel of it, or null. */
+    io.ctiserver.server.sim.phone.SimPhone phone(String deviceOrChannel) {
+        if (deviceOrChannel == null || !deviceOrChannel.startsWith("PJSIP/")) {
+            return null;
+        }
+        String rest = deviceOrChannel.substring(6);
+        io.ctiserver.server.sim.phone.SimPhone p = phones.get(rest);
+        if (p == null && rest.lastIndexOf('-') > 0) {
+            p = phones.get(rest.substring(0, rest.lastIndexOf('-')));
+        }
+        return p;
+    }
+
+    /**
+     * Sends DeviceStateChange when a phone's state changes, as Asterisk's device-state core does: from the
+     * channels of that device (ringing, in use, on hold), or UNAVAILABLE when the phone has no contact.
+     */
+    void deviceStateMayChange(String device) {
+        if (device == null || !device.startsWith("PJSIP/") || device.equals("PJSIP/trunk")) {
+            return;
+        }
+        String state = deviceState(device);
+        if (!state.equals(deviceStates.put(device, state))) {
+            emit(event("DeviceStateChange", "call,all").add("Device", device).add("State", state));
+        }
+    }
+
+    String deviceState(String device) {
+        io.ctiserver.server.sim.phone.SimPhone p = phone(device);
+        if (p != null && !p.registered()) {
+            return "UNAVAILABLE";
+        }
+        boolean ringing = false;
+        boolean inUse = false;
+        boolean held = false;
+        for (Chan c : channels.values()) {
+            if (!c.name.startsWith(device + "-")) {
+                continue;
+            }
+            if (heldByPhone.contains(c.name)) {
+                held = true;
+            } else if (c.state == ChanState.RINGING) {
+                ringing = true;
+            } else {
+                inUse = true;
+            }
+        }
+        if (ringing) {
+            return inUse ? "RINGINUSE" : "RINGING";
+        }
+        return held ? "ONHOLD" : inUse ? "INUSE" : "NOT_INUSE";
+    }
+
+    private static String deviceOf(Chan c) {
+        int dash = c.name.lastIndexOf('-');
+        return dash > 0 ? c.name.substring(0, dash) : c.name;
     }
 
     Traffic traffic() {
@@ -99,6 +173,7 @@ final class Pbx {
         Chan c = new Chan(name, tech, uid, linkedid == null ? uid : linkedid, now(), state, context, exten);
         channels.put(name, c);
         emitChan("Newchannel", "call,all", c);
+        deviceStateMayChange(device);
         return c;
     }
 
@@ -119,6 +194,7 @@ final class Pbx {
         c.connected(num, name);
         channels.put(c.name, c);
         emitChan("Newchannel", "call,all", c);
+        deviceStateMayChange(device);
         return c;
     }
 
@@ -166,6 +242,7 @@ final class Pbx {
         }
         c.state = s;
         emitChan("Newstate", "call,all", c);
+        deviceStateMayChange(deviceOf(c));
     }
 
     void dialBegin(Chan caller, Chan dest, String dialString) {
@@ -267,6 +344,8 @@ final class Pbx {
         c.hungUp = true;
         channels.remove(c.name);
         emitChan("Hangup", "call,all", c, "Cause", Integer.toString(cause), "Cause-txt", causeText(cause));
+        heldByPhone.remove(c.name);
+        deviceStateMayChange(deviceOf(c));
         Spy.onHangup(this, c);
     }
 
@@ -335,6 +414,8 @@ final class Pbx {
         }
         channels.clear();
         bridges.clear();
+        heldByPhone.clear();
+        deviceStates.clear();
         spies.clear();
         for (SimQueue q : queues.values()) {
             q.reset();

@@ -7,6 +7,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -399,6 +400,66 @@ public final class PbxSimulator implements AutoCloseable {
             ami.broadcast(AmiMessage.of("Event", "Ping", "Privilege", "system,all"));
             return null;
         }).join();
+    }
+
+    // ---- phones (sim/phone) ---------------------------------------------------------------------------------------
+
+    /** The PJSIP endpoints that have a simulated phone ({@code agent1}, {@code 201}, ...). */
+    public List<String> phones() {
+        return engine.call(() -> List.copyOf(pbx.phones.keySet())).join();
+    }
+
+    /**
+     * How a phone reacts from now on: to a NOTIFY ({@code Event: talk} answers a ringing call or resumes, {@code hold}
+     * holds; a phone that does not is one that ignores them) and to an auto-answer header on an INVITE.
+     */
+    public void phoneBehaviour(String endpoint, boolean answersOnNotify, boolean honoursAutoAnswer) {
+        engine.call(() -> {
+            io.ctiserver.server.sim.phone.SimPhone p = phoneOrFail(endpoint);
+            p.answersOnNotify(answersOnNotify);
+            p.honoursAutoAnswer(honoursAutoAnswer);
+            return null;
+        }).join();
+    }
+
+    /** The {@code Event:} of every NOTIFY the phone received, oldest first. */
+    public List<String> phoneNotifies(String endpoint) {
+        return engine.call(() -> phoneOrFail(endpoint).notifies()).join();
+    }
+
+    /** The headers added (PJSIP_HEADER) on every INVITE the phone received from an Originate, oldest first. */
+    public List<Map<String, String>> phoneInvites(String endpoint) {
+        return engine.call(() -> phoneOrFail(endpoint).invites()).join();
+    }
+
+    /** The phone registers ({@code uri}, or its last contact when null): ContactStatus Created, Reachable. */
+    public void registerPhone(String endpoint, String uri) {
+        engine.call(() -> {
+            new PhoneActions(pbx, ami).contact(phoneOrFail(endpoint), true, uri);
+            return null;
+        }).join();
+    }
+
+    /** The phone unregisters: ContactStatus Removed, and its device turns UNAVAILABLE. */
+    public void unregisterPhone(String endpoint) {
+        engine.call(() -> {
+            new PhoneActions(pbx, ami).contact(phoneOrFail(endpoint), false, null);
+            return null;
+        }).join();
+    }
+
+    /** AstDB as DBPut left it: {@code family/key} to value. */
+    public Map<String, String> astDb() {
+        return engine.call(pbx.astDb::copy).join();
+    }
+
+    private io.ctiserver.server.sim.phone.SimPhone phoneOrFail(String endpoint) {
+        io.ctiserver.server.sim.phone.SimPhone p = pbx.phones.get(endpoint);
+        if (p == null) {
+            throw new IllegalArgumentException("no simulated phone '" + endpoint + "' (have " + pbx.phones.keySet()
+                    + ")");
+        }
+        return p;
     }
 
     /** Runs something on the engine thread and waits (for tests that need a consistent view). */

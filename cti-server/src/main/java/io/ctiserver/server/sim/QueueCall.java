@@ -228,6 +228,12 @@ final class QueueCall implements CallFlow {
         if (behaviour.equals("answer") && d.answerShare < 1.0 && pbx.random.nextDouble() >= d.answerShare) {
             behaviour = "noanswer";
         }
+        // cti-phones.conf in the member's dialplan: a phone on DND answers the queue's leg busy.
+        String exten = d.isLocal() ? d.localExten() : d.iface.substring(d.iface.indexOf('/') + 1);
+        if (io.ctiserver.server.sim.phone.PhoneDialplan.route(pbx.astDb, exten)
+                instanceof io.ctiserver.server.sim.phone.PhoneDialplan.Busy) {
+            behaviour = "busy";
+        }
         if (behaviour.equals("busy")) {
             leg.answerTimer = pbx.engine.after(500, () -> legBusy(leg));
             return;
@@ -326,6 +332,23 @@ final class QueueCall implements CallFlow {
     private void endLeg(Leg leg, int cause) {
         leg.member.device.ringing = false;
         pbx.hangupAll(leg.dialed, cause);
+    }
+
+    @Override
+    public boolean answerNow(Chan chan) {
+        for (Leg leg : legs) {
+            if (leg.dialed == chan || leg.inner() == chan) {
+                if (phase != Phase.RINGING || chan.state != ChanState.RINGING) {
+                    return false;
+                }
+                if (leg.answerTimer != null) {
+                    leg.answerTimer.cancel();
+                }
+                answer(leg);
+                return true;
+            }
+        }
+        return false;
     }
 
     private void answer(Leg leg) {

@@ -85,6 +85,25 @@ final class DesktopClient implements WebSocket.Listener, AutoCloseable {
         return token;
     }
 
+    /** Sends one JSON message on the WebSocket. */
+    void send(Object message) throws Exception {
+        ws.sendText(JSON.writeValueAsString(message), true).get(5, TimeUnit.SECONDS);
+    }
+
+    /** Drops the connection without a close handshake (a desktop that went away). */
+    void drop() {
+        ws.abort();
+    }
+
+    /** Connects again as the same session, asking for the events after {@code lastSeq}. */
+    void resume(String session, long lastSeq) throws Exception {
+        frames.clear();
+        ws = HTTP.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token + "&session=" + session
+                        + "&lastSeq=" + lastSeq), this)
+                .get(5, TimeUnit.SECONDS);
+    }
+
     /** The HTTP status of a login attempt. */
     static int loginStatus(int port, String user, String password) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))

@@ -34,15 +34,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * the marker's {@code System.nanoTime()} (the same monotonic clock in both JVMs on Linux).
  *
  * <p>Protocol on stdin/stdout: prints {@code CONNECTED n}; reads {@code RESET} (forget samples), {@code REPORT}
- * (prints {@code RESULT count p50 p99 p999 max frames closed}, times in microseconds) and {@code QUIT}.
+ * (prints {@code RESULT count p50 p99 p999 max frames closed}, times in microseconds; in presence mode a second line
+ * {@code PRESENCE count p50 p99 p999 max} for the frames that carried the presence marker) and {@code QUIT}.
  */
 public final class WsBenchClient {
 
     static final String MARKER = "\"pausedReason\":\"bench-";
+    /** {@code bench presence}: a presence line's hint carries the marker. */
+    static final String PRESENCE_MARKER = "\"hint\":\"bench-";
+    private static final String SUBSCRIBE_PRESENCE = "{\"type\":\"subscribe\",\"id\":\"p\",\"presence\":true}";
+    /** With a third argument {@code presence}: each desktop subscribes to presence and is ready after its snapshot. */
+    private static boolean presence;
 
     private static final int MAX_SAMPLES = 4_000_000;
     private static final long[] samples = new long[MAX_SAMPLES];
     private static final AtomicInteger count = new AtomicInteger();
+    private static final long[] presenceSamples = new long[MAX_SAMPLES];
+    private static final AtomicInteger presenceCount = new AtomicInteger();
     private static final AtomicInteger connected = new AtomicInteger();
     private static final AtomicLong frames = new AtomicLong();
     private static final AtomicInteger closed = new AtomicInteger();
@@ -53,13 +61,14 @@ public final class WsBenchClient {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         List<String> tokens = Files.readAllLines(Path.of(args[1]));
+        presence = args.length > 2 && args[2].equals("presence");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         Semaphore inFlight = new Semaphore(256);
         for (String token : tokens) {
             inFlight.acquire();
             URI uri = URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token);
             WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-                    .webSocketUri(uri).maxFramePayloadLength(1 << 20).handshakeTimeoutMillis(60_000).build();
+                    .webSocketUri(uri).maxFramePayloadLength(64 << 20).handshakeTimeoutMillis(60_000).build();
             new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ChannelInitializer<SocketChannel>() {
@@ -88,9 +97,15 @@ public final class WsBenchClient {
             switch (line.trim()) {
                 case "RESET" -> {
                     count.set(0);
+                    presenceCount.set(0);
                     frames.set(0);
                 }
-                case "REPORT" -> System.out.println(report());
+                case "REPORT" -> {
+                    System.out.println(report());
+                    if (presence) {
+                        System.out.println("PRESENCE " + percentiles(presenceSamples, presenceCount));
+                    }
+                }
                 case "QUIT" -> {
                     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
                     System.exit(0);
@@ -103,11 +118,14 @@ public final class WsBenchClient {
     }
 
     private static String report() {
+        return "RESULT " + percentiles(samples, count) + " " + frames.get() + " " + closed.get();
+    }
+
+    private static String percentiles(long[] samples, AtomicInteger count) {
         int n = Math.min(count.get(), MAX_SAMPLES);
         long[] s = Arrays.copyOf(samples, n);
         Arrays.sort(s);
-        return "RESULT " + n + " " + pct(s, 0.50) + " " + pct(s, 0.99) + " " + pct(s, 0.999) + " "
-                + (n == 0 ? 0 : s[n - 1] / 1000) + " " + frames.get() + " " + closed.get();
+        return n + " " + pct(s, 0.50) + " " + pct(s, 0.99) + " " + pct(s, 0.999) + " " + (n == 0 ? 0 : s[n - 1] / 1000);
     }
 
     private static long pct(long[] sorted, double p) {
@@ -130,7 +148,9 @@ public final class WsBenchClient {
             long now = System.nanoTime();
             String text = frame.content().toString(StandardCharsets.UTF_8);
             if (!ready) {
-                if (text.contains("\"type\":\"snapshot\"")) {
+                if (presence && text.contains("\"type\":\"snapshot\"")) {
+                    ctx.writeAndFlush(new TextWebSocketFrame(SUBSCRIBE_PRESENCE));
+                } else if (text.contains(presence ? "\"type\":\"presence.snapshot\"" : "\"type\":\"snapshot\"")) {
                     ready = true;
                     connected.incrementAndGet();
                     inFlight.release();
@@ -138,19 +158,25 @@ public final class WsBenchClient {
                 return;
             }
             frames.incrementAndGet();
+            String marker = MARKER;
             int i = text.indexOf(MARKER);
+            if (i < 0 && presence) {
+                marker = PRESENCE_MARKER;
+                i = text.indexOf(PRESENCE_MARKER);
+            }
             if (i < 0) {
                 return;
             }
-            int start = i + MARKER.length();
+            int start = i + marker.length();
             int end = start;
             while (end < text.length() && Character.isDigit(text.charAt(end))) {
                 end++;
             }
             long sent = Long.parseLong(text, start, end, 10);
-            int slot = count.getAndIncrement();
+            boolean isPresence = marker == PRESENCE_MARKER;
+            int slot = (isPresence ? presenceCount : count).getAndIncrement();
             if (slot < MAX_SAMPLES) {
-                samples[slot] = now - sent;
+                (isPresence ? presenceSamples : samples)[slot] = now - sent;
             }
         }
 

@@ -158,7 +158,7 @@ public final class WsBenchmark implements BenchCommand.Benchmark {
     }
 
     /** The next line of the child's stdout that starts with {@code prefix} (anything else is passed through). */
-    private static String expect(BufferedReader out, String prefix) throws java.io.IOException {
+    static String expect(BufferedReader out, String prefix) throws java.io.IOException {
         String line;
         while ((line = out.readLine()) != null) {
             if (line.startsWith(prefix)) {

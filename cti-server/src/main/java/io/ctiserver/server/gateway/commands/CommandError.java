@@ -14,7 +14,7 @@ public record CommandError(String code, String message, String asteriskMessage) 
     /** The codes, with the HTTP status a REST answer carries. */
     public enum Code {
         INVALID_JSON(400), MISSING_FIELD(400), INVALID_FIELD(400), UNKNOWN_COMMAND(400), FRAME_TOO_LARGE(413),
-        UNAUTHENTICATED(401), FORBIDDEN(403), NOT_FOUND(404), RATE_LIMITED(429), PBX_REFUSED(502),
+        UNAUTHENTICATED(401), FORBIDDEN(403), NOT_FOUND(404), NOT_SUPPORTED(409), RATE_LIMITED(429), PBX_REFUSED(502),
         PBX_UNAVAILABLE(503), INTERNAL(500);
 
         public final int httpStatus;

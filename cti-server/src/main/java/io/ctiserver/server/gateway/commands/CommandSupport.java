@@ -131,6 +131,23 @@ public final class CommandSupport {
         });
     }
 
+    /**
+     * Sends one action and hands back Asterisk's whole answer (for reads: DBGet and other event lists); fails with
+     * {@code pbx_unavailable} when there is no link.
+     */
+    public CompletableFuture<AmiResponse> sendRaw(String pbx, AmiMessage action) {
+        AmiActionSender sender = senders.apply(pbx);
+        if (sender == null) {
+            return CompletableFuture.failedFuture(new CommandException(Code.PBX_UNAVAILABLE,
+                    "no link to PBX '" + pbx + "'"));
+        }
+        try {
+            return sender.send(action);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Sends actions one after the other; stops at the first refusal. */
     public CompletableFuture<CommandResult> sendAll(String pbx, List<AmiMessage> actions, Map<String, Object> okData) {
         CompletableFuture<CommandResult> f = CompletableFuture.completedFuture(CommandResult.success(okData));

@@ -20,9 +20,13 @@ import io.ctiserver.events.Party;
 import io.ctiserver.events.PbxLinkChanged;
 import io.ctiserver.events.QueueUpdated;
 import io.ctiserver.events.StateReconciled;
+import io.ctiserver.presence.PresenceChange;
+import io.ctiserver.presence.PresenceEntry;
 import io.ctiserver.server.gateway.CustomerLookup;
 import io.ctiserver.server.gateway.Json;
 import io.ctiserver.server.gateway.auth.User;
+import io.ctiserver.server.gateway.presence.PhoneEvent;
+import io.ctiserver.server.gateway.presence.PresenceFeed;
 import io.ctiserver.server.gateway.session.DesktopSession;
 import io.ctiserver.server.gateway.session.SessionRegistry;
 import java.time.Clock;
@@ -60,7 +64,11 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     }
 
     private record Snapshot(String type, long seq, boolean resync, Instant time, List<CallView> calls,
-                            List<?> agents, List<?> queues) {
+                            List<?> agents, List<?> queues, List<PresenceEntry> presence) {
+    }
+
+    /** A desktop asked for presence: its {@code presence.snapshot} is built on the fan-out thread, in order. */
+    private record PresenceSubscription(DesktopSession session) {
     }
 
     private final SessionRegistry sessions;
@@ -79,7 +87,12 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
         }
     };
     private final Thread thread;
+    private volatile PresenceFeed presence = PresenceFeed.NONE;
     private volatile boolean running = true;
+    /** Fan-out thread only: presence changes dispatched so far, and the shared every-line snapshot of that epoch. */
+    private long presenceEpoch;
+    private byte[] allLines;
+    private long allLinesEpoch = -1;
     private long mark;
     private long droppedSeen;
 
@@ -103,6 +116,54 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     @Override
     public void onEvent(CtiEvent event) {
         offer(event);
+    }
+
+    /** The presence lines and who sees which (set before {@link #start}). */
+    public void presence(PresenceFeed feed) {
+        this.presence = feed;
+    }
+
+    public PresenceFeed presence() {
+        return presence;
+    }
+
+    /** Called on a presence tracker's thread: hands off without blocking. */
+    public void onPresence(PresenceChange change) {
+        offer(change);
+    }
+
+    /** A phone setting changed (DND, forwarding). */
+    public void publishPhoneEvent(PhoneEvent event) {
+        offer(event);
+    }
+
+    /**
+     * Starts {@code s}'s presence stream: a {@code presence.snapshot} event of every line it may see, then a
+     * {@code presence} event per change. Both are seq'd events, so resume replays them like any other.
+     */
+    public void subscribePresence(DesktopSession s) {
+        sessions.subscribePresence(s);
+        offer(new PresenceSubscription(s));
+    }
+
+    public void unsubscribePresence(DesktopSession s) {
+        sessions.unsubscribePresence(s);
+    }
+
+    /**
+     * The {@code presence.snapshot} event for {@code u}. Those who see every line share one body until the next
+     * change: a thousand supervisors subscribing to 5,000 lines hold one copy in their resume buffers, not a
+     * thousand. Fan-out thread only.
+     */
+    private byte[] presenceSnapshot(User u) {
+        if (!u.role().seesEverything()) {
+            return encode("presence.snapshot", clock.instant(), null, presence.linesFor(u));
+        }
+        if (allLines == null || allLinesEpoch != presenceEpoch) {
+            allLines = encode("presence.snapshot", clock.instant(), null, presence.linesFor(u));
+            allLinesEpoch = presenceEpoch;
+        }
+        return allLines;
     }
 
     /** Publishes the supervisors' figures (from the KPI timer). */
@@ -167,6 +228,30 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
         if (o instanceof Figures.Kpi kpi) {
             byte[] body = encode("kpi", clock.instant(), null, kpi);
             deliver(sessions.everything(), body, m, now, true);
+            return;
+        }
+        if (o instanceof PresenceChange pc) {
+            presenceEpoch++;
+            byte[] body = encode("presence", Instant.ofEpochMilli(pc.entry().changedAt()), pc.entry().pbx(),
+                    pc.entry());
+            for (DesktopSession s : sessions.presenceSessions()) {
+                if (presence.sees(s.user(), pc.entry())) {
+                    s.deliver(body, now);
+                }
+            }
+            return;
+        }
+        if (o instanceof PresenceSubscription ps) {
+            DesktopSession s = ps.session();
+            s.deliver(presenceSnapshot(s.user()), now);
+            return;
+        }
+        if (o instanceof PhoneEvent pe) {
+            byte[] body = encode(pe.type(), pe.time(), pe.pbx(), pe.payload());
+            deliver(sessions.everything(), body, m, now, false);
+            for (String iface : pe.ifaces()) {
+                deliver(sessions.agentSessions(pe.pbx(), iface), body, m, now, false);
+            }
             return;
         }
         CtiEvent e = (CtiEvent) o;
@@ -303,7 +388,9 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
             }
         });
         try {
-            return Json.MAPPER.writeValueAsBytes(new Snapshot("snapshot", seq, resync, now, calls, agents, queues));
+            List<PresenceEntry> lines = sessions.presenceSessions().contains(s) ? presence.linesFor(u).entries() : null;
+            return Json.MAPPER.writeValueAsBytes(new Snapshot("snapshot", seq, resync, now, calls, agents, queues,
+                    lines));
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("cannot serialise snapshot", ex);
         }

@@ -138,6 +138,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             desktopSettings(ctx, user, keepAlive);
         } else if (path.equals("/api/agents")) {
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.agents());
+        } else if (path.equals("/api/presence")) {
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, services.fanout().presence().linesFor(user));
         } else if (path.equals("/api/queues")) {
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.queues());
         } else {

@@ -224,6 +224,10 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void subscribe(ChannelHandlerContext ctx, String id, JsonNode msg, boolean add) {
+        if (msg.has("presence")) {
+            presence(ctx, id, msg, add);
+            return;
+        }
         JsonNode qs = msg.get("queues");
         if (qs == null || !qs.isArray()) {
             error(ctx, id, CommandError.of(Code.MISSING_FIELD, "missing field 'queues' (an array of queue names)"));
@@ -252,6 +256,26 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
         out.put("ok", true);
         out.put("data", Map.of("queues", List.copyOf(session.queues())));
         write(ctx, out);
+    }
+
+    /** {@code {"type":"subscribe","presence":true}}: a presence snapshot, then changes (see EventFanout). */
+    private void presence(ChannelHandlerContext ctx, String id, JsonNode msg, boolean add) {
+        if (!msg.get("presence").isBoolean() || !msg.get("presence").asBoolean()) {
+            error(ctx, id, CommandError.of(Code.INVALID_FIELD, "field 'presence' must be true"));
+            return;
+        }
+        // The result first: the snapshot follows as a seq'd event, after any event already on its way.
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", "result");
+        out.put("id", id);
+        out.put("ok", true);
+        out.put("data", Map.of("presence", add));
+        write(ctx, out);
+        if (add) {
+            services.fanout().subscribePresence(session);
+        } else {
+            services.fanout().unsubscribePresence(session);
+        }
     }
 
     private void error(ChannelHandlerContext ctx, String id, CommandError e) {

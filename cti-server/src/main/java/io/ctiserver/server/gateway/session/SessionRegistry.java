@@ -28,6 +28,7 @@ public final class SessionRegistry {
     private final Map<String, Set<DesktopSession>> byAgent = new ConcurrentHashMap<>();
     private final Map<String, Set<DesktopSession>> byQueue = new ConcurrentHashMap<>();
     private final Set<DesktopSession> everything = ConcurrentHashMap.newKeySet();
+    private final Set<DesktopSession> presence = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<DesktopSession>> byUser = new ConcurrentHashMap<>();
 
     public SessionRegistry(GatewayConfig config) {
@@ -93,8 +94,22 @@ public final class SessionRegistry {
         }
     }
 
+    /** Sessions that asked for presence ({@code {"type":"subscribe","presence":true}}). */
+    public void subscribePresence(DesktopSession s) {
+        presence.add(s);
+    }
+
+    public void unsubscribePresence(DesktopSession s) {
+        presence.remove(s);
+    }
+
+    public Set<DesktopSession> presenceSessions() {
+        return presence;
+    }
+
     public void remove(DesktopSession s) {
         byId.remove(s.id());
+        presence.remove(s);
         Set<DesktopSession> own = byUser.get(s.user().username());
         if (own != null) {
             own.remove(s);

@@ -1,0 +1,7 @@
+package io.ctiserver.presence;
+
+/** Told of every presence change, on the presence tracker's (the PBX consumer's) thread; must not block. */
+@FunctionalInterface
+public interface PresenceListener {
+    void onPresence(PresenceChange change);
+}
