@@ -2,6 +2,8 @@ package io.ctiserver.server;
 
 import io.ctiserver.server.bench.BenchCommand;
 import io.ctiserver.server.cli.UsageException;
+import io.ctiserver.server.config.ConfigCommand;
+import io.ctiserver.server.config.ConfigException;
 import io.ctiserver.server.cli.Verb;
 import io.ctiserver.server.replay.ReplayCommand;
 import io.ctiserver.server.run.RunCommand;
@@ -19,6 +21,7 @@ public final class Main {
             new SimCommand(),
             new ReplayCommand(),
             new RouteCommand(),
+            new ConfigCommand(),
             new BenchCommand());
 
     private Main() {
@@ -51,6 +54,9 @@ public final class Main {
         }
         try {
             return verb.run(rest);
+        } catch (ConfigException e) {
+            err.println("cti-server " + verb.name() + ": " + e.getMessage());
+            return 2;
         } catch (UsageException e) {
             err.println("cti-server " + verb.name() + ": " + e.getMessage());
             err.print(verb.usage());
