@@ -5,6 +5,7 @@ import io.ctiserver.routing.RoutingConfig;
 import io.ctiserver.server.agi.AgiConfig;
 import io.ctiserver.server.ami.AmiClientConfig;
 import io.ctiserver.server.gateway.GatewayConfig;
+import io.ctiserver.server.metrics.MetricsConfig;
 import io.ctiserver.server.sim.SimConfig;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +45,8 @@ public final class ConfigSections {
             Section.of("agi", AgiConfig.class),
             Section.of("routing", RoutingConfig.class),
             new Section<>("kpi", KpiConfig.class, KpiConfig::withDefaults),
-            Section.of("gateway", GatewayConfig.class));
+            Section.of("gateway", GatewayConfig.class),
+            Section.of("metrics", MetricsConfig.class));
 
     /** Checks across sections, run once every section binds. */
     static final List<ConfigCheck> CHECKS = List.of(new AgentsInQueuesCheck());

@@ -1,6 +1,8 @@
 package io.ctiserver.server.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ctiserver.ami.AmiActionSender;
+import io.ctiserver.ami.AmiListener;
 import io.ctiserver.events.CallView;
 import io.ctiserver.events.CtiStateView;
 import io.ctiserver.kpi.KpiConfig;
@@ -17,6 +19,12 @@ import io.ctiserver.server.config.ServerConfig;
 import io.ctiserver.server.gateway.CustomerLookup;
 import io.ctiserver.server.gateway.Gateway;
 import io.ctiserver.server.gateway.GatewayConfig;
+import io.ctiserver.server.metrics.AmiLinkReadiness;
+import io.ctiserver.server.metrics.CtiMetrics;
+import io.ctiserver.server.metrics.FastAgiReadiness;
+import io.ctiserver.server.metrics.MetricsConfig;
+import io.ctiserver.server.metrics.Readiness;
+import io.ctiserver.server.metrics.ServerOperations;
 import io.ctiserver.server.sim.PbxSimulator;
 import io.ctiserver.server.sim.SimConfig;
 import io.ctiserver.tracker.Resync;
@@ -54,6 +62,8 @@ public final class CtiServer implements AutoCloseable {
     private static final ObjectMapper JSON = ServerConfig.mapper();
 
     private final Map<String, PbxLink> links = new LinkedHashMap<>();
+    /** Each PBX's action sender as call control uses it: the AMI client, timed when metrics are on. */
+    private final Map<String, AmiActionSender> senders = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private CtiStateView state;
     private PbxSimulator simulator;
@@ -61,6 +71,8 @@ public final class CtiServer implements AutoCloseable {
     private KpiEngine kpis;
     private InetSocketAddress agiAddress;
     private Gateway gateway;
+    private CtiMetrics metrics;
+    private final Readiness readiness = new Readiness();
 
     private CtiServer() {
     }
@@ -93,6 +105,11 @@ public final class CtiServer implements AutoCloseable {
                     + "simulator is not enabled");
         }
         ids.forEach(id -> trackers.add(new Tracker(id)));
+        MetricsConfig metricsConfig = config.section("metrics", MetricsConfig.class, MetricsConfig.defaults());
+        if (metricsConfig.enabled()) {
+            metrics = new CtiMetrics();
+            closeables.add(metrics);
+        }
         state = new CombinedStateView(trackers.stream().map(Tracker::view).toList());
 
         InMemoryCallHistory history = new InMemoryCallHistory(100_000);
@@ -103,7 +120,13 @@ public final class CtiServer implements AutoCloseable {
         agi = FastAgi.create(config, new StateViewQueueLoad(state, Clock.systemUTC()), history, decisions,
                 r -> kpis.recordSurvey(r.callId(), r.agentInterface(), r.score()));
         closeables.add(agi);
+        if (metrics != null) {
+            agi.server().observe(metrics.agiObserver());
+            decisions.addListener(metrics.routingListener());
+            metrics.bindKpis(kpis::snapshot);
+        }
         agiAddress = agi.start();
+        readiness.add(new FastAgiReadiness(agi.server()));
 
         if (demo) {
             SimConfig effective = sim.withDefaults().withAgi("127.0.0.1", agiAddress.getPort(),
@@ -121,9 +144,16 @@ public final class CtiServer implements AutoCloseable {
         closeables.add(() -> amiGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5_000));
         for (int i = 0; i < pbxs.size(); i++) {
             Tracker tracker = trackers.get(i);
-            AmiClient client = new AmiClient(pbxs.get(i), tracker, amiGroup);
-            tracker.onResyncNeeded(new Resync(tracker, client, client.pbxExecutor())::start);
+            AmiListener listener = metrics == null ? tracker : metrics.amiListener(tracker.pbx(), tracker);
+            AmiClient client = new AmiClient(pbxs.get(i), listener, amiGroup);
+            AmiActionSender sender = metrics == null ? client : metrics.timed(tracker.pbx(), client);
+            if (metrics != null) {
+                metrics.bindAmiClient(client);
+            }
+            readiness.add(new AmiLinkReadiness(client));
+            tracker.onResyncNeeded(new Resync(tracker, sender, client.pbxExecutor())::start);
             links.put(tracker.pbx(), new PbxLink(tracker.pbx(), client, tracker));
+            senders.put(tracker.pbx(), sender);
             closeables.add(client);
         }
 
@@ -137,10 +167,7 @@ public final class CtiServer implements AutoCloseable {
         gateway = Gateway.builder()
                 .config(gatewayConfig)
                 .stateView(state)
-                .actionSenders(pbx -> {
-                    PbxLink link = links.get(pbx);
-                    return link == null ? null : link.client();
-                })
+                .actionSenders(senders::get)
                 .customerLookup(customers(decisions))
                 .callDataSink((pbx, callId, data) -> {
                     PbxLink link = links.get(pbx);
@@ -148,9 +175,13 @@ public final class CtiServer implements AutoCloseable {
                             : link.attachData(callId, data);
                 })
                 .reports(reports)
+                .operations(new ServerOperations(metrics, metricsConfig, readiness))
                 .build()
                 .start();
         closeables.add(gateway);
+        if (metrics != null) {
+            metrics.bindGateway(gateway.sessions(), gateway.fanout());
+        }
         trackers.forEach(t -> t.addListener(gateway));
         gateway.dispositions().addListener(d -> kpis.recordDisposition(d.callId(), d.resolved()));
 
@@ -224,6 +255,19 @@ public final class CtiServer implements AutoCloseable {
     /** The in-process simulator in demo mode, else null. */
     public PbxSimulator simulator() {
         return simulator;
+    }
+
+    /** The metrics registry, or null when {@code metrics.enabled} is false. */
+    public CtiMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * The readiness checks behind {@code GET /api/ready}. A feature with a dependency of its own (storage) adds its
+     * {@link io.ctiserver.server.metrics.ReadinessCheck} here.
+     */
+    public Readiness readiness() {
+        return readiness;
     }
 
     public AmiClient amiClient(String pbx) {

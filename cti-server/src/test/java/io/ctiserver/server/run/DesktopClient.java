@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A desktop as a user runs one: logs in over REST, then reads the WebSocket with the JDK's client. */
-final class DesktopClient implements WebSocket.Listener, AutoCloseable {
+public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -26,7 +26,7 @@ final class DesktopClient implements WebSocket.Listener, AutoCloseable {
     private String token;
     private int port;
 
-    static DesktopClient login(int port, String user, String password) throws Exception {
+    public static DesktopClient login(int port, String user, String password) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
                 .POST(HttpRequest.BodyPublishers.ofString(
                         JSON.writeValueAsString(java.util.Map.of("username", user, "password", password))))
