@@ -27,7 +27,8 @@ public final class ConfigReference {
     public static final String NONE = "—";
     /** Shown for a key the record requires. */
     public static final String REQUIRED = "required";
-    private static final String REQUIRED_MARK = "\u0000required";
+    /** A string every string key accepts, URLs included; shown as {@value #REQUIRED}. */
+    private static final String REQUIRED_MARK = "http://required.invalid/";
 
     private ConfigReference() {
     }

@@ -7,6 +7,7 @@ import io.ctiserver.server.ami.AmiClientConfig;
 import io.ctiserver.server.gateway.GatewayConfig;
 import io.ctiserver.server.metrics.MetricsConfig;
 import io.ctiserver.server.sim.SimConfig;
+import io.ctiserver.server.webhooks.WebhooksConfig;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -46,7 +47,8 @@ public final class ConfigSections {
             Section.of("routing", RoutingConfig.class),
             new Section<>("kpi", KpiConfig.class, KpiConfig::withDefaults),
             Section.of("gateway", GatewayConfig.class),
-            Section.of("metrics", MetricsConfig.class));
+            Section.of("metrics", MetricsConfig.class),
+            Section.of("webhooks", WebhooksConfig.class));
 
     /** Checks across sections, run once every section binds. */
     static final List<ConfigCheck> CHECKS = List.of(new AgentsInQueuesCheck());

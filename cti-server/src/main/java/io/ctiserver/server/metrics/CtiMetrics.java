@@ -14,6 +14,8 @@ import io.ctiserver.server.ami.AmiClient;
 import io.ctiserver.server.gateway.events.EventFanout;
 import io.ctiserver.server.gateway.session.DesktopSession;
 import io.ctiserver.server.gateway.session.SessionRegistry;
+import io.ctiserver.server.webhooks.WebhookDispatcher;
+import io.ctiserver.server.webhooks.WebhooksConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -285,6 +287,29 @@ public final class CtiMetrics implements AutoCloseable {
             return "last_agent";
         }
         return all.contains("skill rule ") && !all.contains("no skill rule matched") ? "skill" : "default";
+    }
+
+    // ---- webhooks -----------------------------------------------------------------------------------------------
+
+    /** Hook: each subscription's deliveries, failed tries, give-ups, refusals and queue. */
+    public void bindWebhooks(WebhookDispatcher webhooks) {
+        for (WebhooksConfig.Subscription s : webhooks.subscriptions()) {
+            WebhookDispatcher.Stats st = webhooks.stats(s.name());
+            FunctionCounter.builder("cti.webhook.delivered", st, WebhookDispatcher.Stats::delivered)
+                    .tag("subscription", s.name()).description("webhook deliveries accepted (2xx)")
+                    .register(registry);
+            FunctionCounter.builder("cti.webhook.failed.attempts", st, WebhookDispatcher.Stats::failedAttempts)
+                    .tag("subscription", s.name()).description("webhook tries that failed (then retried or given up)")
+                    .register(registry);
+            FunctionCounter.builder("cti.webhook.gave.up", st, WebhookDispatcher.Stats::gaveUp)
+                    .tag("subscription", s.name()).description("webhook deliveries given up after the last try")
+                    .register(registry);
+            FunctionCounter.builder("cti.webhook.rejected", st, WebhookDispatcher.Stats::rejected)
+                    .tag("subscription", s.name()).description("events refused because the webhook queue was full")
+                    .register(registry);
+            Gauge.builder("cti.webhook.queued", webhooks, w -> w.queued(s.name())).tag("subscription", s.name())
+                    .description("webhook deliveries waiting").register(registry);
+        }
     }
 
     // ---- KPIs ---------------------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ import io.ctiserver.server.metrics.MetricsConfig;
 import io.ctiserver.server.metrics.Readiness;
 import io.ctiserver.server.metrics.ServerOperations;
 import io.ctiserver.server.sim.PbxSimulator;
+import io.ctiserver.server.webhooks.WebhookDispatcher;
+import io.ctiserver.server.webhooks.WebhooksConfig;
 import io.ctiserver.server.sim.SimConfig;
 import io.ctiserver.tracker.Resync;
 import io.ctiserver.tracker.Tracker;
@@ -72,6 +74,7 @@ public final class CtiServer implements AutoCloseable {
     private InetSocketAddress agiAddress;
     private Gateway gateway;
     private CtiMetrics metrics;
+    private WebhookDispatcher webhooks;
     private final Readiness readiness = new Readiness();
 
     private CtiServer() {
@@ -182,6 +185,15 @@ public final class CtiServer implements AutoCloseable {
         if (metrics != null) {
             metrics.bindGateway(gateway.sessions(), gateway.fanout());
         }
+        WebhooksConfig hooks = config.section("webhooks", WebhooksConfig.class, WebhooksConfig.none());
+        if (!hooks.subscriptions().isEmpty()) {
+            webhooks = new WebhookDispatcher(hooks);
+            closeables.add(webhooks);
+            gateway.fanout().addTap(webhooks);
+            if (metrics != null) {
+                metrics.bindWebhooks(webhooks);
+            }
+        }
         trackers.forEach(t -> t.addListener(gateway));
         gateway.dispositions().addListener(d -> kpis.recordDisposition(d.callId(), d.resolved()));
 
@@ -255,6 +267,11 @@ public final class CtiServer implements AutoCloseable {
     /** The in-process simulator in demo mode, else null. */
     public PbxSimulator simulator() {
         return simulator;
+    }
+
+    /** The webhook sender, or null when no subscription is configured. */
+    public WebhookDispatcher webhooks() {
+        return webhooks;
     }
 
     /** The metrics registry, or null when {@code metrics.enabled} is false. */

@@ -60,7 +60,7 @@ public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The next frame matching {@code p}, skipping others; fails after {@code timeout}. */
-    JsonNode await(Predicate<JsonNode> p, Duration timeout, String what) throws InterruptedException {
+    public JsonNode await(Predicate<JsonNode> p, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
@@ -75,7 +75,7 @@ public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Every frame received so far and not yet consumed by {@link #await}. */
-    java.util.List<JsonNode> drain() {
+    public java.util.List<JsonNode> drain() {
         java.util.List<JsonNode> out = new java.util.ArrayList<>();
         frames.drainTo(out);
         return out;
@@ -95,14 +95,14 @@ public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** A REST GET with this desktop's token; returns the status and the parsed body. */
-    Rest get(String pathAndQuery) throws Exception {
+    public Rest get(String pathAndQuery) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + pathAndQuery))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
         return new Rest(r.statusCode(), JSON.readTree(r.body()));
     }
 
-    record Rest(int status, JsonNode body) {
+    public record Rest(int status, JsonNode body) {
     }
 
     @Override
