@@ -158,11 +158,18 @@ class MetricsEndpointTest {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
+        HttpResponse<String> r;
         try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError("GET " + path + ": " + e, e);
         }
+        java.util.List<String> p = io.ctiserver.server.contract.Contracts.get().restAnswerProblems("GET", path,
+                r.statusCode(), r.headers().firstValue("content-type").orElse(null), r.body());
+        if (!p.isEmpty()) {
+            throw new AssertionError("REST answer breaks the OpenAPI contract: " + p);
+        }
+        return r;
     }
 
     /** The value of the first sample whose name and labels match {@code series} (a regex), or -1 when none. */

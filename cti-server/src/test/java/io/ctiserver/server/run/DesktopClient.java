@@ -1,6 +1,7 @@
 package io.ctiserver.server.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ctiserver.server.contract.Contracts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +22,8 @@ public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    /** Messages that do not match the AsyncAPI document: the test that saw them fails. */
+    private final java.util.List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final StringBuilder partial = new StringBuilder();
     private WebSocket ws;
     private String token;
@@ -31,6 +34,7 @@ public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(
                         JSON.writeValueAsString(java.util.Map.of("username", user, "password", password))))
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        contract("POST", "/api/login", r);
         if (r.statusCode() != 200) {
             throw new AssertionError("login of " + user + ": " + r.statusCode() + " " + r.body());
         }
@@ -49,6 +53,7 @@ public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
         partial.append(data);
         if (last) {
             try {
+                violations.addAll(Contracts.get().wsMessageProblems(partial.toString()));
                 frames.add(JSON.readTree(partial.toString()));
             } catch (Exception e) {
                 throw new AssertionError("desktop got a frame that is not JSON: " + partial, e);
@@ -63,6 +68,7 @@ public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
     public JsonNode await(Predicate<JsonNode> p, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            checkContract();
             long left = deadline - System.nanoTime();
             JsonNode f = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
             if (f == null) {
@@ -99,10 +105,27 @@ public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + pathAndQuery))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        contract("GET", pathAndQuery, r);
         return new Rest(r.statusCode(), JSON.readTree(r.body()));
     }
 
     public record Rest(int status, JsonNode body) {
+    }
+
+    /** Fails when a REST answer does not match the OpenAPI document. */
+    static void contract(String method, String path, HttpResponse<String> r) {
+        java.util.List<String> p = Contracts.get().restAnswerProblems(method, path, r.statusCode(),
+                r.headers().firstValue("content-type").orElse(null), r.body());
+        if (!p.isEmpty()) {
+            throw new AssertionError("REST answer breaks the OpenAPI contract: " + p);
+        }
+    }
+
+    /** Fails when a WebSocket message received so far did not match the AsyncAPI document. */
+    public void checkContract() {
+        if (!violations.isEmpty()) {
+            throw new AssertionError("WebSocket messages break the AsyncAPI contract: " + violations);
+        }
     }
 
     @Override
@@ -110,5 +133,6 @@ public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
         if (ws != null) {
             ws.abort();
         }
+        checkContract();
     }
 }
