@@ -33,6 +33,10 @@ public final class Main {
 
     /** Runs a command line and returns the exit status instead of exiting (tests use this). */
     public static int execute(List<String> args, PrintStream out, PrintStream err) {
+        if (!args.isEmpty() && (args.get(0).equals("--version") || args.get(0).equals("-V"))) {
+            out.println("cti-server " + version());
+            return 0;
+        }
         if (!args.isEmpty() && (args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help"))) {
             out.print(help());
             return 0;
@@ -67,6 +71,12 @@ public final class Main {
         }
     }
 
+    /** The jar's Implementation-Version (set by the build), or a note when run from classes. */
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build, not run from the jar)" : v;
+    }
+
     private static Verb find(String name) {
         for (Verb v : VERBS) {
             if (v.name().equals(name)) {
@@ -83,7 +93,8 @@ public final class Main {
         for (Verb v : VERBS) {
             sb.append(String.format("  %-8s %s%n", v.name(), v.summary()));
         }
-        sb.append("\n'COMMAND --help' shows a command's flags. Without a command, 'run' starts.\n");
+        sb.append("\n'COMMAND --help' shows a command's flags. Without a command, 'run' starts. "
+                + "'--version' prints the version.\n");
         return sb.toString();
     }
 }
