@@ -51,7 +51,7 @@ public final class ConfigSections {
             Section.of("webhooks", WebhooksConfig.class));
 
     /** Checks across sections, run once every section binds. */
-    static final List<ConfigCheck> CHECKS = List.of(new AgentsInQueuesCheck());
+    static final List<ConfigCheck> CHECKS = List.of(new GatewayUsersCheck(), new AgentsInQueuesCheck());
 
     private ConfigSections() {
     }

@@ -15,6 +15,7 @@ import io.ctiserver.server.agi.FastAgi;
 import io.ctiserver.server.ami.AmiClient;
 import io.ctiserver.server.ami.AmiClientConfig;
 import io.ctiserver.server.ami.PbxConfig;
+import io.ctiserver.server.config.AgentsInQueuesCheck;
 import io.ctiserver.server.config.ServerConfig;
 import io.ctiserver.server.gateway.CustomerLookup;
 import io.ctiserver.server.gateway.Gateway;
@@ -195,6 +196,8 @@ public final class CtiServer implements AutoCloseable {
             }
         }
         trackers.forEach(t -> t.addListener(gateway));
+        links.values().forEach(l -> l.tracker().addListener(AgentsInQueuesCheck.afterResync(gatewayConfig.users(),
+                gatewayConfig.defaultPbx(), state, l.client().pbxExecutor())));
         gateway.dispositions().addListener(d -> kpis.recordDisposition(d.callId(), d.resolved()));
 
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -180,6 +180,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void gatewayUsersTheDirectoryWouldRefuse() throws Exception {
+        List<String> p = problems("users.yaml", """
+                gateway:
+                  users:
+                    - {username: a, role: agent, password: "clear-text", iface: PJSIP/a}
+                    - {username: a, role: supervisor, password: "%1$s"}
+                    - {username: b, role: agent, password: "%1$s"}
+                """.formatted(io.ctiserver.server.gateway.auth.PasswordHash.hash("pw".toCharArray(), 1000)),
+                Map.of());
+        assertEquals(3, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("gateway.users[0].password: not a PBKDF2 hash"), p.get(0));
+        assertEquals("gateway.users[1].username: 'a' is used twice", p.get(1));
+        assertTrue(p.get(2).startsWith("gateway.users[2].iface: required for an agent"), p.get(2));
+        assertFalse(String.join(" ", p).contains("clear-text"), "a password never appears in an error");
+    }
+
+    @Test
     void missingFiles() throws Exception {
         List<String> p = problems("f.yaml", """
                 routing:
@@ -208,9 +225,10 @@ class ConfigLoaderTest {
                 sim: {enabled: true}
                 gateway:
                   users:
-                    - {username: ok, role: agent, iface: "Local/201@agents/n"}
-                    - {username: typo, role: agent, iface: "PJSIP/agnet1"}
-                """, Map.of());
+                    - {username: ok, role: agent, iface: "Local/201@agents/n", password: "%1$s"}
+                    - {username: typo, role: agent, iface: "PJSIP/agnet1", password: "%1$s"}
+                """.formatted(io.ctiserver.server.gateway.auth.PasswordHash.hash("pw".toCharArray(), 1000)),
+                Map.of());
         assertEquals(1, p.size(), p.toString());
         assertTrue(p.get(0).startsWith("gateway.users[1].iface: 'PJSIP/agnet1' (user typo) is a member of no queue"),
                 p.toString());

@@ -218,7 +218,7 @@ class DialplanFilesTest {
         assertEquals(List.of("call,agent,originate,reporting"), cti.values("write"));
         assertFalse(cti.values("writetimeout").isEmpty());
         assertTrue(cti.lines().stream().anyMatch(e -> e.getKey().startsWith("eventfilter(action(exclude)")));
-        assertEquals(List.of("yes"), manager.all("general").get(0).values("timestampevents"));
+        assertEquals(List.of("no"), manager.all("general").get(0).values("timestampevents"));
     }
 
     @Test
