@@ -93,11 +93,12 @@ public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
 
     /** The HTTP status of a login attempt. */
     static int loginStatus(int port, String user, String password) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
                 .POST(HttpRequest.BodyPublishers.ofString(
                         JSON.writeValueAsString(java.util.Map.of("username", user, "password", password))))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode();
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        contract("POST", "/api/login", r);
+        return r.statusCode();
     }
 
     /** A REST GET with this desktop's token; returns the status and the parsed body. */
