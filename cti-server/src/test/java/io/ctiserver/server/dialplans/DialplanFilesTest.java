@@ -98,8 +98,15 @@ class DialplanFilesTest {
     }
 
     @Test
-    void everyQueueRoutingCanChooseIsReachable() {
-        RoutingConfig r = example.section("routing", RoutingConfig.class, null);
+    void everyQueueRoutingCanChooseIsReachable() throws Exception {
+        assertQueuesReachable(example.section("routing", RoutingConfig.class, null));
+        // the routing rules alone (route --dry-run) name the same queues
+        ServerConfig rules = ServerConfig.load(dir.resolve("routing-config.example.json"), Map.of(
+                "CTI_ROUTING_CUSTOMERS_FILE", dir.resolve("customers.example.csv").toString()));
+        assertQueuesReachable(rules.section("routing", RoutingConfig.class, null));
+    }
+
+    private static void assertQueuesReachable(RoutingConfig r) {
         Set<String> targets = new HashSet<>();
         targets.add(r.defaultQueue());
         r.skills().forEach(s -> targets.add(s.queue()));
