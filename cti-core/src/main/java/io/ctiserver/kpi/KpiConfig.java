@@ -1,6 +1,7 @@
 package io.ctiserver.kpi;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.ctiserver.config.Range;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -14,11 +15,26 @@ import java.util.Locale;
  *         "shortAbandonSeconds": 5, "repeatCallHours": 24}}</pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record KpiConfig(Integer windowMinutes, Integer bucketSeconds, String timeZone, Integer serviceLevelSeconds,
-                        String serviceLevelFormula, Integer shortAbandonSeconds, Integer repeatCallHours) {
+public record KpiConfig(@Range(min = 1) Integer windowMinutes, @Range(min = 1) Integer bucketSeconds, String timeZone,
+                        @Range(min = 0) Integer serviceLevelSeconds, String serviceLevelFormula,
+                        @Range(min = 0) Integer shortAbandonSeconds, @Range(min = 1) Integer repeatCallHours) {
 
     public static KpiConfig defaults() {
         return new KpiConfig(null, null, null, null, null, null, null);
+    }
+
+    /** This config with every field left out taken from {@link KpiSettings#defaults()}: what the engine uses. */
+    public KpiConfig withDefaults() {
+        KpiSettings d = KpiSettings.defaults();
+        return new KpiConfig(
+                windowMinutes != null ? windowMinutes : (int) d.window().toMinutes(),
+                bucketSeconds != null ? bucketSeconds : (int) d.bucket().toSeconds(),
+                timeZone != null ? timeZone : d.zone().getId(),
+                serviceLevelSeconds != null ? serviceLevelSeconds : d.serviceLevelSeconds(),
+                serviceLevelFormula != null ? serviceLevelFormula
+                        : d.serviceLevelFormula().name().toLowerCase(Locale.ROOT),
+                shortAbandonSeconds != null ? shortAbandonSeconds : d.shortAbandonSeconds(),
+                repeatCallHours != null ? repeatCallHours : (int) d.repeatCallWindow().toHours());
     }
 
     /** The settings; a bad value fails with a message naming the field. */

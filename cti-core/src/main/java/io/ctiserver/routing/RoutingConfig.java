@@ -1,5 +1,8 @@
 package io.ctiserver.routing;
 
+import io.ctiserver.config.InputFile;
+import io.ctiserver.config.Range;
+
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +20,9 @@ import java.util.Map;
 public record RoutingConfig(
         String defaultQueue,
         Integer defaultPriority,
-        Long deadlineMillis,
+        @Range(min = 1) Long deadlineMillis,
         List<String> ivrVariables,
-        String customersFile,
+        @InputFile String customersFile,
         Crm crm,
         Hours hours,
         Vip vip,

@@ -2,6 +2,8 @@ package io.ctiserver.server;
 
 import io.ctiserver.server.bench.BenchCommand;
 import io.ctiserver.server.cli.UsageException;
+import io.ctiserver.server.config.ConfigCommand;
+import io.ctiserver.server.config.ConfigException;
 import io.ctiserver.server.cli.Verb;
 import io.ctiserver.server.replay.ReplayCommand;
 import io.ctiserver.server.run.RunCommand;
@@ -19,6 +21,7 @@ public final class Main {
             new SimCommand(),
             new ReplayCommand(),
             new RouteCommand(),
+            new ConfigCommand(),
             new BenchCommand());
 
     private Main() {
@@ -30,6 +33,10 @@ public final class Main {
 
     /** Runs a command line and returns the exit status instead of exiting (tests use this). */
     public static int execute(List<String> args, PrintStream out, PrintStream err) {
+        if (!args.isEmpty() && (args.get(0).equals("--version") || args.get(0).equals("-V"))) {
+            out.println("cti-server " + version());
+            return 0;
+        }
         if (!args.isEmpty() && (args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help"))) {
             out.print(help());
             return 0;
@@ -51,6 +58,9 @@ public final class Main {
         }
         try {
             return verb.run(rest);
+        } catch (ConfigException e) {
+            err.println("cti-server " + verb.name() + ": " + e.getMessage());
+            return 2;
         } catch (UsageException e) {
             err.println("cti-server " + verb.name() + ": " + e.getMessage());
             err.print(verb.usage());
@@ -59,6 +69,12 @@ public final class Main {
             err.println("cti-server " + verb.name() + ": " + e);
             return 1;
         }
+    }
+
+    /** The jar's Implementation-Version (set by the build), or a note when run from classes. */
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build, not run from the jar)" : v;
     }
 
     private static Verb find(String name) {
@@ -77,7 +93,8 @@ public final class Main {
         for (Verb v : VERBS) {
             sb.append(String.format("  %-8s %s%n", v.name(), v.summary()));
         }
-        sb.append("\n'COMMAND --help' shows a command's flags. Without a command, 'run' starts.\n");
+        sb.append("\n'COMMAND --help' shows a command's flags. Without a command, 'run' starts. "
+                + "'--version' prints the version.\n");
         return sb.toString();
     }
 }

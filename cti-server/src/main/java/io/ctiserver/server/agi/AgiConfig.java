@@ -1,5 +1,8 @@
 package io.ctiserver.server.agi;
 
+import io.ctiserver.config.DefaultIs;
+import io.ctiserver.config.Range;
+
 import io.ctiserver.server.agi.codec.AgiDecoder;
 
 /**
@@ -26,13 +29,13 @@ import io.ctiserver.server.agi.codec.AgiDecoder;
 public record AgiConfig(
         Boolean enabled,
         String bindAddress,
-        Integer port,
+        @Range(min = 0, max = 65535) Integer port,
         Integer maxLineLength,
         Integer maxEnvBytes,
         Long envTimeoutMillis,
         Long commandTimeoutMillis,
-        Integer maxQueuedCommands,
-        Integer ioThreads,
+        @Range(min = 1) Integer maxQueuedCommands,
+        @DefaultIs("one per core") Integer ioThreads,
         String surveyFile,
         String surveyPrompt,
         Long surveyDigitTimeoutMillis,

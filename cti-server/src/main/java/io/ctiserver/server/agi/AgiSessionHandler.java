@@ -31,16 +31,23 @@ final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiInbound> {
 
     private final Map<String, AgiScript> scripts;
     private final AgiConfig config;
+    private final AgiObserver observer;
     private AgiSession session;
     private ScheduledFuture<?> envTimer;
 
     AgiSessionHandler(Map<String, AgiScript> scripts, AgiConfig config) {
+        this(scripts, config, AgiObserver.NONE);
+    }
+
+    AgiSessionHandler(Map<String, AgiScript> scripts, AgiConfig config, AgiObserver observer) {
         this.scripts = scripts;
         this.config = config;
+        this.observer = observer;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        observer.connectionOpened();
         envTimer = ctx.executor().schedule(() -> {
             LOG.warn("FastAGI {}: no environment block within {} ms; closing", ctx.channel().remoteAddress(),
                     config.envTimeoutMillis());
@@ -85,7 +92,9 @@ final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiInbound> {
                 config.batchVariables());
         String name = request.script();
         AgiScript script = scripts.get(name);
+        observer.sessionStarted(script == null ? "unknown" : name);
         if (script == null) {
+            observer.sessionEnded("unknown", false);
             LOG.warn("FastAGI: no script '{}' (request {}, channel {}); known scripts: {}; answering FAILURE "
                     + "(AGISTATUS=FAILURE)", name, request.requestUrl(), request.channel(), scripts.keySet());
             session.end(Kind.CLOSED, "unknown script");
@@ -96,11 +105,13 @@ final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiInbound> {
         try {
             done = script.run(session);
         } catch (RuntimeException e) {
+            observer.sessionEnded(name, false);
             LOG.error("FastAGI script {} failed to start on {}", name, request.channel(), e);
             ctx.close();
             return;
         }
         done.whenComplete((ok, error) -> {
+            observer.sessionEnded(name, error == null);
             if (error != null) {
                 report(name, request, error);
             }
@@ -122,6 +133,7 @@ final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiInbound> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        observer.connectionClosed();
         cancelEnvTimer();
         if (session != null) {
             session.end(Kind.CLOSED, "connection closed");

@@ -31,6 +31,7 @@ public final class FastAgiServer implements AutoCloseable {
     private final Map<String, AgiScript> scripts = new LinkedHashMap<>();
     private final List<EventLoopGroup> groups = new ArrayList<>();
     private final List<Channel> serverChannels = new ArrayList<>();
+    private volatile AgiObserver observer = AgiObserver.NONE;
 
     public FastAgiServer(AgiConfig config, List<AgiScript> scripts) {
         this.config = config;
@@ -39,6 +40,11 @@ public final class FastAgiServer implements AutoCloseable {
                 throw new IllegalArgumentException("two AGI scripts named " + s.name());
             }
         }
+    }
+
+    /** Metrics hook: told of every connection and session accepted after this call (set it before {@link #start}). */
+    public void observe(AgiObserver o) {
+        this.observer = java.util.Objects.requireNonNull(o);
     }
 
     /**
@@ -59,7 +65,7 @@ public final class FastAgiServer implements AutoCloseable {
                 ch.pipeline()
                         .addLast("agi-decoder", new AgiDecoder(config.maxLineLength(), config.maxEnvBytes()))
                         .addLast("agi-encoder", ENCODER)
-                        .addLast("agi-session", new AgiSessionHandler(byName, config));
+                        .addLast("agi-session", new AgiSessionHandler(byName, config, observer));
             }
         };
         try {

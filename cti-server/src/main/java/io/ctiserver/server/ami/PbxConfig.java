@@ -1,5 +1,9 @@
 package io.ctiserver.server.ami;
 
+import io.ctiserver.config.InputFile;
+import io.ctiserver.config.Range;
+import io.ctiserver.config.Secret;
+
 import io.ctiserver.server.ami.codec.AmiDecoder;
 
 /**
@@ -32,12 +36,12 @@ import io.ctiserver.server.ami.codec.AmiDecoder;
 public record PbxConfig(
         String id,
         String host,
-        int port,
+        @Range(min = 0, max = 65535) int port,
         String username,
-        String secret,
+        @Secret String secret,
         boolean md5,
         boolean tls,
-        String tlsTrustCertificate,
+        @InputFile String tlsTrustCertificate,
         boolean tlsSkipHostnameCheck,
         int connectTimeoutMs,
         int loginTimeoutMs,

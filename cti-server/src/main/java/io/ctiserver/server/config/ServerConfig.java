@@ -1,22 +1,33 @@
 package io.ctiserver.server.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * The server's configuration: one JSON file with a section per feature ({@code pbx}, {@code agi}, {@code gateway},
- * {@code sim}, {@code routing}, ...). Each feature binds its own section to its own record with {@link #section}, so
- * that features do not depend on each other through a shared config class.
+ * The server's configuration: one YAML or JSON file with a section per feature ({@code pbx}, {@code agi},
+ * {@code gateway}, {@code sim}, {@code routing}, ...). Each feature binds its own section to its own record with
+ * {@link #section}, so that features do not depend on each other through a shared config class; the sections and
+ * their records are listed in {@link ConfigSections}.
  *
- * <p>Without a file, the bundled {@code demo-config.json} is used: the server with an in-process simulator.
+ * <p>{@link #load} reads the file ({@code .yaml}/{@code .yml} as YAML, anything else as JSON), applies the
+ * {@code CTI_*} environment variables ({@link EnvOverrides}), reads secrets from their files ({@link SecretFiles}) and
+ * checks the result ({@link ConfigValidator}); any problem is a {@link ConfigException}. Without a file, the bundled
+ * {@code demo-config.json} is used: the server with an in-process simulator.
  */
 public final class ServerConfig {
 
@@ -32,12 +43,56 @@ public final class ServerConfig {
         this.root = root;
     }
 
+    private static final ObjectMapper YAML = new YAMLMapper().registerModule(new JavaTimeModule());
+
+    /** {@link #load(Path, Map)} with the process's environment. */
     public static ServerConfig load(Path file) throws IOException {
+        return load(file, System.getenv());
+    }
+
+    /**
+     * The file (or the bundled demo when {@code file} is null) with {@code env}'s {@code CTI_*} overrides and secret
+     * files applied, checked.
+     *
+     * @throws ConfigException naming every problem: the file cannot be parsed, a key is unknown or has a wrong value
+     */
+    public static ServerConfig load(Path file, Map<String, String> env) throws IOException {
+        String source = file == null ? "(bundled demo)" : file.toString();
+        JsonNode tree;
         if (file == null) {
-            return demo();
+            tree = demo().root;
+        } else {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException(source, List.of("the file does not exist"));
+            }
+            tree = parse(file, source);
         }
+        if (tree == null || tree.isMissingNode()) {
+            tree = MAPPER.createObjectNode(); // an empty YAML file: every default
+        }
+        List<String> problems = new ArrayList<>();
+        if (tree instanceof ObjectNode root) {
+            EnvOverrides.apply(root, env, problems);
+            SecretFiles.resolve(root, problems);
+        }
+        ServerConfig config = new ServerConfig(tree);
+        problems.addAll(ConfigValidator.problems(config));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+        return config;
+    }
+
+    private static JsonNode parse(Path file, String source) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : MAPPER;
         try (InputStream in = Files.newInputStream(file)) {
-            return new ServerConfig(MAPPER.readTree(in));
+            return mapper.readTree(in);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            throw new ConfigException(source, List.of(where + "not valid " + (mapper == YAML ? "YAML" : "JSON")
+                    + " (" + e.getOriginalMessage() + ")"));
         }
     }
 
@@ -63,6 +118,11 @@ public final class ServerConfig {
         return new ServerConfig(copy);
     }
 
+    /** The whole tree. */
+    public JsonNode root() {
+        return root;
+    }
+
     /** The raw section, or a missing node. */
     public JsonNode raw(String name) {
         JsonNode n = root.get(name);
@@ -84,5 +144,10 @@ public final class ServerConfig {
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /** Reads YAML (and so JSON, a subset of it). */
+    public static ObjectMapper yamlMapper() {
+        return YAML;
     }
 }

@@ -23,6 +23,7 @@ import io.ctiserver.server.gateway.http.GatewayServices;
 import io.ctiserver.server.gateway.presence.PresenceAccess;
 import io.ctiserver.server.gateway.presence.PresenceFeed;
 import io.ctiserver.server.gateway.session.SessionRegistry;
+import io.ctiserver.server.metrics.Operations;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -83,6 +84,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
     private final DispositionStore dispositions = new DispositionStore(10_000);
     private final CommandHandler commands;
     private final Reports reports;
+    private final Operations operations;
     private final ThreadPoolExecutor loginExecutor;
     private final ScheduledExecutorService timer;
     private EventLoopGroup boss;
@@ -93,6 +95,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         this.config = Objects.requireNonNull(b.config, "config");
         this.state = Objects.requireNonNull(b.state, "stateView");
         this.reports = b.reports;
+        this.operations = b.operations;
         this.clock = b.clock;
         this.users = new UserDirectory(config.users(), config.defaultPbx());
         this.tokens = new TokenService(clock, config.tokenTtlSeconds());
@@ -136,7 +139,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         }
         fanout.start();
         GatewayServices services = new GatewayServices(config, users, tokens, sessions, fanout, commands, state,
-                loginExecutor, reports);
+                loginExecutor, reports, operations);
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         server = new ServerBootstrap()
@@ -239,6 +242,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         private Reports reports = Reports.NONE;
         private PhonesConfig phones = PhonesConfig.defaults();
         private PresenceView presence = java.util.List::of;
+        private Operations operations = Operations.NONE;
 
         public Builder config(GatewayConfig c) {
             this.config = c;
@@ -293,6 +297,12 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         /** KPIs and routing's what-if; without it the {@code kpi} event has live figures only. */
         public Builder reports(Reports r) {
             this.reports = Objects.requireNonNull(r);
+            return this;
+        }
+
+        /** {@code /metrics} and {@code /api/ready}; without it there are no metrics and the gateway is always ready. */
+        public Builder operations(Operations o) {
+            this.operations = Objects.requireNonNull(o);
             return this;
         }
 

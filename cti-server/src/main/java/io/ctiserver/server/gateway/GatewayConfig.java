@@ -1,5 +1,9 @@
 package io.ctiserver.server.gateway;
 
+import io.ctiserver.config.InputFile;
+import io.ctiserver.config.Range;
+import io.ctiserver.config.Secret;
+
 import io.ctiserver.server.gateway.auth.UserConfig;
 import java.util.List;
 
@@ -28,9 +32,9 @@ import java.util.List;
  */
 public record GatewayConfig(
         String bind,
-        Integer port,
+        @Range(min = 0, max = 65535) Integer port,
         Tls tls,
-        String staticDir,
+        @InputFile String staticDir,
         List<UserConfig> users,
         long tokenTtlSeconds,
         String crmUrlTemplate,
@@ -96,7 +100,7 @@ public record GatewayConfig(
     }
 
     /** PEM files; {@code keyPassword} may be null for an unencrypted key. */
-    public record Tls(String certFile, String keyFile, String keyPassword) {
+    public record Tls(@InputFile String certFile, @InputFile String keyFile, @Secret String keyPassword) {
     }
 
     /**

@@ -2,6 +2,8 @@ package io.ctiserver.server.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ctiserver.ami.AmiListeners;
+import io.ctiserver.ami.AmiActionSender;
+import io.ctiserver.ami.AmiListener;
 import io.ctiserver.events.CallView;
 import io.ctiserver.events.CtiStateView;
 import io.ctiserver.kpi.KpiConfig;
@@ -18,12 +20,21 @@ import io.ctiserver.server.agi.FastAgi;
 import io.ctiserver.server.ami.AmiClient;
 import io.ctiserver.server.ami.AmiClientConfig;
 import io.ctiserver.server.ami.PbxConfig;
+import io.ctiserver.server.config.AgentsInQueuesCheck;
 import io.ctiserver.server.config.ServerConfig;
 import io.ctiserver.server.gateway.CustomerLookup;
 import io.ctiserver.server.gateway.Gateway;
 import io.ctiserver.server.gateway.GatewayConfig;
 import io.ctiserver.server.gateway.commands.phone.PhonesConfig;
+import io.ctiserver.server.metrics.AmiLinkReadiness;
+import io.ctiserver.server.metrics.CtiMetrics;
+import io.ctiserver.server.metrics.FastAgiReadiness;
+import io.ctiserver.server.metrics.MetricsConfig;
+import io.ctiserver.server.metrics.Readiness;
+import io.ctiserver.server.metrics.ServerOperations;
 import io.ctiserver.server.sim.PbxSimulator;
+import io.ctiserver.server.webhooks.WebhookDispatcher;
+import io.ctiserver.server.webhooks.WebhooksConfig;
 import io.ctiserver.server.sim.SimConfig;
 import io.ctiserver.tracker.Resync;
 import io.ctiserver.tracker.Tracker;
@@ -60,6 +71,8 @@ public final class CtiServer implements AutoCloseable {
     private static final ObjectMapper JSON = ServerConfig.mapper();
 
     private final Map<String, PbxLink> links = new LinkedHashMap<>();
+    /** Each PBX's action sender as call control uses it: the AMI client, timed when metrics are on. */
+    private final Map<String, AmiActionSender> senders = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<PresenceTracker> presenceTrackers = new ArrayList<>();
     private CtiStateView state;
@@ -68,6 +81,9 @@ public final class CtiServer implements AutoCloseable {
     private KpiEngine kpis;
     private InetSocketAddress agiAddress;
     private Gateway gateway;
+    private CtiMetrics metrics;
+    private WebhookDispatcher webhooks;
+    private final Readiness readiness = new Readiness();
 
     private CtiServer() {
     }
@@ -100,6 +116,11 @@ public final class CtiServer implements AutoCloseable {
                     + "simulator is not enabled");
         }
         ids.forEach(id -> trackers.add(new Tracker(id)));
+        MetricsConfig metricsConfig = config.section("metrics", MetricsConfig.class, MetricsConfig.defaults());
+        if (metricsConfig.enabled()) {
+            metrics = new CtiMetrics();
+            closeables.add(metrics);
+        }
         state = new CombinedStateView(trackers.stream().map(Tracker::view).toList());
 
         InMemoryCallHistory history = new InMemoryCallHistory(100_000);
@@ -110,7 +131,13 @@ public final class CtiServer implements AutoCloseable {
         agi = FastAgi.create(config, new StateViewQueueLoad(state, Clock.systemUTC()), history, decisions,
                 r -> kpis.recordSurvey(r.callId(), r.agentInterface(), r.score()));
         closeables.add(agi);
+        if (metrics != null) {
+            agi.server().observe(metrics.agiObserver());
+            decisions.addListener(metrics.routingListener());
+            metrics.bindKpis(kpis::snapshot);
+        }
         agiAddress = agi.start();
+        readiness.add(new FastAgiReadiness(agi.server()));
 
         if (demo) {
             SimConfig effective = sim.withDefaults().withAgi("127.0.0.1", agiAddress.getPort(),
@@ -129,12 +156,20 @@ public final class CtiServer implements AutoCloseable {
         for (int i = 0; i < pbxs.size(); i++) {
             Tracker tracker = trackers.get(i);
             PresenceTracker presence = new PresenceTracker(tracker.pbx());
-            AmiClient client = new AmiClient(pbxs.get(i), AmiListeners.both(tracker, presence), amiGroup);
-            tracker.onResyncNeeded(new Resync(tracker, client, client.pbxExecutor())::start);
-            presence.onSnapshotNeeded(new PresenceResync(presence, client, client.pbxExecutor(),
+            AmiListener both = AmiListeners.both(tracker, presence);
+            AmiListener listener = metrics == null ? both : metrics.amiListener(tracker.pbx(), both);
+            AmiClient client = new AmiClient(pbxs.get(i), listener, amiGroup);
+            AmiActionSender sender = metrics == null ? client : metrics.timed(tracker.pbx(), client);
+            if (metrics != null) {
+                metrics.bindAmiClient(client);
+            }
+            readiness.add(new AmiLinkReadiness(client));
+            tracker.onResyncNeeded(new Resync(tracker, sender, client.pbxExecutor())::start);
+            presence.onSnapshotNeeded(new PresenceResync(presence, sender, client.pbxExecutor(),
                     System::currentTimeMillis)::start);
             presenceTrackers.add(presence);
             links.put(tracker.pbx(), new PbxLink(tracker.pbx(), client, tracker));
+            senders.put(tracker.pbx(), sender);
             closeables.add(client);
         }
 
@@ -148,10 +183,7 @@ public final class CtiServer implements AutoCloseable {
         gateway = Gateway.builder()
                 .config(gatewayConfig)
                 .stateView(state)
-                .actionSenders(pbx -> {
-                    PbxLink link = links.get(pbx);
-                    return link == null ? null : link.client();
-                })
+                .actionSenders(senders::get)
                 .customerLookup(customers(decisions))
                 .callDataSink((pbx, callId, data) -> {
                     PbxLink link = links.get(pbx);
@@ -161,11 +193,26 @@ public final class CtiServer implements AutoCloseable {
                 .reports(reports)
                 .phones(config.section("phones", PhonesConfig.class, PhonesConfig.defaults()))
                 .presence(presence())
+                .operations(new ServerOperations(metrics, metricsConfig, readiness))
                 .build()
                 .start();
         closeables.add(gateway);
+        if (metrics != null) {
+            metrics.bindGateway(gateway.sessions(), gateway.fanout());
+        }
+        WebhooksConfig hooks = config.section("webhooks", WebhooksConfig.class, WebhooksConfig.none());
+        if (!hooks.subscriptions().isEmpty()) {
+            webhooks = new WebhookDispatcher(hooks);
+            closeables.add(webhooks);
+            gateway.fanout().addTap(webhooks);
+            if (metrics != null) {
+                metrics.bindWebhooks(webhooks);
+            }
+        }
         trackers.forEach(t -> t.addListener(gateway));
         presenceTrackers.forEach(p -> p.addListener(gateway));
+        links.values().forEach(l -> l.tracker().addListener(AgentsInQueuesCheck.afterResync(gatewayConfig.users(),
+                gatewayConfig.defaultPbx(), state, l.client().pbxExecutor())));
         gateway.dispositions().addListener(d -> kpis.recordDisposition(d.callId(), d.resolved()));
 
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -243,6 +290,24 @@ public final class CtiServer implements AutoCloseable {
     /** The in-process simulator in demo mode, else null. */
     public PbxSimulator simulator() {
         return simulator;
+    }
+
+    /** The webhook sender, or null when no subscription is configured. */
+    public WebhookDispatcher webhooks() {
+        return webhooks;
+    }
+
+    /** The metrics registry, or null when {@code metrics.enabled} is false. */
+    public CtiMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * The readiness checks behind {@code GET /api/ready}. A feature with a dependency of its own (storage) adds its
+     * {@link io.ctiserver.server.metrics.ReadinessCheck} here.
+     */
+    public Readiness readiness() {
+        return readiness;
     }
 
     public AmiClient amiClient(String pbx) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import io.ctiserver.server.cli.CliArgs;
 import io.ctiserver.server.cli.UsageException;
 import io.ctiserver.server.cli.Verb;
+import io.ctiserver.server.config.ConfigValidator;
+import io.ctiserver.server.config.EnvOverrides;
 import io.ctiserver.server.config.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +31,10 @@ public final class RunCommand implements Verb {
         return """
                 usage: java -jar cti-server.jar [run] [--config FILE] [--http-port N] [--agi-port N] [--sim-ami-port N]
 
-                  --config FILE      the JSON config (docs/configuration.md); without it, the bundled demo config:
-                                     an in-process PBX simulator, demo users, FastAGI routing, desktops on :8080
+                  --config FILE      the YAML or JSON config (docs/configuration.md); default: $CTI_CONFIG, else the
+                                     bundled demo config: an in-process PBX simulator, demo users, FastAGI routing,
+                                     desktops on :8080. CTI_* environment variables override its keys
+                                     (CTI_GATEWAY_PORT=9090); a bad config exits with status 2
                   --http-port N      desktop gateway port (REST, WebSocket, web pages); overrides gateway.port
                   --agi-port N       FastAGI port; overrides agi.port
                   --sim-ami-port N   the simulator's AMI port in demo mode; overrides sim.amiPort
@@ -43,7 +47,7 @@ public final class RunCommand implements Verb {
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
         }
-        Path file = a.has("config") ? Path.of(a.get("config", null)) : null;
+        Path file = configFile(a);
         if (file != null && !Files.isReadable(file)) {
             throw new UsageException("config file " + file + " cannot be read");
         }
@@ -51,6 +55,7 @@ public final class RunCommand implements Verb {
         config = override(config, a, "http-port", "gateway", "port");
         config = override(config, a, "agi-port", "agi", "port");
         config = override(config, a, "sim-ami-port", "sim", "amiPort");
+        ConfigValidator.check(config, file == null ? "(bundled demo)" : file.toString());
 
         CtiServer server = CtiServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -60,6 +65,15 @@ public final class RunCommand implements Verb {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** {@code --config}, else {@code $CTI_CONFIG}, else null (the bundled demo). */
+    public static Path configFile(CliArgs a) {
+        if (a.has("config")) {
+            return Path.of(a.get("config", null));
+        }
+        String env = System.getenv(EnvOverrides.CONFIG_FILE_VARIABLE);
+        return env == null || env.isBlank() ? null : Path.of(env);
     }
 
     private static ServerConfig override(ServerConfig config, CliArgs a, String flag, String section, String field) {

@@ -1,5 +1,8 @@
 package io.ctiserver.server.sim;
 
+import io.ctiserver.config.Range;
+import io.ctiserver.config.Secret;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
@@ -41,11 +44,11 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SimConfig(
         Boolean enabled,
-        Integer amiPort,
+        @Range(min = 0, max = 65535) Integer amiPort,
         String amiBindAddress,
         List<User> users,
         String agiHost,
-        Integer agiPort,
+        @Range(min = 0, max = 65535) Integer agiPort,
         Integer agiTimeoutMs,
         Double speed,
         Long seed,
@@ -67,7 +70,7 @@ public record SimConfig(
         Double trafficSeconds) {
 
     /** An AMI user of the simulator (manager.conf). */
-    public record User(String name, String secret) {
+    public record User(String name, @Secret String secret) {
     }
 
     /**

@@ -77,7 +77,17 @@ final class Fixture implements AutoCloseable {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return contract("POST", path, http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** Every REST answer a gateway test sees must match the OpenAPI document. */
+    static HttpResponse<String> contract(String method, String path, HttpResponse<String> r) {
+        List<String> p = io.ctiserver.server.contract.Contracts.get().restAnswerProblems(method, path, r.statusCode(),
+                r.headers().firstValue("content-type").orElse(null), r.body());
+        if (!p.isEmpty()) {
+            throw new AssertionError("REST answer breaks the OpenAPI contract: " + p);
+        }
+        return r;
     }
 
     HttpResponse<String> get(String path, String token) throws Exception {
@@ -85,7 +95,7 @@ final class Fixture implements AutoCloseable {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return contract("GET", path, http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     static JsonNode json(HttpResponse<String> r) throws Exception {

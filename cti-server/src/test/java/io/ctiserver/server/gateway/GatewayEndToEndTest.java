@@ -49,6 +49,7 @@ class GatewayEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"username\":\"" + user + "\",\"password\":\"" + PASSWORD + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
+        Fixture.contract("POST", "/api/login", r);
         assertEquals(200, r.statusCode(), r.body());
         WsClient c = WsClient.connect(port, "token=" + Json.MAPPER.readTree(r.body()).get("token").asText());
         c.next("welcome");

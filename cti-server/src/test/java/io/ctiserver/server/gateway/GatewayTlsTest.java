@@ -58,11 +58,13 @@ class GatewayTlsTest {
             HttpResponse<String> health = client.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + f.port() + "/api/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
+            Fixture.contract("GET", "/api/health", health);
             assertEquals(200, health.statusCode());
             HttpResponse<String> login = client.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + f.port() + "/api/login")).POST(HttpRequest.BodyPublishers
                     .ofString("{\"username\":\"agent201\",\"password\":\"" + Fixture.PASSWORD + "\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
+            Fixture.contract("POST", "/api/login", login);
             String token = Json.MAPPER.readTree(login.body()).get("token").asText();
             WsClient ws = new WsClient(client, URI.create("wss://127.0.0.1:" + f.port() + "/ws?token=" + token));
             assertEquals("agent201", ws.next("welcome").get("user").asText());

@@ -17,6 +17,8 @@ import java.util.function.Predicate;
 final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+    /** Messages that do not match the AsyncAPI document: the test that saw them fails. */
+    final java.util.List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
     final CompletableFuture<String> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     final WebSocket ws;
@@ -37,6 +39,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
+            violations.addAll(io.ctiserver.server.contract.Contracts.get().wsMessageProblems(partial.toString()));
             try {
                 received.add(Json.MAPPER.readTree(partial.toString()));
             } catch (Exception e) {
@@ -79,6 +82,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     JsonNode next(Predicate<JsonNode> p, String what, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
+            checkContract();
             long left = deadline - System.nanoTime();
             JsonNode m = left <= 0 ? null : received.poll(left, TimeUnit.NANOSECONDS);
             if (m == null) {
@@ -97,8 +101,16 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
                 "result " + id);
     }
 
+    /** Fails when a message received so far did not match the AsyncAPI document. */
+    void checkContract() {
+        if (!violations.isEmpty()) {
+            throw new AssertionError("WebSocket messages break the AsyncAPI contract: " + violations);
+        }
+    }
+
     @Override
     public void close() {
         ws.abort();
+        checkContract();
     }
 }

@@ -1,6 +1,7 @@
 package io.ctiserver.server.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ctiserver.server.contract.Contracts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,22 +16,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A desktop as a user runs one: logs in over REST, then reads the WebSocket with the JDK's client. */
-final class DesktopClient implements WebSocket.Listener, AutoCloseable {
+public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    /** Messages that do not match the AsyncAPI document: the test that saw them fails. */
+    private final java.util.List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final StringBuilder partial = new StringBuilder();
     private WebSocket ws;
     private String token;
     private int port;
 
-    static DesktopClient login(int port, String user, String password) throws Exception {
+    public static DesktopClient login(int port, String user, String password) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
                 .POST(HttpRequest.BodyPublishers.ofString(
                         JSON.writeValueAsString(java.util.Map.of("username", user, "password", password))))
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        contract("POST", "/api/login", r);
         if (r.statusCode() != 200) {
             throw new AssertionError("login of " + user + ": " + r.statusCode() + " " + r.body());
         }
@@ -49,6 +53,7 @@ final class DesktopClient implements WebSocket.Listener, AutoCloseable {
         partial.append(data);
         if (last) {
             try {
+                violations.addAll(Contracts.get().wsMessageProblems(partial.toString()));
                 frames.add(JSON.readTree(partial.toString()));
             } catch (Exception e) {
                 throw new AssertionError("desktop got a frame that is not JSON: " + partial, e);
@@ -60,9 +65,10 @@ final class DesktopClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The next frame matching {@code p}, skipping others; fails after {@code timeout}. */
-    JsonNode await(Predicate<JsonNode> p, Duration timeout, String what) throws InterruptedException {
+    public JsonNode await(Predicate<JsonNode> p, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            checkContract();
             long left = deadline - System.nanoTime();
             JsonNode f = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
             if (f == null) {
@@ -75,7 +81,7 @@ final class DesktopClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Every frame received so far and not yet consumed by {@link #await}. */
-    java.util.List<JsonNode> drain() {
+    public java.util.List<JsonNode> drain() {
         java.util.List<JsonNode> out = new java.util.ArrayList<>();
         frames.drainTo(out);
         return out;
@@ -106,22 +112,40 @@ final class DesktopClient implements WebSocket.Listener, AutoCloseable {
 
     /** The HTTP status of a login attempt. */
     static int loginStatus(int port, String user, String password) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
                 .POST(HttpRequest.BodyPublishers.ofString(
                         JSON.writeValueAsString(java.util.Map.of("username", user, "password", password))))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode();
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        contract("POST", "/api/login", r);
+        return r.statusCode();
     }
 
     /** A REST GET with this desktop's token; returns the status and the parsed body. */
-    Rest get(String pathAndQuery) throws Exception {
+    public Rest get(String pathAndQuery) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + pathAndQuery))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        contract("GET", pathAndQuery, r);
         return new Rest(r.statusCode(), JSON.readTree(r.body()));
     }
 
-    record Rest(int status, JsonNode body) {
+    public record Rest(int status, JsonNode body) {
+    }
+
+    /** Fails when a REST answer does not match the OpenAPI document. */
+    static void contract(String method, String path, HttpResponse<String> r) {
+        java.util.List<String> p = Contracts.get().restAnswerProblems(method, path, r.statusCode(),
+                r.headers().firstValue("content-type").orElse(null), r.body());
+        if (!p.isEmpty()) {
+            throw new AssertionError("REST answer breaks the OpenAPI contract: " + p);
+        }
+    }
+
+    /** Fails when a WebSocket message received so far did not match the AsyncAPI document. */
+    public void checkContract() {
+        if (!violations.isEmpty()) {
+            throw new AssertionError("WebSocket messages break the AsyncAPI contract: " + violations);
+        }
     }
 
     @Override
@@ -129,5 +153,6 @@ final class DesktopClient implements WebSocket.Listener, AutoCloseable {
         if (ws != null) {
             ws.abort();
         }
+        checkContract();
     }
 }

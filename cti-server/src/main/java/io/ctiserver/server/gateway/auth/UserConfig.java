@@ -1,5 +1,7 @@
 package io.ctiserver.server.gateway.auth;
 
+import io.ctiserver.config.Secret;
+
 import java.util.List;
 
 /**
@@ -19,7 +21,7 @@ import java.util.List;
  */
 public record UserConfig(
         String username,
-        String password,
+        @Secret String password,
         Role role,
         String iface,
         String memberName,

@@ -93,6 +93,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private long presenceEpoch;
     private byte[] allLines;
     private long allLinesEpoch = -1;
+    private final List<EventTap> taps = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long mark;
     private long droppedSeen;
 
@@ -110,6 +111,21 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /** Hook: {@code tap} is told of every event published from now on (webhooks). */
+    public void addTap(EventTap tap) {
+        taps.add(tap);
+    }
+
+    private void tap(String type, String callId, String queue, byte[] body) {
+        for (EventTap t : taps) {
+            try {
+                t.onPublished(type, callId, queue, body);
+            } catch (RuntimeException ex) {
+                LOG.warn("event tap {} failed on {}: {}", t.getClass().getSimpleName(), type, ex.toString());
+            }
+        }
     }
 
     /** Called on the tracker's thread: hands off without blocking. */
@@ -257,23 +273,24 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
         CtiEvent e = (CtiEvent) o;
         if (e instanceof CallOffered c) {
             Object payload = c.agentInterface() == null ? Map.of("call", c.call()) : pop(c);
-            toCall(e.pbx(), c.call(), c.agentInterface(), encode(e, payload), m, now);
+            toCall(e.type(), e.pbx(), c.call(), c.agentInterface(), encode(e, payload), m, now);
         } else if (e instanceof CallAnswered c) {
-            toCall(e.pbx(), c.call(), null, encode(e, Map.of("call", c.call())), m, now);
+            toCall(e.type(), e.pbx(), c.call(), null, encode(e, Map.of("call", c.call())), m, now);
         } else if (e instanceof CallHeld c) {
-            toCall(e.pbx(), c.call(), null, encode(e, Map.of("call", c.call())), m, now);
+            toCall(e.type(), e.pbx(), c.call(), null, encode(e, Map.of("call", c.call())), m, now);
         } else if (e instanceof CallRetrieved c) {
-            toCall(e.pbx(), c.call(), null, encode(e, Map.of("call", c.call())), m, now);
+            toCall(e.type(), e.pbx(), c.call(), null, encode(e, Map.of("call", c.call())), m, now);
         } else if (e instanceof CallConferenced c) {
-            toCall(e.pbx(), c.call(), null, encode(e, Map.of("call", c.call())), m, now);
+            toCall(e.type(), e.pbx(), c.call(), null, encode(e, Map.of("call", c.call())), m, now);
         } else if (e instanceof CallTransferred c) {
-            toCall(e.pbx(), c.call(), null, encode(e, Map.of("call", c.call(), "transfer", c.transfer())), m, now);
+            toCall(e.type(), e.pbx(), c.call(), null, encode(e, Map.of("call", c.call(), "transfer", c.transfer())), m, now);
         } else if (e instanceof CallEnded c) {
             CallRecord r = c.record();
             synchronized (recentEnded) {
                 recentEnded.put(r.callId(), r);
             }
             byte[] body = encode(e, Map.of("callId", r.callId(), "record", r));
+            tap(e.type(), r.callId(), r.queue(), body);
             deliver(sessions.everything(), body, m, now, false);
             deliver(sessions.agentSessions(e.pbx(), r.agentInterface()), body, m, now, false);
             // Every agent who had a part in the call (after a transfer or a pickup from park, and the calling agent
@@ -287,11 +304,13 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
             payload.put("agent", a.agent());
             payload.put("previous", a.previous());
             byte[] body = encode(e, payload);
+            tap(e.type(), null, null, body);
             deliver(sessions.everything(), body, m, now, false);
             deliver(sessions.agentSessions(e.pbx(), a.agent().iface()), body, m, now, false);
         } else if (e instanceof QueueUpdated q) {
             byte[] body = encode("queue.stats", e.time(), e.pbx(),
                     Map.of("stats", Figures.queueStats(q.queue(), e.time()), "queue", q.queue()));
+            tap("queue.stats", null, q.queue().name(), body);
             deliver(sessions.everything(), body, m, now, false);
             deliver(sessions.queueSessions(q.queue().name()), body, m, now, false);
         } else if (e instanceof MonitoringStarted ms) {
@@ -300,6 +319,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
             monitoring(e, ms.callId(), ms, m, now);
         } else if (e instanceof PbxLinkChanged p) {
             byte[] body = encode(e, Map.of("state", p.state(), "detail", p.detail() == null ? "" : p.detail()));
+            tap(e.type(), null, null, body);
             deliver(Set.copyOf(sessions.all()), body, m, now, false);
         } else if (e instanceof StateReconciled r) {
             deliver(sessions.everything(), encode(e, r), m, now, true);
@@ -320,11 +340,17 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private void monitoring(CtiEvent e, String callId, Object payload, long m, long now) {
         byte[] body = encode(e, payload);
         deliver(sessions.everything(), body, m, now, false);
-        state.call(callId).ifPresent(c -> toCall(e.pbx(), c, null, body, m, now));
+        java.util.Optional<CallView> call = state.call(callId);
+        if (call.isPresent()) {
+            toCall(e.type(), e.pbx(), call.get(), null, body, m, now);
+        } else {
+            tap(e.type(), callId, null, body);
+        }
     }
 
     /** To those who see everything, the agents on the call (and {@code extraIface}), and the queue's subscribers. */
-    private void toCall(String pbx, CallView c, String extraIface, byte[] body, long m, long now) {
+    private void toCall(String type, String pbx, CallView c, String extraIface, byte[] body, long m, long now) {
+        tap(type, c.callId(), c.queue(), body);
         deliver(sessions.everything(), body, m, now, false);
         deliver(sessions.agentSessions(pbx, extraIface), body, m, now, false);
         deliver(sessions.agentSessions(pbx, c.agentInterface()), body, m, now, false);

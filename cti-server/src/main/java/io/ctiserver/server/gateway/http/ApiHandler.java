@@ -13,6 +13,8 @@ import io.ctiserver.server.gateway.commands.CommandError.Code;
 import io.ctiserver.server.gateway.commands.CommandResult;
 import io.ctiserver.server.gateway.events.EventFanout;
 import io.ctiserver.server.gateway.session.RateLimiter;
+import io.ctiserver.server.metrics.Operations;
+import io.ctiserver.server.metrics.Readiness;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -70,6 +72,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         String path = new QueryStringDecoder(req.uri()).path();
+        if (path.equals("/metrics")) {
+            metrics(ctx, req, keepAlive);
+            return;
+        }
         if (!path.startsWith("/api/") && !path.equals("/api")) {
             serveStatic(ctx, req, path, keepAlive);
             return;
@@ -86,6 +92,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         HttpMethod m = req.method();
         if (path.equals("/api/health") && m.equals(HttpMethod.GET)) {
             health(ctx, keepAlive);
+            return;
+        }
+        if (path.equals("/api/ready") && m.equals(HttpMethod.GET)) {
+            ready(ctx, keepAlive);
             return;
         }
         if (path.equals("/api/openapi.json") && m.equals(HttpMethod.GET)) {
@@ -242,6 +252,44 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         body.put("eventsDispatched", services.fanout().dispatched());
         body.put("eventsDropped", services.fanout().dropped());
         Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, body);
+    }
+
+    /** Readiness: 200 when every check is ready (AMI links, FastAGI, storage when configured), else 503. */
+    private void ready(ChannelHandlerContext ctx, boolean keepAlive) {
+        Readiness.Report r = services.operations().readiness();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", r.ready() ? "ready" : "not ready");
+        body.put("checks", r.checks());
+        Http.sendJson(ctx, keepAlive, r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                body);
+    }
+
+    /** Prometheus text; behind a bearer token when {@code metrics.token} is set. */
+    private void metrics(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
+        if (!req.method().equals(HttpMethod.GET)) {
+            methodNotAllowed(ctx, keepAlive, "GET");
+            return;
+        }
+        Operations ops = services.operations();
+        String token = ops.metricsToken();
+        if (token != null && !constantTimeEquals("Bearer " + token, req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.UNAUTHENTICATED,
+                    "metrics need 'Authorization: Bearer TOKEN' (metrics.token)"));
+            return;
+        }
+        String text = ops.scrape();
+        if (text == null) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "metrics are off (metrics.enabled)"));
+            return;
+        }
+        Http.send(ctx, keepAlive, HttpResponseStatus.OK, text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    private static boolean constantTimeEquals(String expected, String given) {
+        return given != null && java.security.MessageDigest.isEqual(
+                expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private void login(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {

@@ -8,6 +8,7 @@ import io.ctiserver.server.gateway.auth.UserDirectory;
 import io.ctiserver.server.gateway.commands.CommandHandler;
 import io.ctiserver.server.gateway.events.EventFanout;
 import io.ctiserver.server.gateway.session.SessionRegistry;
+import io.ctiserver.server.metrics.Operations;
 import java.util.concurrent.Executor;
 
 /** What the HTTP and WebSocket handlers share. */
@@ -20,5 +21,6 @@ public record GatewayServices(
         CommandHandler commands,
         CtiStateView state,
         Executor loginExecutor,
-        Reports reports) {
+        Reports reports,
+        Operations operations) {
 }

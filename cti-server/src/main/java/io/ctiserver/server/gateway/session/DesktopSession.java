@@ -43,6 +43,7 @@ public final class DesktopSession {
     private final int outboundLimit;
     private final Set<String> queues = ConcurrentHashMap.newKeySet();
     private final RateLimiter limiter;
+    private final Runnable onSlowClose;
 
     // Guarded by this.
     private long seq;
@@ -59,6 +60,13 @@ public final class DesktopSession {
 
     public DesktopSession(String id, User user, int bufferLimit, long windowNanos, int outboundLimit,
                           RateLimiter limiter) {
+        this(id, user, bufferLimit, windowNanos, outboundLimit, limiter, () -> { });
+    }
+
+    /** As above; {@code onSlowClose} is told each time this session's connection is cut for not reading (metrics). */
+    public DesktopSession(String id, User user, int bufferLimit, long windowNanos, int outboundLimit,
+                          RateLimiter limiter, Runnable onSlowClose) {
+        this.onSlowClose = onSlowClose;
         this.id = id;
         this.user = user;
         this.bufferLimit = bufferLimit;
@@ -207,6 +215,7 @@ public final class DesktopSession {
         String reason = "outbound queue full (" + outboundLimit + " frames): desktop not reading";
         LOG.info("closing session {} of {}: {}", id, user.username(), reason);
         closeReason = reason;
+        onSlowClose.run();
         channel = null;
         detachedAtNanos = System.nanoTime();
         // The close frame may never get through a peer that does not read; the close itself does.

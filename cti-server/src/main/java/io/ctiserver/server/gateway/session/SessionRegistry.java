@@ -30,6 +30,7 @@ public final class SessionRegistry {
     private final Set<DesktopSession> everything = ConcurrentHashMap.newKeySet();
     private final Set<DesktopSession> presence = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<DesktopSession>> byUser = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder slowConsumerCuts = new java.util.concurrent.atomic.LongAdder();
 
     public SessionRegistry(GatewayConfig config) {
         this.config = config;
@@ -46,7 +47,7 @@ public final class SessionRegistry {
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         DesktopSession s = new DesktopSession(id, user, config.resumeBufferEvents(),
                 TimeUnit.SECONDS.toNanos(config.resumeWindowSeconds()), config.outboundQueueFrames(),
-                new RateLimiter(config.commandsPerSecond(), config.commandBurst()));
+                new RateLimiter(config.commandsPerSecond(), config.commandBurst()), slowConsumerCuts::increment);
         byId.put(id, s);
         byUser.computeIfAbsent(user.username(), k -> ConcurrentHashMap.newKeySet()).add(s);
         if (user.role().seesEverything()) {
@@ -69,6 +70,11 @@ public final class SessionRegistry {
             }
             remove(oldest);
         }
+    }
+
+    /** Connections cut since start because their desktop did not read (outbound queue full); for metrics. */
+    public long slowConsumerCuts() {
+        return slowConsumerCuts.sum();
     }
 
     public DesktopSession find(String id) {
