@@ -17,6 +17,8 @@ import io.ctiserver.server.config.ServerConfig;
 import io.ctiserver.server.gateway.CustomerLookup;
 import io.ctiserver.server.gateway.Gateway;
 import io.ctiserver.server.gateway.GatewayConfig;
+import io.ctiserver.server.omni.OmniConfig;
+import io.ctiserver.server.omni.OmniModule;
 import io.ctiserver.server.sim.PbxSimulator;
 import io.ctiserver.server.sim.SimConfig;
 import io.ctiserver.tracker.Resync;
@@ -61,6 +63,7 @@ public final class CtiServer implements AutoCloseable {
     private KpiEngine kpis;
     private InetSocketAddress agiAddress;
     private Gateway gateway;
+    private OmniModule omni;
 
     private CtiServer() {
     }
@@ -134,7 +137,9 @@ public final class CtiServer implements AutoCloseable {
         }
         ServerReports reports = new ServerReports(kpis, agi.dryRun(), agi.routingConfig());
         closeables.add(reports);
-        gateway = Gateway.builder()
+        OmniConfig omniConfig = config.section("omni", OmniConfig.class, null);
+        OmniModule omniModule = omniConfig != null && omniConfig.enabled() ? OmniModule.create(omniConfig) : null;
+        Gateway.Builder gatewayBuilder = Gateway.builder()
                 .config(gatewayConfig)
                 .stateView(state)
                 .actionSenders(pbx -> {
@@ -147,10 +152,20 @@ public final class CtiServer implements AutoCloseable {
                     return link == null ? java.util.concurrent.CompletableFuture.completedFuture(false)
                             : link.attachData(callId, data);
                 })
-                .reports(reports)
-                .build()
-                .start();
+                .reports(reports);
+        if (omniModule != null) {
+            omniModule.addTo(gatewayBuilder);
+        }
+        gateway = gatewayBuilder.build().start();
         closeables.add(gateway);
+        if (omniModule != null) {
+            closeables.add(omniModule);
+            omni = omniModule.start(gateway, pbx -> {
+                PbxLink link = links.get(pbx);
+                return link == null ? null : link.client();
+            }, state);
+            trackers.forEach(t -> t.addListener(omniModule.service()));
+        }
         trackers.forEach(t -> t.addListener(gateway));
         gateway.dispositions().addListener(d -> kpis.recordDisposition(d.callId(), d.resolved()));
 
@@ -202,6 +217,11 @@ public final class CtiServer implements AutoCloseable {
 
     public CtiStateView state() {
         return state;
+    }
+
+    /** The omnichannel module (chat, email, contact routing), or null when the {@code omni} section is absent. */
+    public OmniModule omni() {
+        return omni;
     }
 
     public Gateway gateway() {
