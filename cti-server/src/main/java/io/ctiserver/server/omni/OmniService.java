@@ -275,6 +275,7 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
         if (!conversations.containsKey(c.id)) {
             throw new OmniException("not_found", "the conversation " + c.id + " has ended");
         }
+        checkRoom(c);
         TranscriptEntry e = add(c, From.AGENT, agent, text, meta);
         apply(router.replied(c.id, agent, e.at()));
         byte[] frame = OmniJson.event("contact.message", e.at(), Map.of("contactId", c.id, "entry", e));
@@ -358,10 +359,7 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     public CompletableFuture<TranscriptEntry> customerMessage(String id, String text) {
         return call(() -> {
             Conversation c = conversation(id);
-            if (c.entries.size() >= config.transcriptLimit()) {
-                throw new OmniException("transcript_full", "this conversation holds " + config.transcriptLimit()
-                        + " messages, the most it may; please start a new chat");
-            }
+            checkRoom(c);
             TranscriptEntry e = add(c, From.CUSTOMER, c.customer.name(), text, Map.of());
             if (c.phase == Conversation.Phase.BOT) {
                 botTurn(c, e);
@@ -590,6 +588,14 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
         store.save(new StoredContact(r, c.entries));
     }
 
+    /** A conversation holds at most {@code transcriptLimit} entries (system notes may pass it by a few). */
+    private void checkRoom(Conversation c) {
+        if (c.entries.size() >= config.transcriptLimit()) {
+            throw new OmniException("transcript_full", "this conversation holds " + config.transcriptLimit()
+                    + " messages, the most it may; please start a new one");
+        }
+    }
+
     private void note(Conversation c, String text) {
         TranscriptEntry e = add(c, From.SYSTEM, null, text, Map.of());
         toOwner(c, OmniJson.event("contact.message", e.at(), Map.of("contactId", c.id, "entry", e)));
@@ -714,6 +720,11 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
         } catch (Exception e) {
             return Optional.empty();
         }
+    }
+
+    /** Omni thread only (through {@link #call}): the chat's resume token, for tests that reconnect. */
+    String resumeTokenForTests(String id) {
+        return conversation(id).resumeToken;
     }
 
     private static String reSubject(String s) {
