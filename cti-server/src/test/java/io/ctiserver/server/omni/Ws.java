@@ -5,17 +5,18 @@ import io.ctiserver.server.gateway.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A WebSocket client (desktop or customer) on the JDK's client, collecting every JSON message. */
 final class Ws implements WebSocket.Listener, AutoCloseable {
 
-    final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+    final LinkedBlockingDeque<JsonNode> received = new LinkedBlockingDeque<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     final WebSocket ws;
@@ -78,10 +79,21 @@ final class Ws implements WebSocket.Listener, AutoCloseable {
                 "message containing '" + part + "'");
     }
 
+    /** Sends a command and waits for its result; events that came first stay to be read. */
     JsonNode command(String id, String json) throws InterruptedException {
         send("{\"type\":\"command\",\"id\":\"" + id + "\"," + json.substring(1));
-        return next(m -> "result".equals(m.path("type").asText()) && id.equals(m.path("id").asText()),
-                "result " + id);
+        List<JsonNode> before = new ArrayList<>();
+        JsonNode r = next(m -> {
+            boolean mine = "result".equals(m.path("type").asText()) && id.equals(m.path("id").asText());
+            if (!mine) {
+                before.add(m);
+            }
+            return mine;
+        }, "result " + id);
+        for (int i = before.size() - 1; i >= 0; i--) {
+            received.addFirst(before.get(i));
+        }
+        return r;
     }
 
     int closeCode() throws Exception {
