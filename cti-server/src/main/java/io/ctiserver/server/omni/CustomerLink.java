@@ -9,6 +9,14 @@ public interface CustomerLink {
     /** A JSON object for the customer. */
     void send(byte[] frame);
 
+    /**
+     * A frame of the replay on resume: not counted against the bound of frames waiting, since the replay is bounded
+     * by the transcript and counting it would close a customer for what they missed rather than for not reading.
+     */
+    default void replay(byte[] frame) {
+        send(frame);
+    }
+
     /** The conversation is over: a last frame, then the link is let go. */
     void close(byte[] lastFrame);
 }

@@ -89,6 +89,10 @@ public final class OmniModule implements AutoCloseable {
         return this;
     }
 
+    public ChatServer chat() {
+        return chat;
+    }
+
     public int chatPort() {
         return chat.port();
     }

@@ -350,7 +350,7 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
             c.link = link;
             link.send(OmniJson.customer("welcome", "chat", id, "resume", c.resumeToken, "seq", c.lastSeq()));
             for (TranscriptEntry e : c.after(lastSeq)) {
-                link.send(messageFrame(e));
+                link.replay(messageFrame(e));
             }
             return id;
         });

@@ -19,12 +19,14 @@ final class ChannelLink implements CustomerLink {
 
     private final Channel ch;
     private final int limit;
+    private final Runnable onNotReading;
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean closed;
 
-    ChannelLink(Channel ch, int limit) {
+    ChannelLink(Channel ch, int limit, Runnable onNotReading) {
         this.ch = ch;
         this.limit = limit;
+        this.onNotReading = onNotReading;
     }
 
     @Override
@@ -34,6 +36,7 @@ final class ChannelLink implements CustomerLink {
         }
         if (pending.get() >= limit) {
             closed = true;
+            onNotReading.run();
             ch.writeAndFlush(new CloseWebSocketFrame(CLOSE_NOT_READING, "not reading: " + limit
                     + " messages waiting; resume to get them"));
             ch.close();
@@ -41,6 +44,13 @@ final class ChannelLink implements CustomerLink {
         }
         pending.incrementAndGet();
         ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame))).addListener(f -> pending.decrementAndGet());
+    }
+
+    @Override
+    public void replay(byte[] frame) {
+        if (!closed) {
+            ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+        }
     }
 
     @Override

@@ -37,6 +37,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ public final class ChatServer implements AutoCloseable {
     private final IpLimits ips;
     private final byte[] widget;
     private final byte[] page;
+    private final AtomicLong notReading = new AtomicLong();
     private EventLoopGroup group;
     private Channel server;
 
@@ -99,13 +101,18 @@ public final class ChatServer implements AutoCloseable {
                                     }
                                 },
                                 new WebSocketServerProtocolHandler(ws),
-                                new CustomerHandler(omni, ips, remote.getAddress()),
+                                new CustomerHandler(omni, ips, remote.getAddress(), notReading::incrementAndGet),
                                 files);
                     }
                 })
                 .bind(new InetSocketAddress(config.bind(), config.port())).sync().channel();
         LOG.info("customer chat on {}:{} (widget /chat/widget.js, WebSocket /chat/ws)", config.bind(), port());
         return this;
+    }
+
+    /** Customer connections closed because they did not read what was sent to them. */
+    public long closedNotReading() {
+        return notReading.get();
     }
 
     public int port() {

@@ -40,13 +40,15 @@ final class CustomerHandler extends ChannelInboundHandlerAdapter {
     private final OmniConfig.Chat config;
     private final IpLimits ips;
     private final InetAddress ip;
+    private final Runnable onNotReading;
     private final RateLimiter rate;
     private final RateLimiter flood;
     private ChannelLink link;
     private String chatId;
     private ScheduledFuture<?> authTimeout;
 
-    CustomerHandler(OmniService omni, IpLimits ips, InetAddress ip) {
+    CustomerHandler(OmniService omni, IpLimits ips, InetAddress ip, Runnable onNotReading) {
+        this.onNotReading = onNotReading;
         this.omni = omni;
         this.config = omni.config().chat();
         this.ips = ips;
@@ -58,7 +60,7 @@ final class CustomerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            link = new ChannelLink(ctx.channel(), config.outboundFrames());
+            link = new ChannelLink(ctx.channel(), config.outboundFrames(), onNotReading);
             authTimeout = ctx.executor().schedule(() -> {
                 if (chatId == null) {
                     ctx.writeAndFlush(new CloseWebSocketFrame(4408, "no start or resume within "
