@@ -48,6 +48,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -315,6 +316,11 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
 
     /** A new chat; the customer gets {@code welcome} (chat id, resume token) and the bot's greeting on {@code link}. */
     public CompletableFuture<String> startChat(ChatStart form, CustomerLink link) {
+        return startChat(form, link, id -> { });
+    }
+
+    /** As above; {@code onId} learns the chat id before the customer does (so that their next message finds it). */
+    public CompletableFuture<String> startChat(ChatStart form, CustomerLink link, Consumer<String> onId) {
         return call(() -> {
             String id = "chat-" + Long.toString(++nextId, 36) + "-" + token(6);
             ContactCustomer customer = ContactCustomer.of(form.name(), form.email(), form.phone());
@@ -322,6 +328,7 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
                     bot != null ? Conversation.Phase.BOT : Conversation.Phase.ROUTED);
             conversations.put(id, c);
             c.link = link;
+            onId.accept(id);
             link.send(OmniJson.customer("welcome", "chat", id, "resume", c.resumeToken, "seq", 0));
             if (bot != null) {
                 add(c, From.BOT, bot.name(), "Hello " + (form.name() == null ? "" : form.name()).trim()
@@ -334,7 +341,8 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     }
 
     /** A customer back after a lost connection: everything after {@code lastSeq} is sent again. */
-    public CompletableFuture<String> resumeChat(String id, String token, long lastSeq, CustomerLink link) {
+    public CompletableFuture<String> resumeChat(String id, String token, long lastSeq, CustomerLink link,
+                                                Consumer<String> onId) {
         return call(() -> {
             Conversation c = conversations.get(id);
             if (c == null || !java.security.MessageDigest.isEqual(c.resumeToken.getBytes(), token.getBytes())) {
@@ -348,6 +356,7 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
                 c.link.close(OmniJson.customer("closed", "reason", "resumed elsewhere"));
             }
             c.link = link;
+            onId.accept(id);
             link.send(OmniJson.customer("welcome", "chat", id, "resume", c.resumeToken, "seq", c.lastSeq()));
             for (TranscriptEntry e : c.after(lastSeq)) {
                 link.replay(messageFrame(e));

@@ -44,7 +44,8 @@ final class CustomerHandler extends ChannelInboundHandlerAdapter {
     private final RateLimiter rate;
     private final RateLimiter flood;
     private ChannelLink link;
-    private String chatId;
+    /** Set by the omni thread before the customer learns it (so their next frame finds it); read here. */
+    private volatile String chatId;
     private ScheduledFuture<?> authTimeout;
 
     CustomerHandler(OmniService omni, IpLimits ips, InetAddress ip, Runnable onNotReading) {
@@ -166,7 +167,8 @@ final class CustomerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         chatId = "starting";
-        omni.startChat(new OmniService.ChatStart(name.strip(), blank(email), blank(phone), blank(topic)), link)
+        omni.startChat(new OmniService.ChatStart(name.strip(), blank(email), blank(phone), blank(topic)), link,
+                        x -> chatId = x)
                 .whenComplete((id, ex) -> ctx.executor().execute(() -> {
                     if (ex != null) {
                         chatId = null;
@@ -190,7 +192,7 @@ final class CustomerHandler extends ChannelInboundHandlerAdapter {
         }
         long lastSeq = m.path("lastSeq").asLong(0);
         chatId = "resuming";
-        omni.resumeChat(id, token, lastSeq, link).whenComplete((ok, ex) -> ctx.executor().execute(() -> {
+        omni.resumeChat(id, token, lastSeq, link, x -> chatId = x).whenComplete((ok, ex) -> ctx.executor().execute(() -> {
             if (ex != null) {
                 chatId = null;
                 fail(ctx, ex);
