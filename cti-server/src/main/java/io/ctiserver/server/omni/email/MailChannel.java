@@ -75,9 +75,16 @@ public final class MailChannel implements EmailOutbox, AutoCloseable {
                 r -> daemon(r, "omni-mail-send"));
     }
 
-    public static MailChannel start(OmniConfig.Email config, OmniService omni) {
+    /** Sends replies for {@code omni}; reads the mailbox only when asked ({@link #pollNow}). */
+    public static MailChannel create(OmniConfig.Email config, OmniService omni) {
         MailChannel m = new MailChannel(config, omni);
         omni.emailOutbox(m);
+        return m;
+    }
+
+    /** As {@link #create}, and reads the mailbox now and every {@code pollSeconds}. */
+    public static MailChannel start(OmniConfig.Email config, OmniService omni) {
+        MailChannel m = create(config, omni);
         if (config.imapHost() != null) {
             m.poller.scheduleWithFixedDelay(m::pollSafely, 0, config.pollSeconds(), TimeUnit.SECONDS);
         }
