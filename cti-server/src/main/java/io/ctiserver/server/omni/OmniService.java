@@ -723,6 +723,7 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
         return c;
     }
 
+    /** A live contact (any thread but the omni thread: it waits for it). */
     public Optional<ContactView> contact(String id) {
         try {
             return call(() -> router.contact(id)).get(5, TimeUnit.SECONDS);

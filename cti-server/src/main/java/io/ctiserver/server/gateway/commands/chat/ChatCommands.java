@@ -45,13 +45,13 @@ public final class ChatCommands implements CommandFamily {
     @Override
     public Set<String> commands() {
         return Set.of("contact.ready", "contact.accept", "contact.decline", "contact.reply", "contact.typing",
-                "contact.transfer", "contact.close", "contact.get", "contact.record", "kb.search");
+                "contact.transfer", "contact.close", "contact.get", "contact.record", "contact.kpis", "kb.search");
     }
 
     @Override
     public CompletableFuture<CommandResult> run(Invocation inv) {
         User u = inv.user();
-        if (!inv.name().equals("kb.search") && !inv.name().equals("contact.record") && !inv.name().equals("contact.get")
+        if (!Set.of("kb.search", "contact.record", "contact.get", "contact.kpis").contains(inv.name())
                 && u.role() != io.ctiserver.server.gateway.auth.Role.AGENT && u.iface() == null) {
             throw new CommandException(Code.FORBIDDEN, "only agents handle contacts");
         }
@@ -76,6 +76,13 @@ public final class ChatCommands implements CommandFamily {
                     .thenApply(d -> Map.of("contact", d));
             case "contact.record" -> CompletableFuture.completedFuture(record(inv));
             case "kb.search" -> CompletableFuture.completedFuture(kb(inv));
+            case "contact.kpis" -> {
+                if (!u.role().supervises()) {
+                    throw new CommandException(Code.FORBIDDEN, "only supervisors read the KPIs");
+                }
+                inv.target("kpis");
+                yield CompletableFuture.completedFuture(Map.of("kpis", omni.kpis(), "agents", omni.loads()));
+            }
             default -> throw new IllegalArgumentException(inv.name());
         };
         return f.handle((data, ex) -> ex == null ? CommandResult.success(data) : error(ex));
