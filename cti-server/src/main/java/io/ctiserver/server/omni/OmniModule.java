@@ -79,12 +79,13 @@ public final class OmniModule implements AutoCloseable {
         service.desktops(new GatewayDesktops(gateway.sessions(), dir))
                 .voicePauser(new AmiVoicePauser(dir, senders, state))
                 .agentsByIface(iface -> dir.agentByIface(iface).map(User::username).orElse(null));
+        // Closed in this order: the engine first (nothing more is routed or written), then the sockets.
         closeables.add(service);
         chat = new ChatServer(service).start();
-        closeables.add(0, chat);
+        closeables.add(chat);
         if (service.config().email() != null) {
             mail = MailChannel.start(service.config().email(), service);
-            closeables.add(0, mail);
+            closeables.add(mail);
         }
         return this;
     }

@@ -174,7 +174,9 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
             r.run();
             return null;
         }).exceptionally(t -> {
-            LOG.warn("omni task failed", t);
+            if (!thread.isShutdown()) {
+                LOG.warn("omni task failed", t);
+            }
             return null;
         });
     }

@@ -71,7 +71,7 @@ public final class ChatBenchmark implements BenchCommand.Benchmark {
         int chats = a.getInt("chats", 10_000);
         int desktops = a.getInt("desktops", 1000);
         if (chats > 0 && desktops > 0) {
-            sockets(chats, desktops, a.getInt("rate", 2000), a.getInt("seconds", 10), a.getInt("warmup", 3),
+            sockets(chats, desktops, a.getInt("rate", 2000), a.getInt("seconds", 10), a.getInt("warmup", 5),
                     a.get("client-heap", "1g"));
         }
         return 0;
