@@ -7,11 +7,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,12 +37,19 @@ public final class ContactRouter {
     private final CapacityConfig capacity;
     private final Map<String, QueueSettings> queueSettings;
     private final Map<String, AgentSlot> agents = new HashMap<>();
-    private final Map<String, LinkedHashMap<String, AgentSlot>> members = new HashMap<>();
+    /**
+     * Per queue and medium, the agents who could take a contact of that medium now (ready, room under the blending
+     * rules), best first: most free capacity, then the queue's order. Picking is the first one not excluded, so
+     * routing does not scan every member. An agent is taken out before any of its ordering fields change and put
+     * back by {@link #changed}.
+     */
+    private final Map<String, EnumMap<Medium, TreeSet<AgentSlot>>> eligible = new HashMap<>();
     private final Map<String, Live> contacts = new HashMap<>();
     private final TreeMap<String, TreeSet<Live>> waiting = new TreeMap<>();
     private final TreeSet<Live> offers = new TreeSet<>(Comparator.comparing((Live l) -> l.offerExpires)
             .thenComparingLong(l -> l.seq));
     private long seq;
+    private long joins;
 
     public ContactRouter(CapacityConfig capacity, Collection<QueueSettings> queues) {
         this.capacity = capacity;
@@ -60,20 +67,17 @@ public final class ContactRouter {
     public List<ContactEvent> agentReady(String agent, String team, Collection<String> queues, Instant now) {
         List<ContactEvent> out = new ArrayList<>();
         AgentSlot a = agents.computeIfAbsent(agent, id -> new AgentSlot(id, now));
+        unindex(a);
         a.team = team;
         a.capacity = capacity.forAgent(agent, team);
-        for (String q : a.queues) {
-            LinkedHashMap<String, AgentSlot> m = members.get(q);
-            if (m != null) {
-                m.remove(agent);
-            }
+        if (!a.queues.equals(List.copyOf(queues))) {
+            a.joined = ++joins;
         }
         a.queues = List.copyOf(queues);
         for (String q : a.queues) {
-            members.computeIfAbsent(q, x -> new LinkedHashMap<>()).put(agent, a);
+            queue(q);
         }
         a.ready = true;
-        a.since = now;
         changed(a, now, out);
         dispatch(now, out);
         return out;
@@ -86,6 +90,7 @@ public final class ContactRouter {
         if (a == null || !a.ready) {
             return out;
         }
+        unindex(a);
         a.ready = false;
         for (String id : List.copyOf(a.contacts)) {
             Live l = contacts.get(id);
@@ -109,6 +114,7 @@ public final class ContactRouter {
         if (a.load.voice() == v) {
             return out;
         }
+        unindex(a);
         a.load = a.load.with(Medium.VOICE, v);
         changed(a, now, out);
         if (!busy) {
@@ -209,6 +215,7 @@ public final class ContactRouter {
         if (l.state == ContactState.ACTIVE) {
             AgentSlot a = agents.get(l.agent);
             a.contacts.remove(id);
+            unindex(a);
             a.load = a.load.plus(l.contact.medium(), -1);
             changed(a, now, out);
         }
@@ -271,8 +278,8 @@ public final class ContactRouter {
             if (queue.isEmpty()) {
                 continue;
             }
-            LinkedHashMap<String, AgentSlot> m = members.get(e.getKey());
-            if (m == null || m.isEmpty()) {
+            EnumMap<Medium, TreeSet<AgentSlot>> m = eligible.get(e.getKey());
+            if (m == null) {
                 continue;
             }
             QueueSettings qs = queue(e.getKey());
@@ -285,7 +292,7 @@ public final class ContactRouter {
                 if (full.contains(med)) {
                     continue;
                 }
-                AgentSlot best = best(m.values(), qs, l, now);
+                AgentSlot best = best(m.get(med), l, now);
                 if (best == null) {
                     if (l.tried.isEmpty()) {
                         full.add(med);
@@ -298,12 +305,12 @@ public final class ContactRouter {
         }
     }
 
-    private AgentSlot best(Collection<AgentSlot> candidates, QueueSettings qs, Live l, Instant now) {
-        AgentSlot best = find(candidates, qs, l, l.tried, null);
+    private AgentSlot best(TreeSet<AgentSlot> candidates, Live l, Instant now) {
+        AgentSlot best = find(candidates, l.tried, null);
         if (best == null && !l.tried.isEmpty()) {
             // Everyone was tried: start over, except the agent who just let it go, until their cool-down ends.
             String coolingDown = l.lastAgent != null && now.isBefore(l.retryAt) ? l.lastAgent : null;
-            best = find(candidates, qs, l, Set.of(), coolingDown);
+            best = find(candidates, Set.of(), coolingDown);
             if (best != null) {
                 l.tried.clear();
             }
@@ -311,25 +318,50 @@ public final class ContactRouter {
         return best;
     }
 
-    private AgentSlot find(Collection<AgentSlot> candidates, QueueSettings qs, Live l, Set<String> skip,
-                           String skipAlso) {
-        Medium med = l.contact.medium();
-        AgentSlot best = null;
-        int bestFree = 0;
+    /** The first eligible agent (best first) not excluded. */
+    private static AgentSlot find(TreeSet<AgentSlot> candidates, Set<String> skip, String skipAlso) {
         for (AgentSlot a : candidates) {
-            if (!a.ready || skip.contains(a.id) || a.id.equals(skipAlso)
-                    || !capacity.canTake(med, a.capacity, a.load)) {
-                continue;
-            }
-            int free = a.capacity.of(med) - a.load.of(med);
-            if (best == null || free > bestFree
-                    || (free == bestFree && qs.order() == QueueSettings.Order.LONGEST_IDLE
-                    && a.since.isBefore(best.since))) {
-                best = a;
-                bestFree = free;
+            if (!skip.contains(a.id) && !a.id.equals(skipAlso)) {
+                return a;
             }
         }
-        return best;
+        return null;
+    }
+
+    private void index(AgentSlot a) {
+        if (!a.ready) {
+            return;
+        }
+        for (String q : a.queues) {
+            EnumMap<Medium, TreeSet<AgentSlot>> byMedium = eligible.computeIfAbsent(q, x -> sets(queue(x)));
+            for (Medium m : Medium.values()) {
+                if (capacity.canTake(m, a.capacity, a.load)) {
+                    byMedium.get(m).add(a);
+                }
+            }
+        }
+    }
+
+    private void unindex(AgentSlot a) {
+        for (String q : a.queues) {
+            EnumMap<Medium, TreeSet<AgentSlot>> byMedium = eligible.get(q);
+            if (byMedium != null) {
+                for (TreeSet<AgentSlot> set : byMedium.values()) {
+                    set.remove(a);
+                }
+            }
+        }
+    }
+
+    private static EnumMap<Medium, TreeSet<AgentSlot>> sets(QueueSettings qs) {
+        EnumMap<Medium, TreeSet<AgentSlot>> out = new EnumMap<>(Medium.class);
+        for (Medium m : Medium.values()) {
+            Comparator<AgentSlot> free = Comparator.comparingInt(a -> -(a.capacity.of(m) - a.load.of(m)));
+            Comparator<AgentSlot> order = qs.order() == QueueSettings.Order.LONGEST_IDLE
+                    ? free.thenComparing(a -> a.since) : free.thenComparingLong(a -> a.joined);
+            out.put(m, new TreeSet<>(order.thenComparing(a -> a.id)));
+        }
+        return out;
     }
 
     private void offer(Live l, AgentSlot a, Instant now, List<ContactEvent> out) {
@@ -339,6 +371,7 @@ public final class ContactRouter {
         l.tried.add(a.id);
         offers.add(l);
         a.contacts.add(l.contact.id());
+        unindex(a);
         a.load = a.load.plus(l.contact.medium(), 1);
         out.add(new ContactEvent.Offered(now, l.view()));
         changed(a, now, out);
@@ -357,6 +390,7 @@ public final class ContactRouter {
         AgentSlot a = agents.get(l.agent);
         offers.remove(l);
         a.contacts.remove(l.contact.id());
+        unindex(a);
         a.load = a.load.plus(l.contact.medium(), -1);
         String agent = l.agent;
         l.agent = null;
@@ -372,8 +406,11 @@ public final class ContactRouter {
         out.add(new ContactEvent.Queued(now, l.view()));
     }
 
+    /** After an agent's fields changed (the caller took it out of the index first): event, pause, back in. */
     private void changed(AgentSlot a, Instant now, List<ContactEvent> out) {
+        unindex(a);
         a.since = now;
+        index(a);
         boolean blocked = a.load.chat() >= capacity.voiceBlockedAt(a.capacity) && a.capacity.chat() > 0;
         out.add(new ContactEvent.LoadChanged(now, a.view()));
         if (blocked != a.voiceBlocked) {
@@ -411,6 +448,8 @@ public final class ContactRouter {
         boolean ready;
         boolean voiceBlocked;
         Instant since;
+        /** When it joined its current queues: the LINEAR order. */
+        long joined;
         final Set<String> contacts = new HashSet<>();
 
         AgentSlot(String id, Instant now) {

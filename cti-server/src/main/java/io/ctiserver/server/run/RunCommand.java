@@ -28,18 +28,21 @@ public final class RunCommand implements Verb {
     public String usage() {
         return """
                 usage: java -jar cti-server.jar [run] [--config FILE] [--http-port N] [--agi-port N] [--sim-ami-port N]
+                                                [--chat-port N]
 
                   --config FILE      the JSON config (docs/configuration.md); without it, the bundled demo config:
                                      an in-process PBX simulator, demo users, FastAGI routing, desktops on :8080
                   --http-port N      desktop gateway port (REST, WebSocket, web pages); overrides gateway.port
                   --agi-port N       FastAGI port; overrides agi.port
                   --sim-ami-port N   the simulator's AMI port in demo mode; overrides sim.amiPort
+                  --chat-port N      the customers' chat port (widget and WebSocket); overrides omni.chat.port
                 """;
     }
 
     @Override
     public int run(List<String> args) throws Exception {
-        CliArgs a = CliArgs.parse(args, Set.of("config", "http-port", "agi-port", "sim-ami-port"), Set.of());
+        CliArgs a = CliArgs.parse(args, Set.of("config", "http-port", "agi-port", "sim-ami-port", "chat-port"),
+                Set.of());
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
         }
@@ -51,6 +54,7 @@ public final class RunCommand implements Verb {
         config = override(config, a, "http-port", "gateway", "port");
         config = override(config, a, "agi-port", "agi", "port");
         config = override(config, a, "sim-ami-port", "sim", "amiPort");
+        config = overrideChatPort(config, a);
 
         CtiServer server = CtiServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -60,6 +64,26 @@ public final class RunCommand implements Verb {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** {@code --chat-port}: the customers' chat port (omni.chat.port), when the config has an omni section. */
+    private static ServerConfig overrideChatPort(ServerConfig config, CliArgs a) {
+        if (!a.has("chat-port")) {
+            return config;
+        }
+        int port = a.getInt("chat-port", 0);
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--chat-port must be 0..65535");
+        }
+        io.ctiserver.server.omni.OmniConfig omni = config.section("omni", io.ctiserver.server.omni.OmniConfig.class,
+                null);
+        if (omni == null) {
+            throw new UsageException("--chat-port needs an omni section in the config");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode chat = ServerConfig.mapper().createObjectNode();
+        chat.setAll((com.fasterxml.jackson.databind.node.ObjectNode) ServerConfig.mapper().valueToTree(omni.chat()));
+        chat.put("port", port);
+        return config.with("omni", "chat", chat);
     }
 
     private static ServerConfig override(ServerConfig config, CliArgs a, String flag, String section, String field) {
