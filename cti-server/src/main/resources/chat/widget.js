@@ -27,6 +27,7 @@
   var root = el('div', { 'class': 'cti-chat', 'aria-live': 'off' });
   var css = el('style', null,
     '.cti-chat{position:fixed;right:16px;bottom:16px;font:14px/1.4 system-ui,sans-serif;z-index:2147483000}' +
+    '.cti-chat [hidden]{display:none !important}.cti-chat .convo{display:flex;flex-direction:column}' +
     '.cti-chat button{font:inherit;cursor:pointer}' +
     '.cti-chat .open{background:#0b5cad;color:#fff;border:0;border-radius:20px;padding:10px 16px}' +
     '.cti-chat .panel{width:320px;max-height:480px;display:flex;flex-direction:column;background:#fff;color:#111;' +
@@ -61,9 +62,7 @@
   form.appendChild(el('button', { 'type': 'submit' }, 'Start chat'));
 
   // Conversation.
-  var convo = el('div', { 'hidden': '' });
-  convo.style.display = 'flex';
-  convo.style.flexDirection = 'column';
+  var convo = el('div', { 'class': 'convo', 'hidden': '' });
   var log = el('ol', { 'role': 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
   var status = el('div', { 'class': 'status', 'aria-live': 'polite' });
   var sendForm = el('form', { 'aria-label': 'Send a message' });

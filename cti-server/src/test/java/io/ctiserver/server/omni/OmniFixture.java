@@ -31,7 +31,10 @@ final class OmniFixture implements AutoCloseable {
                 UserConfig.agent("bob", HASH, "PJSIP/bob", "Bob"),
                 UserConfig.agent("cid", HASH, "PJSIP/cid", "Cid"),
                 UserConfig.of("sup", HASH, Role.SUPERVISOR));
-        GatewayConfig gc = new GatewayConfig("127.0.0.1", 0, null, null, users, 0, null, 0, 0, 0, 0, 0, 0, 100, 200,
+        // The bundled web files (target/classes/web, inside the repository), so that /js/chat-panel.js is served.
+        String web = java.nio.file.Path.of(OmniFixture.class.getResource("/web/js/chat-panel.js").toURI())
+                .getParent().getParent().toString();
+        GatewayConfig gc = new GatewayConfig("127.0.0.1", 0, null, web, users, 0, null, 0, 0, 0, 0, 0, 0, 100, 200,
                 0, "pbx1", null);
         omni = OmniModule.create(config);
         gateway = omni.addTo(Gateway.builder().config(gc).stateView(tracker.view())).build().start();
