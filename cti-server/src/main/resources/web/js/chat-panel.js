@@ -225,5 +225,11 @@ export function mountChatPanel(root, { command, subscribe, canned = CANNED, disp
     }
   });
 
+  // A reloaded desktop gets back the contacts it holds (offers and active ones, with their transcripts).
+  command('contact.list', {}).then((r) => {
+    if (!r.ok) return;
+    for (const p of r.data.contacts) (p.contact.state === 'active' ? open : offer)(p);
+  });
+
   return { unmount() { unsubscribe(); root.replaceChildren(); } };
 }

@@ -310,6 +310,20 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
         });
     }
 
+    /** The contacts offered to or owned by {@code agent}, each with its customer and transcript (a desktop reloading). */
+    public CompletableFuture<List<Map<String, Object>>> contactsOf(String agent) {
+        return call(() -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (ContactView v : router.contacts()) {
+                Conversation c = conversations.get(v.id());
+                if (agent.equals(v.agent()) && c != null) {
+                    out.add(pop(v, c));
+                }
+            }
+            return out;
+        });
+    }
+
     // ---- customers: chat ---------------------------------------------------------------------------------------
 
     /** The pre-chat form. */

@@ -157,6 +157,27 @@ class ChatEndToEndTest {
     }
 
     @Test
+    void aReloadedDesktopGetsItsContactsBack() throws Exception {
+        try (Ws ann = f.readyAgent("ann"); Ws customer = f.startChat("Lou")) {
+            String id = ann.next("contact.offered").at("/payload/contact/contact/id").asText();
+            ann.command("a", "{\"command\":\"contact.accept\",\"contactId\":\"" + id + "\"}");
+            customer.send("{\"type\":\"message\",\"text\":\"are you there?\"}");
+            ann.next("contact.message");
+            try (Ws reloaded = f.desktop("ann")) {
+                JsonNode list = reloaded.command("l", "{\"command\":\"contact.list\"}");
+                JsonNode contacts = list.at("/data/contacts");
+                assertEquals(1, contacts.size(), list.toString());
+                assertEquals(id, contacts.get(0).at("/contact/contact/id").asText());
+                assertEquals("active", contacts.get(0).at("/contact/state").asText());
+                assertTrue(contacts.get(0).get("transcript").toString().contains("are you there?"));
+            }
+            try (Ws bob = f.desktop("bob")) {
+                assertEquals(0, bob.command("l", "{\"command\":\"contact.list\"}").at("/data/contacts").size());
+            }
+        }
+    }
+
+    @Test
     void widgetAndDemoPageAreServed() throws Exception {
         HttpResponse<String> js = f.chatGet("/chat/widget.js");
         assertEquals(200, js.statusCode());

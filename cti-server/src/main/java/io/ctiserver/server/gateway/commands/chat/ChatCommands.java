@@ -45,7 +45,8 @@ public final class ChatCommands implements CommandFamily {
     @Override
     public Set<String> commands() {
         return Set.of("contact.ready", "contact.accept", "contact.decline", "contact.reply", "contact.typing",
-                "contact.transfer", "contact.close", "contact.get", "contact.record", "contact.kpis", "kb.search");
+                "contact.transfer", "contact.close", "contact.get", "contact.list", "contact.record", "contact.kpis",
+                "kb.search");
     }
 
     @Override
@@ -74,6 +75,7 @@ public final class ChatCommands implements CommandFamily {
             }
             case "contact.get" -> omni.details(u.username(), u.role().supervises(), id(inv))
                     .thenApply(d -> Map.of("contact", d));
+            case "contact.list" -> omni.contactsOf(u.username()).thenApply(l -> Map.of("contacts", l));
             case "contact.record" -> CompletableFuture.completedFuture(record(inv));
             case "kb.search" -> CompletableFuture.completedFuture(kb(inv));
             case "contact.kpis" -> {
