@@ -30,15 +30,21 @@ public final class ContactKpis {
      * @param chatSecondsByQueue per-queue T for chats
      * @param emailHoursByQueue  per-queue T for emails, in hours
      */
-    public record Settings(int voiceSeconds, int chatSeconds, double emailHours, Map<String, Integer> chatSecondsByQueue,
-                           Map<String, Double> emailHoursByQueue) {
+    public record Settings(Integer voiceSeconds, Integer chatSeconds, Double emailHours,
+                           Map<String, Integer> chatSecondsByQueue, Map<String, Double> emailHoursByQueue) {
         public Settings {
+            voiceSeconds = voiceSeconds == null ? 20 : voiceSeconds;
+            chatSeconds = chatSeconds == null ? 60 : chatSeconds;
+            emailHours = emailHours == null ? 4.0 : emailHours;
             chatSecondsByQueue = chatSecondsByQueue == null ? Map.of() : Map.copyOf(chatSecondsByQueue);
             emailHoursByQueue = emailHoursByQueue == null ? Map.of() : Map.copyOf(emailHoursByQueue);
+            if (voiceSeconds < 0 || chatSeconds < 0 || emailHours < 0) {
+                throw new IllegalArgumentException("omni.kpi thresholds must not be negative");
+            }
         }
 
         public static Settings defaults() {
-            return new Settings(20, 60, 4, null, null);
+            return new Settings(null, null, null, null, null);
         }
 
         public long thresholdSeconds(Medium m, String queue) {

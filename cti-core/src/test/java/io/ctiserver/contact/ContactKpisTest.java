@@ -21,7 +21,7 @@ class ContactKpisTest {
 
     @Test
     void serviceLevelAsaAhtAbandonPerMediumAndQueue() {
-        ContactKpis k = new ContactKpis(new ContactKpis.Settings(20, 60, 4, Map.of("vip", 30),
+        ContactKpis k = new ContactKpis(new ContactKpis.Settings(20, 60, 4.0, Map.of("vip", 30),
                 Map.of("billing", 1.0)));
         k.record(rec(Medium.CHAT, "support", CallResult.ANSWERED, 60, 300));   // within 60 (inclusive)
         k.record(rec(Medium.CHAT, "support", CallResult.ANSWERED, 61, 100));   // not within
