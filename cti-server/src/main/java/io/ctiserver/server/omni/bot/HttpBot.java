@@ -55,9 +55,14 @@ public final class HttpBot implements Bot {
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        return f.completeOnTimeout(null, deadlineMillis, TimeUnit.MILLISECONDS).handle((r, ex) -> {
-            if (ex != null) {
-                Throwable t = ex.getCause() != null ? ex.getCause() : ex;
+        return f.completeOnTimeout(null, deadlineMillis, TimeUnit.MILLISECONDS).handle((answer, ex) -> {
+            BotReply r = answer;
+            Throwable t = ex == null ? null : ex.getCause() != null ? ex.getCause() : ex;
+            if (t instanceof java.net.http.HttpTimeoutException) {
+                r = null; // the HTTP timeout is the same deadline: one reason, whichever fires first
+                t = null;
+            }
+            if (t != null) {
                 LOG.warn("bot {} failed for chat {}: {}", url, turn.chatId(), t.toString());
                 return fallback("the bot failed (" + t.getClass().getSimpleName() + ")");
             }
