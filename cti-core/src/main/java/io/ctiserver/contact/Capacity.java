@@ -1,5 +1,7 @@
 package io.ctiserver.contact;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * How many contacts of each medium an agent may hold at once (offered or active), e.g. voice 1, chat 3, email 5.
  * Also used for an agent's current load, with the same three counters.
@@ -32,6 +34,7 @@ public record Capacity(int voice, int chat, int email) {
         return plus(m, value - of(m));
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return voice == 0 && chat == 0 && email == 0;
     }
