@@ -6,6 +6,11 @@ public interface DesktopChannel {
     /** To every desktop of {@code agent} (a username). {@code body} is a JSON object, serialised once. */
     void toAgent(String agent, byte[] body);
 
+    /** Whether any desktop of {@code agent} is connected now (an offer to nobody would only wait for its timeout). */
+    default boolean online(String agent) {
+        return true;
+    }
+
     /** To supervisors and admins. */
     void toSupervisors(byte[] body);
 

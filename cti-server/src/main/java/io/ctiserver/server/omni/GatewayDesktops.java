@@ -34,6 +34,20 @@ public final class GatewayDesktops implements DesktopChannel {
     }
 
     @Override
+    public boolean online(String agent) {
+        User u = users.byName(agent).orElse(null);
+        if (u == null || u.iface() == null) {
+            return false;
+        }
+        for (DesktopSession s : sessions.agentSessions(u.pbx(), u.iface())) {
+            if (s.user().username().equals(agent) && s.attached()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public void toSupervisors(byte[] body) {
         long now = System.nanoTime();
         for (DesktopSession s : sessions.everything()) {

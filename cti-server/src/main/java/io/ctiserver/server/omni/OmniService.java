@@ -663,10 +663,14 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     /** The router's events to their audiences. */
     private void apply(List<ContactEvent> events) {
         boolean loadChanged = false;
+        List<String> gone = new ArrayList<>(0);
         for (ContactEvent e : events) {
             if (e instanceof ContactEvent.Offered o) {
                 Conversation c = conversations.get(o.contact().id());
                 desktops.toAgent(o.contact().agent(), OmniJson.event("contact.offered", o.time(), pop(o.contact(), c)));
+                if (!desktops.online(o.contact().agent())) {
+                    gone.add(o.contact().agent());
+                }
             } else if (e instanceof ContactEvent.Accepted a) {
                 Conversation c = conversations.get(a.contact().id());
                 desktops.toAgent(a.contact().agent(), OmniJson.event("contact.accepted", a.time(),
@@ -696,6 +700,12 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
         }
         if (loadChanged) {
             loads = router.loads();
+        }
+        // An offer to an agent with no desktop connected would only wait for its timeout: the agent is away now
+        // (they say "ready" again when back), and the contact goes to the next agent at once.
+        for (String agent : gone) {
+            LOG.info("agent {} has no desktop connected: not ready for contacts until they say so", agent);
+            apply(router.agentAway(agent, clock.instant()));
         }
     }
 

@@ -178,6 +178,26 @@ class ChatEndToEndTest {
     }
 
     @Test
+    void anAgentWithoutADesktopIsMadeAwayAndTheNextAgentGetsTheChatAtOnce() throws Exception {
+        Ws ann = f.readyAgent("ann");
+        try (Ws bob = f.readyAgent("bob")) {
+            ann.close(); // ann's desktop is gone; she is still "ready"
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (f.gateway.sessions().all().stream().anyMatch(s -> s.user().username().equals("ann") && s.attached())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            long t0 = System.nanoTime();
+            try (Ws customer = f.startChat("Max")) {
+                assertEquals("Max", bob.next("contact.offered").at("/payload/customer/name").asText());
+                assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "not after the 30 s offer timeout");
+                assertFalse(f.omni.service().loads().stream().filter(l -> l.agent().equals("ann")).findFirst()
+                        .orElseThrow().ready());
+            }
+        }
+    }
+
+    @Test
     void widgetAndDemoPageAreServed() throws Exception {
         HttpResponse<String> js = f.chatGet("/chat/widget.js");
         assertEquals(200, js.statusCode());
