@@ -30,6 +30,7 @@ public final class BenchCommand implements Verb {
         benchmarks.put("kpi", new io.ctiserver.server.kpi.KpiBenchmark());
         benchmarks.put("resync", new io.ctiserver.server.ami.bench.ResyncBench());
         benchmarks.put("presence", new io.ctiserver.server.gateway.bench.PresenceBenchmark());
+        benchmarks.put("chat", new io.ctiserver.server.omni.bench.ChatBenchmark());
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.ctiserver.server.ami.AmiClientConfig;
 import io.ctiserver.server.gateway.GatewayConfig;
 import io.ctiserver.server.gateway.commands.phone.PhonesConfig;
 import io.ctiserver.server.metrics.MetricsConfig;
+import io.ctiserver.server.omni.OmniConfig;
 import io.ctiserver.server.sim.SimConfig;
 import io.ctiserver.server.webhooks.WebhooksConfig;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class ConfigSections {
             new Section<>("kpi", KpiConfig.class, KpiConfig::withDefaults),
             Section.of("gateway", GatewayConfig.class),
             Section.of("phones", PhonesConfig.class),
+            Section.of("omni", OmniConfig.class),
             Section.of("metrics", MetricsConfig.class),
             Section.of("webhooks", WebhooksConfig.class));
 

@@ -32,6 +32,8 @@ import io.ctiserver.server.metrics.FastAgiReadiness;
 import io.ctiserver.server.metrics.MetricsConfig;
 import io.ctiserver.server.metrics.Readiness;
 import io.ctiserver.server.metrics.ServerOperations;
+import io.ctiserver.server.omni.OmniConfig;
+import io.ctiserver.server.omni.OmniModule;
 import io.ctiserver.server.sim.PbxSimulator;
 import io.ctiserver.server.webhooks.WebhookDispatcher;
 import io.ctiserver.server.webhooks.WebhooksConfig;
@@ -84,6 +86,7 @@ public final class CtiServer implements AutoCloseable {
     private CtiMetrics metrics;
     private WebhookDispatcher webhooks;
     private final Readiness readiness = new Readiness();
+    private OmniModule omni;
 
     private CtiServer() {
     }
@@ -180,7 +183,9 @@ public final class CtiServer implements AutoCloseable {
         }
         ServerReports reports = new ServerReports(kpis, agi.dryRun(), agi.routingConfig());
         closeables.add(reports);
-        gateway = Gateway.builder()
+        OmniConfig omniConfig = config.section("omni", OmniConfig.class, null);
+        OmniModule omniModule = omniConfig != null && omniConfig.enabled() ? OmniModule.create(omniConfig) : null;
+        Gateway.Builder gatewayBuilder = Gateway.builder()
                 .config(gatewayConfig)
                 .stateView(state)
                 .actionSenders(senders::get)
@@ -193,9 +198,11 @@ public final class CtiServer implements AutoCloseable {
                 .reports(reports)
                 .phones(config.section("phones", PhonesConfig.class, PhonesConfig.defaults()))
                 .presence(presence())
-                .operations(new ServerOperations(metrics, metricsConfig, readiness))
-                .build()
-                .start();
+                .operations(new ServerOperations(metrics, metricsConfig, readiness));
+        if (omniModule != null) {
+            omniModule.addTo(gatewayBuilder);
+        }
+        gateway = gatewayBuilder.build().start();
         closeables.add(gateway);
         if (metrics != null) {
             metrics.bindGateway(gateway.sessions(), gateway.fanout());
@@ -208,6 +215,12 @@ public final class CtiServer implements AutoCloseable {
             if (metrics != null) {
                 metrics.bindWebhooks(webhooks);
             }
+        }
+        if (omniModule != null) {
+            closeables.add(omniModule);
+            // Voice pauses for chat (busy:chat) go through the same, timed, action sender as call control.
+            omni = omniModule.start(gateway, senders::get, state);
+            trackers.forEach(t -> t.addListener(omniModule.service()));
         }
         trackers.forEach(t -> t.addListener(gateway));
         presenceTrackers.forEach(p -> p.addListener(gateway));
@@ -268,6 +281,11 @@ public final class CtiServer implements AutoCloseable {
     /** Every PBX's phone and extension presence. */
     public PresenceView presence() {
         return new CombinedPresenceView(presenceTrackers);
+    }
+
+    /** The omnichannel module (chat, email, contact routing), or null when the {@code omni} section is absent. */
+    public OmniModule omni() {
+        return omni;
     }
 
     public Gateway gateway() {

@@ -22,6 +22,7 @@ public final class DemoServers {
             root.withObject("/sim").put("amiPort", 0).put("arrivalsPerSecond", 0.0).put("agiTimeoutMs", 5000);
             root.withObject("/agi").put("port", 0);
             root.withObject("/gateway").put("port", 0);
+            root.withObject("/omni").withObject("/chat").put("port", 0).put("bind", "127.0.0.1");
             return root;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 public final class Request {
 
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+    private static final Pattern TEXT_CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\n\\t\\r]]");
 
     private final JsonNode node;
 
@@ -47,6 +48,26 @@ public final class Request {
         if (s.length() > 256 || CONTROL.matcher(s).find()) {
             throw new CommandException(CommandError.Code.INVALID_FIELD,
                     "field '" + field + "' is too long or holds control characters");
+        }
+        return s;
+    }
+
+    /**
+     * A free text (a chat message, an email answer): up to {@code maxChars}, newlines and tabs allowed, other control
+     * characters refused. It never reaches an AMI header.
+     */
+    public String text(String field, int maxChars) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
+            throw new CommandException(CommandError.Code.MISSING_FIELD, "missing field '" + field + "'");
+        }
+        if (!v.isTextual()) {
+            throw new CommandException(CommandError.Code.INVALID_FIELD, "field '" + field + "' must be a string");
+        }
+        String s = v.asText();
+        if (s.length() > maxChars || TEXT_CONTROL.matcher(s).find()) {
+            throw new CommandException(CommandError.Code.INVALID_FIELD, "field '" + field + "' must be at most "
+                    + maxChars + " characters without control characters other than newlines and tabs");
         }
         return s;
     }
