@@ -176,6 +176,11 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         return audit;
     }
 
+    /** The command dispatcher (its {@code commands()} names every command a desktop may send). */
+    public CommandHandler commands() {
+        return commands;
+    }
+
     public DispositionStore dispositions() {
         return dispositions;
     }

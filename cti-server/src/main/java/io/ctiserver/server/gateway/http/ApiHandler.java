@@ -135,9 +135,15 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else if (path.equals("/api/route")) {
             whatIf(ctx, req, user, keepAlive);
         } else if (path.equals("/api/agents")) {
-            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.agents());
+            // The same rule as the WebSocket's snapshot: an agent reads its own entry, the others everyone's.
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.agents().stream()
+                    .filter(a -> user.role().seesEverything() || (user.iface() != null
+                            && user.iface().equalsIgnoreCase(a.iface()) && user.pbx().equals(a.pbx())))
+                    .collect(Collectors.toList()));
         } else if (path.equals("/api/queues")) {
-            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.queues());
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.queues().stream()
+                    .filter(q -> user.role().seesEverything() || user.queues().contains(q.name()))
+                    .collect(Collectors.toList()));
         } else {
             Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no endpoint " + path));
         }
