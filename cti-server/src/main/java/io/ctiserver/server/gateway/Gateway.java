@@ -15,6 +15,7 @@ import io.ctiserver.server.gateway.events.EventFanout;
 import io.ctiserver.server.gateway.events.Figures;
 import io.ctiserver.server.gateway.http.GatewayInitializer;
 import io.ctiserver.server.gateway.http.GatewayServices;
+import io.ctiserver.server.gateway.http.TokenConnections;
 import io.ctiserver.server.gateway.session.SessionRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -78,6 +79,7 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
     private final Reports reports;
     private final ThreadPoolExecutor loginExecutor;
     private final ScheduledExecutorService timer;
+    private final TokenConnections connections = new TokenConnections();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel server;
@@ -89,6 +91,7 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         this.clock = b.clock;
         this.users = new UserDirectory(config.users(), config.defaultPbx());
         this.tokens = new TokenService(clock, config.tokenTtlSeconds());
+        tokens.onEnded((grant, reason) -> connections.closeAll(grant.token(), reason));
         this.sessions = new SessionRegistry(config);
         this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX);
         this.commands = new CommandHandler(new CommandSupport(config, users, state, b.senders, clock), audit, support -> {
@@ -126,7 +129,7 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         }
         fanout.start();
         GatewayServices services = new GatewayServices(config, users, tokens, sessions, fanout, commands, state,
-                loginExecutor, reports);
+                loginExecutor, reports, connections);
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         server = new ServerBootstrap()

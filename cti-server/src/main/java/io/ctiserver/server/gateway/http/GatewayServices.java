@@ -20,5 +20,6 @@ public record GatewayServices(
         CommandHandler commands,
         CtiStateView state,
         Executor loginExecutor,
-        Reports reports) {
+        Reports reports,
+        TokenConnections connections) {
 }

@@ -52,6 +52,8 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
 
     private final GatewayServices services;
     private DesktopSession session;
+    /** The token this connection authenticated with: when it ends, the connection is closed. */
+    private String token;
     private ScheduledFuture<?> authTimeout;
     private boolean upgraded;
     /** Every message, before authentication too: five times the command rate, then the connection is closed. */
@@ -176,6 +178,13 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
         if (authTimeout != null) {
             authTimeout.cancel(false);
         }
+        this.token = g.token();
+        services.connections().add(token, ctx.channel());
+        if (services.tokens().check(token).isEmpty()) {
+            // Revoked between the check above and the registration: the revocation found no connection to close.
+            close(ctx, CLOSE_UNAUTHENTICATED, "token revoked");
+            return;
+        }
         User user = g.user();
         DesktopSession s = services.sessions().find(sessionId);
         if (s != null && !s.user().username().equals(user.username())) {
@@ -281,6 +290,9 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (token != null) {
+            services.connections().remove(token, ctx.channel());
+        }
         if (session != null) {
             session.detach(ctx.channel());
         }
