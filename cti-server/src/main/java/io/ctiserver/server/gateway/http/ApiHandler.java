@@ -49,6 +49,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final StaticFiles staticFiles;
     private final byte[] openApi;
     private final Map<String, RateLimiter> restLimiters = new ConcurrentHashMap<>();
+    /** Every authenticated request of a user, reads included: five times the command rate, as a WebSocket's. */
+    private final Map<String, RateLimiter> requestLimiters = new ConcurrentHashMap<>();
     private final LoginThrottle throttle;
 
     public ApiHandler(GatewayServices services) {
@@ -107,6 +109,13 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         User user = grant.user();
+        RateLimiter requests = requestLimiters.computeIfAbsent(user.username(), k -> new RateLimiter(
+                services.config().commandsPerSecond() * 5, services.config().commandBurst() * 5));
+        if (!requests.tryAcquire()) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.RATE_LIMITED, "more than "
+                    + services.config().commandsPerSecond() * 5 + " requests per second"));
+            return;
+        }
         CtiStateView state = services.state();
         if (path.equals("/api/logout") && m.equals(HttpMethod.POST)) {
             services.tokens().revoke(grant.token());
