@@ -251,7 +251,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         String username = u.asText();
         if (throttle.blocked(username)) {
-            services.commands().auditRefusal(null, "login " + safe(username),
+            services.commands().auditRefusal(null, "login " + auditName(username),
                     CommandError.of(Code.RATE_LIMITED, "too many failed logins"));
             Http.sendError(ctx, keepAlive, CommandError.of(Code.RATE_LIMITED,
                     "too many failed logins for this user; wait a minute"));
@@ -263,7 +263,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 var user = services.users().authenticate(username, password);
                 if (user.isEmpty()) {
                     throttle.failed(username);
-                    services.commands().auditRefusal(null, "login " + safe(username),
+                    services.commands().auditRefusal(null, "login " + auditName(username),
                             CommandError.of(Code.UNAUTHENTICATED, "bad credentials"));
                     Http.sendError(ctx, keepAlive, CommandError.of(Code.UNAUTHENTICATED, "wrong username or password"));
                     return;
@@ -339,6 +339,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static void methodNotAllowed(ChannelHandlerContext ctx, boolean keepAlive, String allowed) {
         Http.sendJson(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, Map.of("ok", false, "error",
                 CommandError.of(Code.INVALID_FIELD, "method not allowed; use " + allowed)));
+    }
+
+    /**
+     * The name a failed login is audited under: a configured user's name, else "(unknown user)". People type their
+     * password into the user name box; an unknown name is never kept.
+     */
+    private String auditName(String username) {
+        return services.users().byName(username).isPresent() ? safe(username) : "(unknown user)";
     }
 
     private static String safe(String s) {
