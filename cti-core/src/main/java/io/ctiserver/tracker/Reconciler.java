@@ -70,16 +70,22 @@ final class Reconciler {
                 live.put(uid, m);
             }
         }
+        ResyncWindow w = s.resyncWindow;
         for (Channel ch : List.copyOf(s.channels.values())) {
-            if (!live.containsKey(ch.uniqueid)) {
+            if (!live.containsKey(ch.uniqueid) && !w.wasBorn(ch.uniqueid)) {
                 channelEvents.removeChannel(ch);
             }
         }
         for (AmiMessage m : live.values()) {
             Channel ch = s.channels.get(m.get("Uniqueid"));
             if (ch == null) {
+                if (w.wasGone(m.get("Uniqueid"))) {
+                    continue; // hung up after Asterisk listed it
+                }
                 s.clock.atLeastUniqueid(m.get("Uniqueid"));
                 ch = channelEvents.addChannel(m.get("Uniqueid"), m.get("Linkedid"), m.get("Channel"), m);
+            } else if (w.wasTouched(ch.uniqueid)) {
+                continue; // events since the list moved it: they are newer than the list
             }
             moveToBridge(ch, m.get("BridgeId"));
         }
@@ -121,6 +127,9 @@ final class Reconciler {
                     String iface = m.get("Location", m.get("Interface"));
                     if (iface != null) {
                         reportedMembers.computeIfAbsent(queue, k -> new HashSet<>()).add(iface);
+                        if (s.resyncWindow.hasMemberChanged(queue, iface)) {
+                            continue; // a member event since the list is newer than it
+                        }
                         if (queueEvents.applyMember(queue, iface, m.get("Name", m.get("MemberName")), m)) {
                             changed++;
                         }
@@ -134,7 +143,8 @@ final class Reconciler {
         for (Map.Entry<String, Set<String>> e : reportedMembers.entrySet()) {
             QueueState q = s.queue(e.getKey());
             for (QueueMember member : List.copyOf(q.members.values())) {
-                if (!e.getValue().contains(member.iface)) {
+                if (!e.getValue().contains(member.iface)
+                        && !s.resyncWindow.hasMemberChanged(e.getKey(), member.iface)) {
                     removeMember(q, member);
                     changed++;
                 }
@@ -149,8 +159,8 @@ final class Reconciler {
                     Headers.parseInt(b.get("Position"), 0)));
             for (AmiMessage m : reported) {
                 Channel ch = s.channels.get(m.get("Uniqueid", ""));
-                if (ch == null) {
-                    continue;
+                if (ch == null || s.resyncWindow.hasLeftQueue(ch.uniqueid)) {
+                    continue; // gone, or left the queue after Asterisk listed it
                 }
                 Call call = ch.call;
                 Instant joined = null;
@@ -172,7 +182,16 @@ final class Reconciler {
                 enqueue(q, call, joined);
             }
             for (QueueState.Entry o : old) {
-                if (!q.entries.contains(o) && o.call.state == CallState.QUEUED) {
+                // Joined after Asterisk listed the queue, and still there: keep its place at the end.
+                Channel caller = o.call.callerChannel;
+                if (caller != null && s.resyncWindow.hasJoinedQueue(caller.uniqueid, true)
+                        && q.entries.stream().noneMatch(x -> x.call == o.call) && s.calls.containsKey(o.call.id)) {
+                    enqueue(q, o.call, o.joinedAt);
+                }
+            }
+            for (QueueState.Entry o : old) {
+                if (!q.entries.contains(o) && q.entries.stream().noneMatch(x -> x.call == o.call)
+                        && o.call.state == CallState.QUEUED) {
                     o.call.state = CallState.DIALPLAN;
                 }
             }

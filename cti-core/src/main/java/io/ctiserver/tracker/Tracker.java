@@ -104,6 +104,9 @@ public final class Tracker implements AmiListener {
         if (s.clock.millis() >= s.nextWrapUpEnd) {
             queueEvents.endWrapUps();
         }
+        if (event.equals("BridgeEnter") || event.equals("BridgeLeave")) {
+            s.resyncWindow.touched(m.get("Uniqueid"));
+        }
         try {
             dispatch(event, m);
         } catch (RuntimeException e) {
@@ -181,6 +184,7 @@ public final class Tracker implements AmiListener {
         Runnable r = resyncRequester;
         if (r != null) {
             resyncWanted = false;
+            s.resyncWindow.open();
             r.run();
         }
     }
@@ -196,10 +200,12 @@ public final class Tracker implements AmiListener {
             // An empty list from a refused action would end every call: keep the state, wait for the next resync.
             log.warn("pbx {}: CoreShowChannels refused ({}), state not reconciled", s.pbx,
                     snap.coreShowChannels().message());
+            s.resyncWindow.close();
             return;
         }
         s.clock.onMessage(snap.coreShowChannels().response().receivedAt());
         Reconciler.Result result = new Reconciler(s, channelEvents, queueEvents, records).apply(snap);
+        s.resyncWindow.close();
         s.emit(new StateReconciled(s.pbx, s.clock.instant(), result.callsEnded(), result.callsAdded(),
                 result.membersChanged()));
         s.publishIfChanged();
