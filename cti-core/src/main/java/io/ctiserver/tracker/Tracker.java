@@ -40,6 +40,8 @@ public final class Tracker implements AmiListener {
 
     private long lastUptime = -1;
     private boolean resyncWanted = true;
+    /** The last link state seen was CONNECTED or FULLY_BOOTED. */
+    private boolean linkUp;
     private Runnable resyncRequester;
 
     public Tracker(String pbx) {
@@ -84,6 +86,7 @@ public final class Tracker implements AmiListener {
     public void onLinkState(String pbx, AmiLinkState state, String detail) {
         s.clock.onMessage(System.currentTimeMillis());
         s.emit(new PbxLinkChanged(s.pbx, s.clock.instant(), state, detail));
+        linkUp = state == AmiLinkState.CONNECTED || state == AmiLinkState.FULLY_BOOTED;
         switch (state) {
             case DISCONNECTED, AUTH_FAILED, CONNECTING -> resyncWanted = true;
             case CONNECTED, FULLY_BOOTED -> {
@@ -176,6 +179,20 @@ public final class Tracker implements AmiListener {
             lastUptime = uptime;
         }
         if (restarted || resyncWanted) {
+            requestResync();
+        }
+    }
+
+    /**
+     * The snapshot a resync asked for never came (on the tracker thread, from {@link Resync}): the link dropped, or
+     * Asterisk did not answer. The wish stays, so the next connect asks again; after a timeout on a live link
+     * ({@code askAgainNow}) it asks again at once. Without this, a snapshot that failed while the link was coming
+     * back up (a FullyBooted before the login's answer) left the state unreconciled until the next drop.
+     */
+    public void snapshotFailed(boolean askAgainNow) {
+        s.resyncWindow.close();
+        resyncWanted = true;
+        if (askAgainNow && linkUp) {
             requestResync();
         }
     }
