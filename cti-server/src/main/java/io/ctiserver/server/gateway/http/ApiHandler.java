@@ -71,13 +71,21 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             Http.sendError(ctx, false, CommandError.of(Code.INVALID_FIELD, "malformed HTTP request"));
             return;
         }
-        String path = new QueryStringDecoder(req.uri()).path();
+        String path;
+        try {
+            path = new QueryStringDecoder(req.uri()).path();
+        } catch (IllegalArgumentException e) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.INVALID_FIELD, "malformed URI: " + e.getMessage()));
+            return;
+        }
         if (!path.startsWith("/api/") && !path.equals("/api")) {
             serveStatic(ctx, req, path, keepAlive);
             return;
         }
         try {
             route(ctx, req, path, keepAlive);
+        } catch (MalformedQuery e) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.INVALID_FIELD, e.getMessage()));
         } catch (RuntimeException e) {
             LOG.warn("REST {} {} failed", req.method(), path, e);
             Http.sendError(ctx, keepAlive, CommandError.of(Code.INTERNAL, "internal error"));
@@ -132,7 +140,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK,
                     state.calls().stream().filter(c -> visible(c, user)).collect(Collectors.toList()));
         } else if (path.startsWith("/api/calls/")) {
-            String id = QueryStringDecoder.decodeComponent(path.substring("/api/calls/".length()));
+            String id = path.substring("/api/calls/".length()); // path() has decoded it already
             CallView c = state.call(id).filter(v -> visible(v, user)).orElse(null);
             if (c == null) {
                 Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no live call '" + id + "'"));
@@ -184,7 +192,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                     + "admins and integrations"));
             return;
         }
-        Map<String, List<String>> q = new QueryStringDecoder(req.uri()).parameters();
+        Map<String, List<String>> q = parameters(req);
         String number = first(q, "number");
         if (number == null || number.isBlank()) {
             Http.sendError(ctx, keepAlive, CommandError.of(Code.MISSING_FIELD, "missing query parameter 'number'"));
@@ -212,6 +220,21 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 Http.sendError(ctx, keepAlive, CommandError.of(Code.INTERNAL, "the what-if failed: " + cause));
             }
         });
+    }
+
+    /** A query string Netty cannot decode (a bad %-escape) is the client's error, not ours. */
+    private static final class MalformedQuery extends RuntimeException {
+        MalformedQuery(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static Map<String, List<String>> parameters(FullHttpRequest req) {
+        try {
+            return new QueryStringDecoder(req.uri()).parameters();
+        } catch (IllegalArgumentException e) {
+            throw new MalformedQuery("malformed query string: " + e.getMessage());
+        }
     }
 
     private static String first(Map<String, List<String>> q, String name) {
