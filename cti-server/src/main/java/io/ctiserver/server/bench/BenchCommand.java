@@ -28,6 +28,8 @@ public final class BenchCommand implements Verb {
         benchmarks.put("ws", new io.ctiserver.server.gateway.bench.WsBenchmark());
         benchmarks.put("sim", new io.ctiserver.server.sim.SimBenchmark());
         benchmarks.put("kpi", new io.ctiserver.server.kpi.KpiBenchmark());
+        benchmarks.put("fuzz", new io.ctiserver.server.fuzz.FuzzBenchmark());
+        benchmarks.put("soak", new io.ctiserver.server.run.SoakBenchmark());
     }
 
     @Override
