@@ -31,8 +31,8 @@ public final class FuzzBenchmark implements BenchCommand.Benchmark {
                 seconds > 0 ? " or " + seconds + " s" : "", seed);
         for (FuzzTarget t : targets) {
             Fuzzer.Result r = Fuzzer.run(t, seed, inputs, seconds * 1000, 100);
-            System.out.printf("%-14s %,14d inputs in %,9.1f s = %,9.0f/s   findings: %d%n", t.name(), r.inputs(),
-                    r.millis() / 1000.0, r.perSecond(), r.findings().size());
+            System.out.printf("%-14s %,14d inputs in %,9.1f s = %,9.0f/s   findings: %d   (slow once, not again: %d)%n",
+                    t.name(), r.inputs(), r.millis() / 1000.0, r.perSecond(), r.findings().size(), r.slowOnce());
             for (Fuzzer.Finding f : r.findings()) {
                 System.out.println("  FINDING " + f.problem().replace("\n", "\n    "));
                 System.out.println("    input (base64): " + f.input());

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Runs one target: its seeds first, then mutated inputs until {@code maxInputs} or {@code maxMillis}. An input that
- * throws, or takes longer than {@link #SLOW_MILLIS}, is a finding (kept with its bytes, base64, to become a
+ * throws, or takes longer than {@link #SLOW_MILLIS} twice in a row, is a finding (kept with its bytes, base64, to become a
  * regression test).
  */
 public final class Fuzzer {
@@ -19,7 +19,8 @@ public final class Fuzzer {
     public record Finding(String target, String input, String problem) {
     }
 
-    public record Result(String target, long seed, long inputs, long millis, List<Finding> findings) {
+    /** {@code slowOnce}: inputs over {@link #SLOW_MILLIS} once but not when run again (machine stalls). */
+    public record Result(String target, long seed, long inputs, long millis, List<Finding> findings, long slowOnce) {
         public double perSecond() {
             return millis == 0 ? 0 : inputs * 1000.0 / millis;
         }
@@ -34,6 +35,7 @@ public final class Fuzzer {
         long t0 = System.nanoTime();
         long deadline = maxMillis <= 0 ? Long.MAX_VALUE : t0 + maxMillis * 1_000_000;
         long inputs = 0;
+        long slowOnce = 0;
         List<byte[]> seeds = target.seeds();
         while (inputs < maxInputs && System.nanoTime() < deadline && findings.size() < maxFindings) {
             byte[] in = inputs < seeds.size() ? seeds.get((int) inputs) : mutator.next();
@@ -47,11 +49,23 @@ public final class Fuzzer {
             }
             long took = (System.nanoTime() - start) / 1_000_000;
             if (took > SLOW_MILLIS) {
-                findings.add(new Finding(target.name(), Base64.getEncoder().encodeToString(in),
-                        "took " + took + " ms"));
+                // On a shared machine a GC or a busy neighbour stalls any input: only one slow twice is a hang.
+                long again = System.nanoTime();
+                try {
+                    target.run(in);
+                } catch (Throwable t) {
+                    // reported the first time if it throws; here only the time matters
+                }
+                long tookAgain = (System.nanoTime() - again) / 1_000_000;
+                if (tookAgain > SLOW_MILLIS) {
+                    findings.add(new Finding(target.name(), Base64.getEncoder().encodeToString(in),
+                            "took " + took + " ms, then " + tookAgain + " ms"));
+                } else {
+                    slowOnce++;
+                }
             }
         }
-        return new Result(target.name(), seed, inputs, (System.nanoTime() - t0) / 1_000_000, findings);
+        return new Result(target.name(), seed, inputs, (System.nanoTime() - t0) / 1_000_000, findings, slowOnce);
     }
 
     static String describe(Throwable t) {
