@@ -56,11 +56,15 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
     private String token;
     private ScheduledFuture<?> authTimeout;
     private boolean upgraded;
+    /** Consecutive reader-idle periods: the peer has sent nothing, not even a pong, for this many pings. */
+    private int silentPeriods;
+    private final int pingSeconds;
     /** Every message, before authentication too: five times the command rate, then the connection is closed. */
     private final RateLimiter flood;
 
-    WebSocketHandler(GatewayServices services) {
+    WebSocketHandler(GatewayServices services, int pingSeconds) {
         this.services = services;
+        this.pingSeconds = pingSeconds;
         this.flood = new RateLimiter(services.config().commandsPerSecond() * 5, services.config().commandBurst() * 5);
     }
 
@@ -86,12 +90,14 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.READER_IDLE && !upgraded) {
+        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            // Every pingSeconds of silence from the peer; the first since it was last heard from has isFirst().
+            silentPeriods = idle.isFirst() ? 1 : silentPeriods + 1;
+            if (!upgraded) {
                 ctx.close(); // an idle REST keep-alive connection
-            } else if (idle.state() == IdleState.READER_IDLE) {
-                close(ctx, 1001, "idle: no frame for " + GatewayInitializer.IDLE_CLOSE_SECONDS + " s");
-            } else if (idle.state() == IdleState.WRITER_IDLE && session != null) {
+            } else if (silentPeriods >= GatewayInitializer.PINGS_UNANSWERED) {
+                close(ctx, 1001, "idle: no frame for " + silentPeriods * pingSeconds + " s");
+            } else if (session != null) {
                 ctx.writeAndFlush(new PingWebSocketFrame());
             }
             return;
