@@ -103,7 +103,7 @@ public final class SoakBenchmark implements BenchCommand.Benchmark {
                 int tracked = server.state().calls().size();
                 long attached = server.gateway().sessions().all().stream().filter(DesktopSession::attached).count();
                 long buffered = server.gateway().sessions().all().stream()
-                        .mapToLong(DesktopSession::bufferedEvents).sum();
+                        .mapToLong(DesktopSession::buffered).sum();
                 long[] l = lag.takeMinute();
                 System.out.printf("%6d %10.1f %8d %8d %9d %8d %10d %8d %8d %8d %6d%n", m, heap, tracked, load.calls(),
                         load.channels(), attached, buffered, l[0], l[1], l[2], fds());

@@ -105,11 +105,6 @@ public final class DesktopSession {
         return detachedAtNanos;
     }
 
-    /** Events held for resume now (at most {@code resumeBufferEvents}). */
-    public synchronized int bufferedEvents() {
-        return buffer.size();
-    }
-
     /** Why the last connection was closed by the gateway (e.g. not reading), or null. */
     public synchronized String closeReason() {
         return closeReason;
