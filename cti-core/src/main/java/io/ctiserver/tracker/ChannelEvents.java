@@ -36,6 +36,7 @@ final class ChannelEvents {
             return;
         }
         s.clock.atLeastUniqueid(uniqueid);
+        s.resyncWindow.born(uniqueid);
         Channel ch = addChannel(uniqueid, m.get("Linkedid"), m.get("Channel"), m);
         Call call = ch.call;
         if (call.dialed == null && ch.uniqueid.equals(call.linkedId)) {
@@ -216,6 +217,8 @@ final class ChannelEvents {
     }
 
     void hangup(AmiMessage m) {
+        // Noted even for a channel we do not know (born while the link was down): the snapshot may still list it.
+        s.resyncWindow.gone(m.get("Uniqueid"));
         Channel ch = s.channel(m.get("Uniqueid"));
         if (ch == null) {
             return;

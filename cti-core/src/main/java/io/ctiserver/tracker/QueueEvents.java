@@ -56,6 +56,7 @@ final class QueueEvents {
     }
 
     void queueCallerJoin(AmiMessage m) {
+        s.resyncWindow.joinedQueue(m.get("Uniqueid"));
         Channel ch = s.channel(m.get("Uniqueid"));
         String queueName = m.get("Queue");
         if (ch == null || queueName == null) {
@@ -80,6 +81,7 @@ final class QueueEvents {
     }
 
     void queueCallerLeave(AmiMessage m) {
+        s.resyncWindow.leftQueue(m.get("Uniqueid"));
         Channel ch = s.channel(m.get("Uniqueid"));
         QueueState q = s.queues.get(m.get("Queue", ""));
         if (ch == null || q == null || !q.removeEntry(ch.call)) {
@@ -300,6 +302,7 @@ final class QueueEvents {
         if (iface == null) {
             iface = m.get("Location");
         }
+        s.resyncWindow.memberChanged(queueName, iface);
         if (queueName == null || iface == null) {
             return;
         }
@@ -359,6 +362,7 @@ final class QueueEvents {
     void memberRemoved(AmiMessage m) {
         QueueState q = s.queues.get(m.get("Queue", ""));
         String iface = m.get("Interface");
+        s.resyncWindow.memberChanged(m.get("Queue"), iface);
         QueueMember member = q == null || iface == null ? null : q.members.remove(iface);
         if (member == null) {
             return;

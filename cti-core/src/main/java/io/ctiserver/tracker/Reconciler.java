@@ -78,14 +78,18 @@ final class Reconciler {
                 live.put(uid, m);
             }
         }
+        ResyncWindow w = s.resyncWindow;
         for (Channel ch : List.copyOf(s.channels.values())) {
-            if (!live.containsKey(ch.uniqueid)) {
+            if (!live.containsKey(ch.uniqueid) && !w.wasBorn(ch.uniqueid)) {
                 channelEvents.removeChannel(ch);
             }
         }
         for (AmiMessage m : live.values()) {
             Channel ch = s.channels.get(m.get("Uniqueid"));
             if (ch == null) {
+                if (w.wasGone(m.get("Uniqueid"))) {
+                    continue; // hung up after Asterisk listed it
+                }
                 s.clock.atLeastUniqueid(m.get("Uniqueid"));
                 ch = channelEvents.addChannel(m.get("Uniqueid"), m.get("Linkedid"), m.get("Channel"), m);
                 Instant created = ago(m);
@@ -93,6 +97,8 @@ final class Reconciler {
                     // A call found in the middle: it began when its oldest channel did.
                     ch.call.startedAt = created;
                 }
+            } else if (w.wasTouched(ch.uniqueid)) {
+                continue; // events since the list moved it: they are newer than the list
             }
             moveToBridge(ch, m.get("BridgeId"));
         }
@@ -134,6 +140,9 @@ final class Reconciler {
                     String iface = m.get("Location", m.get("Interface"));
                     if (iface != null) {
                         reportedMembers.computeIfAbsent(queue, k -> new HashSet<>()).add(iface);
+                        if (s.resyncWindow.hasMemberChanged(queue, iface)) {
+                            continue; // a member event since the list is newer than it
+                        }
                         if (queueEvents.applyMember(queue, iface, m.get("Name", m.get("MemberName")), m)) {
                             changed++;
                         }
@@ -147,7 +156,8 @@ final class Reconciler {
         for (Map.Entry<String, Set<String>> e : reportedMembers.entrySet()) {
             QueueState q = s.queue(e.getKey());
             for (QueueMember member : List.copyOf(q.members.values())) {
-                if (!e.getValue().contains(member.iface)) {
+                if (!e.getValue().contains(member.iface)
+                        && !s.resyncWindow.hasMemberChanged(e.getKey(), member.iface)) {
                     removeMember(q, member);
                     changed++;
                 }
@@ -166,8 +176,8 @@ final class Reconciler {
                     Headers.parseInt(b.get("Position"), 0)));
             for (AmiMessage m : reported) {
                 Channel ch = s.channels.get(m.get("Uniqueid", ""));
-                if (ch == null) {
-                    continue;
+                if (ch == null || s.resyncWindow.hasLeftQueue(ch.uniqueid)) {
+                    continue; // gone, or left the queue after Asterisk listed it
                 }
                 Call call = ch.call;
                 Instant joined = joinedBefore.get(call);
@@ -187,6 +197,15 @@ final class Reconciler {
             Set<Call> stillWaiting = new HashSet<>();
             for (QueueState.Entry n : q.entries) {
                 stillWaiting.add(n.call);
+            }
+            for (QueueState.Entry o : old) {
+                // Joined after Asterisk listed the queue, and still there: keep its place at the end.
+                Channel caller = o.call.callerChannel;
+                if (caller != null && s.resyncWindow.hasJoinedQueue(caller.uniqueid, true)
+                        && !stillWaiting.contains(o.call) && s.calls.containsKey(o.call.id)) {
+                    enqueue(q, o.call, o.joinedAt);
+                    stillWaiting.add(o.call);
+                }
             }
             for (QueueState.Entry o : old) {
                 if (!stillWaiting.contains(o.call) && o.call.state == CallState.QUEUED) {

@@ -1,10 +1,12 @@
 package io.ctiserver.tracker;
 
+import io.ctiserver.ami.AmiActionException;
 import io.ctiserver.ami.AmiActionSender;
 import io.ctiserver.ami.AmiMessage;
 import io.ctiserver.ami.AmiResponse;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -44,9 +46,17 @@ public final class Resync {
         CompletableFuture<AmiResponse> queues = sender.send(AmiMessage.of("Action", "QueueStatus"));
         channels.thenCombine(queues, PbxSnapshot::new).whenComplete((snap, error) -> {
             if (error != null) {
-                // The link dropped again or Asterisk did not answer: the next connect asks again.
+                // The link dropped again (the next connect asks again), or Asterisk did not answer in time (ask
+                // again now): the tracker keeps wanting a snapshot either way.
                 log.warn("pbx {}: resync snapshot failed: {}", tracker.pbx(), error.toString());
-                finished();
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                boolean timedOut = cause instanceof AmiActionException e
+                        && e.reason() == AmiActionException.Reason.TIMEOUT;
+                trackerExecutor.execute(() -> {
+                    finished();
+                    tracker.snapshotFailed(timedOut);
+                });
                 return;
             }
             trackerExecutor.execute(() -> {

@@ -40,6 +40,8 @@ public final class Tracker implements AmiListener {
 
     private long lastUptime = -1;
     private boolean resyncWanted = true;
+    /** The last link state seen was CONNECTED or FULLY_BOOTED. */
+    private boolean linkUp;
     private Runnable resyncRequester;
 
     public Tracker(String pbx) {
@@ -84,6 +86,7 @@ public final class Tracker implements AmiListener {
     public void onLinkState(String pbx, AmiLinkState state, String detail) {
         s.clock.onMessage(System.currentTimeMillis());
         s.emit(new PbxLinkChanged(s.pbx, s.clock.instant(), state, detail));
+        linkUp = state == AmiLinkState.CONNECTED || state == AmiLinkState.FULLY_BOOTED;
         switch (state) {
             case DISCONNECTED, AUTH_FAILED, CONNECTING -> resyncWanted = true;
             case CONNECTED, FULLY_BOOTED -> {
@@ -103,6 +106,9 @@ public final class Tracker implements AmiListener {
         s.clock.onMessage(m.receivedAt());
         if (s.clock.millis() >= s.nextWrapUpEnd) {
             queueEvents.endWrapUps();
+        }
+        if (event.equals("BridgeEnter") || event.equals("BridgeLeave")) {
+            s.resyncWindow.touched(m.get("Uniqueid"));
         }
         try {
             dispatch(event, m);
@@ -181,10 +187,25 @@ public final class Tracker implements AmiListener {
         }
     }
 
+    /**
+     * The snapshot a resync asked for never came (on the tracker thread, from {@link Resync}): the link dropped, or
+     * Asterisk did not answer. The wish stays, so the next connect asks again; after a timeout on a live link
+     * ({@code askAgainNow}) it asks again at once. Without this, a snapshot that failed while the link was coming
+     * back up (a FullyBooted before the login's answer) left the state unreconciled until the next drop.
+     */
+    public void snapshotFailed(boolean askAgainNow) {
+        s.resyncWindow.close();
+        resyncWanted = true;
+        if (askAgainNow && linkUp) {
+            requestResync();
+        }
+    }
+
     private void requestResync() {
         Runnable r = resyncRequester;
         if (r != null) {
             resyncWanted = false;
+            s.resyncWindow.open();
             r.run();
         }
     }
@@ -200,10 +221,12 @@ public final class Tracker implements AmiListener {
             // An empty list from a refused action would end every call: keep the state, wait for the next resync.
             log.warn("pbx {}: CoreShowChannels refused ({}), state not reconciled", s.pbx,
                     snap.coreShowChannels().message());
+            s.resyncWindow.close();
             return;
         }
         s.clock.onMessage(snap.coreShowChannels().response().receivedAt());
         Reconciler.Result result = new Reconciler(s, channelEvents, queueEvents, records).apply(snap);
+        s.resyncWindow.close();
         s.emit(new StateReconciled(s.pbx, s.clock.instant(), result.callsEnded(), result.callsAdded(),
                 result.membersChanged()));
         s.publishIfChanged();

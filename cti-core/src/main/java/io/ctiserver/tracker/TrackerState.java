@@ -49,6 +49,7 @@ final class TrackerState {
     final Map<String, String> optimizingSources = new HashMap<>();
 
     final CallViewCache viewCache = new CallViewCache();
+    final ResyncWindow resyncWindow = new ResyncWindow();
     boolean callsDirty;
     boolean agentsDirty;
     boolean queuesDirty;

@@ -296,4 +296,42 @@ class ResyncTest {
         assertEquals(List.of(), h.events, "no call ended for an empty, refused list");
         assertEquals(1, h.tracker.view().calls().size());
     }
+
+    /**
+     * The snapshot is applied after the events that came while Asterisk answered it. Every channel it lists hangs up
+     * in between (some of them we never knew: born while the link was down): none may come back as a ghost call.
+     */
+    @Test
+    void aChannelThatHungUpAfterTheListIsNotBroughtBack() {
+        ReplayHarness h = new ReplayHarness();
+        h.tracker.onResyncNeeded(() -> { });
+        h.tracker.onLinkState("pbx1", AmiLinkState.DISCONNECTED, "connection reset");
+        h.tracker.onLinkState("pbx1", AmiLinkState.CONNECTED, null);
+        PbxSnapshot snap = snapshotOf05();
+        int listed = 0;
+        for (AmiMessage ch : snap.coreShowChannels().events()) {
+            if ("CoreShowChannel".equals(ch.eventName())) {
+                listed++;
+                h.feed(AmiMessage.of("Event", "Hangup", "Channel", ch.get("Channel"), "Uniqueid", ch.get("Uniqueid"),
+                        "Linkedid", ch.get("Linkedid"), "Cause", "16"));
+            }
+        }
+        assertTrue(listed > 0);
+        h.tracker.applySnapshot(snap);
+        assertTrue(h.tracker.view().calls().isEmpty(), "ghost calls: " + h.tracker.view().calls());
+        assertTrue(h.records().isEmpty(), "no record for calls never seen: " + h.records());
+    }
+
+    /** A call that began after Asterisk listed its channels is not in the snapshot, and must not end as lost. */
+    @Test
+    void aCallBornAfterTheListIsNotEndedAsLost() {
+        ReplayHarness h = new ReplayHarness();
+        h.tracker.onResyncNeeded(() -> { });
+        h.tracker.onLinkState("pbx1", AmiLinkState.DISCONNECTED, "connection reset");
+        h.tracker.onLinkState("pbx1", AmiLinkState.CONNECTED, null);
+        h.feed(CAPTURE_03.subList(0, indexOf(CAPTURE_03, "AgentCalled", 2) + 1));
+        h.tracker.applySnapshot(snapshotOf05());
+        assertEquals(CallState.RINGING, h.tracker.view().call("1795458481.4").orElseThrow().state());
+        assertTrue(h.records().stream().noneMatch(r -> r.callId().equals("1795458481.4")), h.records().toString());
+    }
 }

@@ -242,11 +242,10 @@ public final class AmiClient implements AmiActionSender, AutoCloseable {
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) {
             SSLEngine engine = ssl.newEngine(ch.alloc(), config.host(), config.port());
-            if (!config.tlsSkipHostnameCheck()) {
-                SSLParameters params = engine.getSSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-                engine.setSSLParameters(params);
-            }
+            // Set both ways: Netty 4.2's client contexts check the host name by default, so the opt-out must clear it.
+            SSLParameters params = engine.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm(config.tlsSkipHostnameCheck() ? null : "HTTPS");
+            engine.setSSLParameters(params);
             p.addLast("tls", new SslHandler(engine));
         }
         p.addLast("idle", new IdleStateHandler(0, 0, config.pingIntervalMs(), TimeUnit.MILLISECONDS));
@@ -319,7 +318,8 @@ public final class AmiClient implements AmiActionSender, AutoCloseable {
 
     private static SslContext sslContext(PbxConfig config) {
         try {
-            SslContextBuilder b = SslContextBuilder.forClient();
+            SslContextBuilder b = SslContextBuilder.forClient()
+                    .endpointIdentificationAlgorithm(config.tlsSkipHostnameCheck() ? null : "HTTPS");
             if (config.tlsTrustCertificate() != null) {
                 b.trustManager(new File(config.tlsTrustCertificate()));
             }

@@ -22,6 +22,7 @@ import io.ctiserver.server.gateway.http.GatewayInitializer;
 import io.ctiserver.server.gateway.http.GatewayServices;
 import io.ctiserver.server.gateway.presence.PresenceAccess;
 import io.ctiserver.server.gateway.presence.PresenceFeed;
+import io.ctiserver.server.gateway.http.TokenConnections;
 import io.ctiserver.server.gateway.session.SessionRegistry;
 import io.ctiserver.server.metrics.Operations;
 import io.netty.bootstrap.ServerBootstrap;
@@ -87,6 +88,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
     private final Operations operations;
     private final ThreadPoolExecutor loginExecutor;
     private final ScheduledExecutorService timer;
+    private final TokenConnections connections = new TokenConnections();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel server;
@@ -99,6 +101,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         this.clock = b.clock;
         this.users = new UserDirectory(config.users(), config.defaultPbx());
         this.tokens = new TokenService(clock, config.tokenTtlSeconds());
+        tokens.onEnded((grant, reason) -> connections.closeAll(grant.token(), reason));
         this.sessions = new SessionRegistry(config);
         this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX);
         PresenceAccess access = new PresenceAccess(b.phones);
@@ -139,7 +142,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         }
         fanout.start();
         GatewayServices services = new GatewayServices(config, users, tokens, sessions, fanout, commands, state,
-                loginExecutor, reports, operations);
+                loginExecutor, reports, operations, connections);
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         server = new ServerBootstrap()
@@ -193,6 +196,11 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /** The command dispatcher (its {@code commands()} names every command a desktop may send). */
+    public CommandHandler commands() {
+        return commands;
     }
 
     public DispositionStore dispositions() {

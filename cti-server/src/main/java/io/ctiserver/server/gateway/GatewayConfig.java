@@ -101,6 +101,12 @@ public record GatewayConfig(
 
     /** PEM files; {@code keyPassword} may be null for an unencrypted key. */
     public record Tls(@InputFile String certFile, @InputFile String keyFile, @Secret String keyPassword) {
+        /** Never prints the key password: records print every component, and configs end up in logs. */
+        @Override
+        public String toString() {
+            return "Tls[certFile=" + certFile + ", keyFile=" + keyFile + ", keyPassword="
+                    + (keyPassword == null ? "null" : "***") + "]";
+        }
     }
 
     /**

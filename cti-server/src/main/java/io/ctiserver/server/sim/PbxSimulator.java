@@ -8,6 +8,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -303,6 +304,35 @@ public final class PbxSimulator implements AutoCloseable {
             }).join();
         }
         return queueLog.lines();
+    }
+
+    /**
+     * The PBX's own state at one instant, to compare a tracker with: each live call by its Linkedid, with the queue
+     * member it is connected to ("" while none is); each queue's members with their paused flag; each queue's
+     * waiting callers.
+     */
+    public record StateTruth(Map<String, String> callAgents, Map<String, Map<String, Boolean>> members,
+                             Map<String, Integer> waiting) {
+    }
+
+    public StateTruth stateTruth() {
+        return engine.call(() -> {
+            Map<String, String> calls = new TreeMap<>();
+            for (Chan c : pbx.channels.values()) {
+                String agent = c.flow instanceof QueueCall q && q.phase == QueueCall.Phase.CONNECTED
+                        && q.connected != null ? q.connected.member.iface : "";
+                calls.merge(c.linkedid, agent, (a, b) -> a.isEmpty() ? b : a);
+            }
+            Map<String, Map<String, Boolean>> members = new TreeMap<>();
+            Map<String, Integer> waiting = new TreeMap<>();
+            for (SimQueue q : pbx.queues.values()) {
+                Map<String, Boolean> m = new TreeMap<>();
+                q.members.values().forEach(mem -> m.put(mem.iface, mem.paused));
+                members.put(q.name, m);
+                waiting.put(q.name, q.entries.size());
+            }
+            return new StateTruth(calls, members, waiting);
+        }).join();
     }
 
     /** Calls the traffic model generated so far. */

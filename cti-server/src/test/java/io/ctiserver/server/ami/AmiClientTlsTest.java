@@ -91,6 +91,49 @@ class AmiClientTlsTest {
         }
     }
 
+    @Test
+    void withoutATrustFileTheJvmTrustStoreDecidesAndRefusesASelfSignedCertificate() throws Exception {
+        try (ScriptedAmiServer server = new ScriptedAmiServer(serverContext().getServerSocketFactory(), conn -> {
+            conn.acceptLogin();
+        })) {
+            RecordingListener listener = new RecordingListener();
+            // tls on, no tlsTrustCertificate: verification is on by default, with the JVM's CAs only.
+            PbxConfig config = new PbxConfig("pbx-tls", "localhost", server.port(), "cti", "secret", false, true,
+                    null, false, 0, 0, 0, 0, 0, 5_000, 10_000, 60_000, 0, 0, 0, 0);
+            try (AmiClient client = new AmiClient(config, listener, group)) {
+                client.start();
+                listener.expectStates(CONNECTING, DISCONNECTED);
+                assertTrue(server.actions().isEmpty(), "no Login sent to a certificate no CA signed");
+            }
+        }
+    }
+
+    @Test
+    void aTrustedCertificateForAnotherNameIsRefusedUnlessTheHostCheckIsSwitchedOff() throws Exception {
+        for (boolean skip : new boolean[] {false, true}) {
+            try (ScriptedAmiServer server = new ScriptedAmiServer(serverContext().getServerSocketFactory(), conn -> {
+                conn.acceptLogin();
+                for (AmiMessage a; (a = conn.readAction()) != null; ) {
+                    conn.send("Response: Success\r\nActionID: " + a.actionId() + "\r\n\r\n");
+                }
+            })) {
+                RecordingListener listener = new RecordingListener();
+                // The certificate names "localhost"; the client dials the address.
+                PbxConfig config = new PbxConfig("pbx-tls", "127.0.0.1", server.port(), "cti", "secret", false, true,
+                        cert.certificate().getPath(), skip, 0, 0, 0, 0, 0, 5_000, 10_000, 60_000, 0, 0, 0, 0);
+                try (AmiClient client = new AmiClient(config, listener, group)) {
+                    client.start();
+                    if (skip) {
+                        listener.expectStates(CONNECTING, CONNECTED, FULLY_BOOTED);
+                    } else {
+                        listener.expectStates(CONNECTING, DISCONNECTED);
+                        assertTrue(server.actions().isEmpty(), "no Login sent to a certificate for another name");
+                    }
+                }
+            }
+        }
+    }
+
     private SSLContext serverContext() throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);

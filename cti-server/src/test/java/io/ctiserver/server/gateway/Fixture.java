@@ -48,7 +48,13 @@ final class Fixture implements AutoCloseable {
     }
 
     Fixture(GatewayConfig config) throws Exception {
-        gateway = Gateway.builder().config(config).stateView(state).actionSender("pbx1", ami).build().start();
+        this(config, b -> b);
+    }
+
+    /** {@code more} adds to the builder (reports, a data sink, ...) before the gateway starts. */
+    Fixture(GatewayConfig config, java.util.function.UnaryOperator<Gateway.Builder> more) throws Exception {
+        gateway = more.apply(Gateway.builder().config(config).stateView(state).actionSender("pbx1", ami)).build()
+                .start();
     }
 
     int port() {

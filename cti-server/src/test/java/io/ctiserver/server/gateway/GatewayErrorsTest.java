@@ -148,6 +148,29 @@ class GatewayErrorsTest {
     }
 
     @Test
+    void restReadsAreRateLimitedPerUser() throws Exception {
+        // 1 command/s, burst 2: any request 5/s, burst 10.
+        try (Fixture f = new Fixture(config(1, 2, 0))) {
+            String agent = f.login("agent201");
+            String sup = f.login("sup");
+            int ok = 0;
+            int limited = 0;
+            for (int i = 0; i < 30; i++) {
+                var r = f.get("/api/calls", agent);
+                if (r.statusCode() == 200) {
+                    ok++;
+                } else {
+                    assertEquals(429, r.statusCode(), r.body());
+                    assertEquals("rate_limited", Fixture.json(r).path("error").path("code").asText());
+                    limited++;
+                }
+            }
+            assertTrue(ok >= 10 && ok < 20 && limited > 10, ok + " answered, " + limited + " limited");
+            assertEquals(200, f.get("/api/calls", sup).statusCode(), "another user is not limited");
+        }
+    }
+
+    @Test
     void repeatedFailedLoginsAreThrottled() throws Exception {
         try (Fixture f = new Fixture(config(100, 100, 0))) {
             for (int i = 0; i < 5; i++) {

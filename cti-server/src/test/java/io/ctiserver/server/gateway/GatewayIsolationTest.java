@@ -71,6 +71,42 @@ class GatewayIsolationTest {
         }
     }
 
+    /** Large frames: the byte cap closes the desktop long before the frame count (100,000) would. */
+    @Test
+    void aDesktopThatNeverReadsIsClosedOnUnwrittenBytesToo() throws Exception {
+        GatewayConfig config = new GatewayConfig("127.0.0.1", 0, null, null, Fixture.users(), 0, null, 0, 100_000, 0,
+                0, 0, 0, 0, 0, 0, "pbx1", null);
+        try (Fixture f = new Fixture(config);
+             Socket stuck = new Socket()) {
+            stuck.setReceiveBufferSize(4096);
+            stuck.connect(new InetSocketAddress("127.0.0.1", f.port()));
+            OutputStream out = stuck.getOutputStream();
+            out.write(("GET /ws?token=" + f.login("sup") + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                    + Base64.getEncoder().encodeToString("0123456789abcdef".getBytes()) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(readHeaders(stuck.getInputStream()).startsWith("HTTP/1.1 101"));
+            DesktopSession s = null;
+            for (long until = System.nanoTime() + 5_000_000_000L; s == null && System.nanoTime() < until; ) {
+                s = f.gateway.sessions().all().stream().filter(x -> x.user().username().equals("sup")
+                        && x.attached()).findFirst().orElse(null);
+                Thread.sleep(10);
+            }
+            assertNotNull(s, "the desktop's session");
+            String big = "x".repeat(30_000);
+            int pushed = 0;
+            while (s.closeReason() == null && pushed < 2_000) {
+                f.gateway.onEvent(GatewayResumeTest.pauseEvent(++pushed, big + pushed));
+                Thread.sleep(1);
+            }
+            assertNotNull(s.closeReason(), "never closed after " + pushed + " events of 30 KB");
+            assertTrue(s.closeReason().contains("MiB") && s.closeReason().contains("not reading"), s.closeReason());
+            // 1 MiB pending plus what the socket buffers took: far fewer than the frame limit.
+            assertTrue(pushed < 1_000, "closed after " + pushed + " events");
+        }
+    }
+
     private static String readHeaders(InputStream in) throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         while (!b.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {

@@ -74,7 +74,8 @@ public class AgiDecoder extends ByteToMessageDecoder {
             }
             int lf = in.forEachByte(ByteProcessor.FIND_LF);
             if (lf < 0) {
-                if (in.readableBytes() > maxLineLength) {
+                // Room for the longest line and its CR: a line is refused on its length, however it arrives.
+                if (in.readableBytes() > maxLineLength + 1) {
                     discardedBytes += in.readableBytes();
                     in.skipBytes(in.readableBytes());
                     if (state == State.ENV) {
@@ -87,6 +88,17 @@ public class AgiDecoder extends ByteToMessageDecoder {
             }
             int start = in.readerIndex();
             int end = lf > start && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+            if (!discardingLine && end - start > maxLineLength) {
+                // A whole over-long line in one read: refused exactly as one that arrived in pieces.
+                in.readerIndex(lf + 1);
+                if (state == State.ENV) {
+                    fail(out, "environment line longer than " + maxLineLength + " bytes", "");
+                    return;
+                }
+                out.add(new AgiDecodeError(false, "reply line of " + (lf + 1 - start) + " bytes over the limit of "
+                        + maxLineLength + "; skipped", ""));
+                continue;
+            }
             String line = in.toString(start, end - start, StandardCharsets.UTF_8);
             in.readerIndex(lf + 1);
             if (discardingLine) {

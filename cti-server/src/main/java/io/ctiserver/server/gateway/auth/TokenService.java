@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * Opaque bearer tokens: 256 random bits from SecureRandom, base64url, valid until an expiry. Opaque rather than signed:
@@ -34,10 +35,17 @@ public final class TokenService {
     private final Map<String, ArrayDeque<String>> byUser = new HashMap<>();
     private final Clock clock;
     private final long ttlSeconds;
+    /** Told of every grant that ends before its holder let go (revoked, expired, pushed out), with the reason. */
+    private volatile BiConsumer<Grant, String> onEnded = (g, why) -> { };
 
     public TokenService(Clock clock, long ttlSeconds) {
         this.clock = clock;
         this.ttlSeconds = ttlSeconds;
+    }
+
+    /** {@code listener} learns of each grant that ends: revoked, expired or pushed out; it must not block. */
+    public void onEnded(BiConsumer<Grant, String> listener) {
+        this.onEnded = listener;
     }
 
     public Grant issue(User user) {
@@ -51,7 +59,7 @@ public final class TokenService {
             own.removeIf(t -> !grants.containsKey(t));
             own.addLast(token);
             while (own.size() > MAX_TOKENS_PER_USER) {
-                grants.remove(own.removeFirst());
+                ended(grants.remove(own.removeFirst()), "token replaced by newer logins");
             }
         }
         return g;
@@ -66,22 +74,35 @@ public final class TokenService {
             return Optional.empty();
         }
         if (!clock.instant().isBefore(g.expiresAt())) {
-            grants.remove(token, g);
+            if (grants.remove(token, g)) {
+                ended(g, "token expired");
+            }
             return Optional.empty();
         }
         return Optional.of(g);
     }
 
+    /** Logout: the token stops working now, and whatever it opened is told so ("token revoked"). */
     public void revoke(String token) {
         if (token != null) {
-            grants.remove(token);
+            ended(grants.remove(token), "token revoked (logged out)");
         }
     }
 
-    /** Drops expired grants; called periodically. */
+    /** Drops expired grants, telling the listener; called periodically. */
     public void sweep() {
         Instant now = clock.instant();
-        grants.values().removeIf(g -> !now.isBefore(g.expiresAt()));
+        for (Grant g : grants.values()) {
+            if (!now.isBefore(g.expiresAt()) && grants.remove(g.token(), g)) {
+                ended(g, "token expired");
+            }
+        }
+    }
+
+    private void ended(Grant g, String reason) {
+        if (g != null) {
+            onEnded.accept(g, reason);
+        }
     }
 
     public int size() {

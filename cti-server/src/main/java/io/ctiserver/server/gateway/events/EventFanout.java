@@ -226,6 +226,11 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
                 dispatched.incrementAndGet();
             } catch (RuntimeException e) {
                 LOG.error("could not deliver {}", in.event().getClass().getSimpleName(), e);
+            } catch (OutOfMemoryError e) {
+                // Direct memory for socket writes ran out (desktops that fell behind hold copies): this thread must
+                // not die with it, or no desktop gets another event. Counted as a drop: every desktop is resynced.
+                dropped.incrementAndGet();
+                LOG.error("could not deliver {}: {}", in.event().getClass().getSimpleName(), e.toString());
             }
             long d = dropped.get();
             if (d != droppedSeen && inbox.isEmpty()) {

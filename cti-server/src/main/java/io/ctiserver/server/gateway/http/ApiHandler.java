@@ -51,6 +51,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final StaticFiles staticFiles;
     private final byte[] openApi;
     private final Map<String, RateLimiter> restLimiters = new ConcurrentHashMap<>();
+    /** Every authenticated request of a user, reads included: five times the command rate, as a WebSocket's. */
+    private final Map<String, RateLimiter> requestLimiters = new ConcurrentHashMap<>();
     private final LoginThrottle throttle;
 
     public ApiHandler(GatewayServices services) {
@@ -71,7 +73,13 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             Http.sendError(ctx, false, CommandError.of(Code.INVALID_FIELD, "malformed HTTP request"));
             return;
         }
-        String path = new QueryStringDecoder(req.uri()).path();
+        String path;
+        try {
+            path = new QueryStringDecoder(req.uri()).path();
+        } catch (IllegalArgumentException e) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.INVALID_FIELD, "malformed URI: " + e.getMessage()));
+            return;
+        }
         if (path.equals("/metrics")) {
             metrics(ctx, req, keepAlive);
             return;
@@ -82,6 +90,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         try {
             route(ctx, req, path, keepAlive);
+        } catch (MalformedQuery e) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.INVALID_FIELD, e.getMessage()));
         } catch (RuntimeException e) {
             LOG.warn("REST {} {} failed", req.method(), path, e);
             Http.sendError(ctx, keepAlive, CommandError.of(Code.INTERNAL, "internal error"));
@@ -117,6 +127,13 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         User user = grant.user();
+        RateLimiter requests = requestLimiters.computeIfAbsent(user.username(), k -> new RateLimiter(
+                services.config().commandsPerSecond() * 5, services.config().commandBurst() * 5));
+        if (!requests.tryAcquire()) {
+            Http.sendError(ctx, keepAlive, CommandError.of(Code.RATE_LIMITED, "more than "
+                    + services.config().commandsPerSecond() * 5 + " requests per second"));
+            return;
+        }
         CtiStateView state = services.state();
         if (path.equals("/api/logout") && m.equals(HttpMethod.POST)) {
             services.tokens().revoke(grant.token());
@@ -133,7 +150,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK,
                     state.calls().stream().filter(c -> visible(c, user)).collect(Collectors.toList()));
         } else if (path.startsWith("/api/calls/")) {
-            String id = QueryStringDecoder.decodeComponent(path.substring("/api/calls/".length()));
+            String id = path.substring("/api/calls/".length()); // path() has decoded it already
             CallView c = state.call(id).filter(v -> visible(v, user)).orElse(null);
             if (c == null) {
                 Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no live call '" + id + "'"));
@@ -147,11 +164,17 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else if (path.equals("/api/desktop/settings")) {
             desktopSettings(ctx, user, keepAlive);
         } else if (path.equals("/api/agents")) {
-            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.agents());
+            // The same rule as the WebSocket's snapshot: an agent reads its own entry, the others everyone's.
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.agents().stream()
+                    .filter(a -> user.role().seesEverything() || (user.iface() != null
+                            && user.iface().equalsIgnoreCase(a.iface()) && user.pbx().equals(a.pbx())))
+                    .collect(Collectors.toList()));
         } else if (path.equals("/api/presence")) {
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, services.fanout().presence().linesFor(user));
         } else if (path.equals("/api/queues")) {
-            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.queues());
+            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.queues().stream()
+                    .filter(q -> user.role().seesEverything() || user.queues().contains(q.name()))
+                    .collect(Collectors.toList()));
         } else {
             Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no endpoint " + path));
         }
@@ -202,7 +225,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                     + "admins and integrations"));
             return;
         }
-        Map<String, List<String>> q = new QueryStringDecoder(req.uri()).parameters();
+        Map<String, List<String>> q = parameters(req);
         String number = first(q, "number");
         if (number == null || number.isBlank()) {
             Http.sendError(ctx, keepAlive, CommandError.of(Code.MISSING_FIELD, "missing query parameter 'number'"));
@@ -230,6 +253,21 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 Http.sendError(ctx, keepAlive, CommandError.of(Code.INTERNAL, "the what-if failed: " + cause));
             }
         });
+    }
+
+    /** A query string Netty cannot decode (a bad %-escape) is the client's error, not ours. */
+    private static final class MalformedQuery extends RuntimeException {
+        MalformedQuery(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static Map<String, List<String>> parameters(FullHttpRequest req) {
+        try {
+            return new QueryStringDecoder(req.uri()).parameters();
+        } catch (IllegalArgumentException e) {
+            throw new MalformedQuery("malformed query string: " + e.getMessage());
+        }
     }
 
     private static String first(Map<String, List<String>> q, String name) {
@@ -307,7 +345,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         String username = u.asText();
         if (throttle.blocked(username)) {
-            services.commands().auditRefusal(null, "login " + safe(username),
+            services.commands().auditRefusal(null, "login " + auditName(username),
                     CommandError.of(Code.RATE_LIMITED, "too many failed logins"));
             Http.sendError(ctx, keepAlive, CommandError.of(Code.RATE_LIMITED,
                     "too many failed logins for this user; wait a minute"));
@@ -319,7 +357,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 var user = services.users().authenticate(username, password);
                 if (user.isEmpty()) {
                     throttle.failed(username);
-                    services.commands().auditRefusal(null, "login " + safe(username),
+                    services.commands().auditRefusal(null, "login " + auditName(username),
                             CommandError.of(Code.UNAUTHENTICATED, "bad credentials"));
                     Http.sendError(ctx, keepAlive, CommandError.of(Code.UNAUTHENTICATED, "wrong username or password"));
                     return;
@@ -395,6 +433,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static void methodNotAllowed(ChannelHandlerContext ctx, boolean keepAlive, String allowed) {
         Http.sendJson(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, Map.of("ok", false, "error",
                 CommandError.of(Code.INVALID_FIELD, "method not allowed; use " + allowed)));
+    }
+
+    /**
+     * The name a failed login is audited under: a configured user's name, else "(unknown user)". People type their
+     * password into the user name box; an unknown name is never kept.
+     */
+    private String auditName(String username) {
+        return services.users().byName(username).isPresent() ? safe(username) : "(unknown user)";
     }
 
     private static String safe(String s) {

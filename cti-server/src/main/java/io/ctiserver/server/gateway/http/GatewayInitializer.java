@@ -28,14 +28,21 @@ import java.util.Map;
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
-    /** Seconds without a frame to a desktop before it is pinged; one silent for {@link #IDLE_CLOSE_SECONDS} is gone. */
-    static final int PING_SECONDS = 30;
-    static final int IDLE_CLOSE_SECONDS = 95;
+    /**
+     * Seconds without a frame from a desktop before it is pinged (again every as many seconds); one silent for three
+     * such periods (three pings unanswered, 90 s by default) is closed. Counted on what the desktop sends, not on what
+     * it is sent: a desktop that receives events all the time must be pinged too, or it is never heard from. System
+     * property {@code cti.gateway.pingSeconds} (read when the gateway starts; default 30) for proxies that cut quieter
+     * connections sooner, and for tests.
+     */
+    static final int DEFAULT_PING_SECONDS = 30;
+    static final int PINGS_UNANSWERED = 3;
 
     private final GatewayServices services;
     private final SslContext ssl;
     private final ApiHandler api;
     private final WebSocketServerProtocolConfig wsConfig;
+    private final int pingSeconds = Integer.getInteger("cti.gateway.pingSeconds", DEFAULT_PING_SECONDS);
 
     public GatewayInitializer(GatewayServices services, SslContext ssl) {
         this.services = services;
@@ -57,11 +64,11 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         }
         int max = services.config().maxFrameBytes();
         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
-        p.addLast("idle", new IdleStateHandler(IDLE_CLOSE_SECONDS, PING_SECONDS, 0));
+        p.addLast("idle", new IdleStateHandler(pingSeconds, 0, 0));
         p.addLast("aggregator", new JsonAwareAggregator(max));
         p.addLast("ws", new WebSocketServerProtocolHandler(wsConfig));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(max));
-        p.addLast("desktop", new WebSocketHandler(services));
+        p.addLast("desktop", new WebSocketHandler(services, pingSeconds));
         p.addLast("api", api);
     }
 

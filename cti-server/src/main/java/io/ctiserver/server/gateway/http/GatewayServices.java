@@ -22,5 +22,6 @@ public record GatewayServices(
         CtiStateView state,
         Executor loginExecutor,
         Reports reports,
-        Operations operations) {
+        Operations operations,
+        TokenConnections connections) {
 }

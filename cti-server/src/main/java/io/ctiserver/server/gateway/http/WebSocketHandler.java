@@ -52,13 +52,19 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
 
     private final GatewayServices services;
     private DesktopSession session;
+    /** The token this connection authenticated with: when it ends, the connection is closed. */
+    private String token;
     private ScheduledFuture<?> authTimeout;
     private boolean upgraded;
+    /** Consecutive reader-idle periods: the peer has sent nothing, not even a pong, for this many pings. */
+    private int silentPeriods;
+    private final int pingSeconds;
     /** Every message, before authentication too: five times the command rate, then the connection is closed. */
     private final RateLimiter flood;
 
-    WebSocketHandler(GatewayServices services) {
+    WebSocketHandler(GatewayServices services, int pingSeconds) {
         this.services = services;
+        this.pingSeconds = pingSeconds;
         this.flood = new RateLimiter(services.config().commandsPerSecond() * 5, services.config().commandBurst() * 5);
     }
 
@@ -84,12 +90,14 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.READER_IDLE && !upgraded) {
+        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            // Every pingSeconds of silence from the peer; the first since it was last heard from has isFirst().
+            silentPeriods = idle.isFirst() ? 1 : silentPeriods + 1;
+            if (!upgraded) {
                 ctx.close(); // an idle REST keep-alive connection
-            } else if (idle.state() == IdleState.READER_IDLE) {
-                close(ctx, 1001, "idle: no frame for " + GatewayInitializer.IDLE_CLOSE_SECONDS + " s");
-            } else if (idle.state() == IdleState.WRITER_IDLE && session != null) {
+            } else if (silentPeriods >= GatewayInitializer.PINGS_UNANSWERED) {
+                close(ctx, 1001, "idle: no frame for " + silentPeriods * pingSeconds + " s");
+            } else if (session != null) {
                 ctx.writeAndFlush(new PingWebSocketFrame());
             }
             return;
@@ -175,6 +183,13 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
         }
         if (authTimeout != null) {
             authTimeout.cancel(false);
+        }
+        this.token = g.token();
+        services.connections().add(token, ctx.channel());
+        if (services.tokens().check(token).isEmpty()) {
+            // Revoked between the check above and the registration: the revocation found no connection to close.
+            close(ctx, CLOSE_UNAUTHENTICATED, "token revoked");
+            return;
         }
         User user = g.user();
         DesktopSession s = services.sessions().find(sessionId);
@@ -305,6 +320,9 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (token != null) {
+            services.connections().remove(token, ctx.channel());
+        }
         if (session != null) {
             session.detach(ctx.channel());
         }

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,15 @@ public final class DesktopSession {
     private Channel channel;
     /** Frames written to {@code channel} and not yet on the socket: the bound of this connection's outbound queue. */
     private AtomicInteger pending = new AtomicInteger();
+    /** Bytes of the frames counted in {@link #pending}: each is a direct-memory copy once Netty writes it. */
+    private AtomicLong pendingBytes = new AtomicLong();
+
+    /**
+     * Unwritten bytes beyond which a desktop is closed as not reading, whatever the frame count: every pending frame
+     * is a direct-memory copy, and 1,024 frames of a few KB for each of hundreds of desktops that fall behind together
+     * exhausted the direct memory in the soak (and killed the fan-out thread).
+     */
+    public static final long MAX_PENDING_BYTES = 1 << 20;
     private long detachedAtNanos;
     private String closeReason;
 
@@ -171,6 +181,7 @@ public final class DesktopSession {
         }
         closeReason = null;
         AtomicInteger p = new AtomicInteger();
+        AtomicLong pb = new AtomicLong();
         long first = buffer.isEmpty() ? seq + 1 : buffer.peekFirst().seq;
         boolean replayable = resuming && !gap && lastSeq >= first - 1 && lastSeq <= seq;
         if (replayable) {
@@ -190,6 +201,7 @@ public final class DesktopSession {
         ch.flush();
         channel = ch;
         pending = p;
+        pendingBytes = pb;
         return !replayable;
     }
 
@@ -203,16 +215,23 @@ public final class DesktopSession {
 
     private void send(Channel ch, long s, byte[] body) {
         AtomicInteger p = pending;
-        if (p.get() >= outboundLimit) {
+        AtomicLong pb = pendingBytes;
+        long size = body.length + 24L;
+        if (p.get() >= outboundLimit || (pb.get() > 0 && pb.get() + size > MAX_PENDING_BYTES)) {
             closeSlow(ch);
             return;
         }
         p.incrementAndGet();
-        ch.writeAndFlush(new TextWebSocketFrame(frame(s, body))).addListener(f -> p.decrementAndGet());
+        pb.addAndGet(size);
+        ch.writeAndFlush(new TextWebSocketFrame(frame(s, body))).addListener(f -> {
+            p.decrementAndGet();
+            pb.addAndGet(-size);
+        });
     }
 
     private void closeSlow(Channel ch) {
-        String reason = "outbound queue full (" + outboundLimit + " frames): desktop not reading";
+        String reason = "outbound queue full (" + outboundLimit + " frames or " + (MAX_PENDING_BYTES >> 20)
+                + " MiB): desktop not reading";
         LOG.info("closing session {} of {}: {}", id, user.username(), reason);
         closeReason = reason;
         onSlowClose.run();

@@ -1,0 +1,194 @@
+package io.ctiserver.server.run;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ctiserver.ami.AmiLinkState;
+import io.ctiserver.server.bench.BenchCommand;
+import io.ctiserver.server.cli.CliArgs;
+import io.ctiserver.server.config.ServerConfig;
+import io.ctiserver.server.gateway.auth.PasswordHash;
+import io.ctiserver.server.gateway.session.DesktopSession;
+import io.ctiserver.server.sim.PbxSimulator;
+import io.ctiserver.server.sim.SimBenchmark;
+import io.ctiserver.server.sim.SimConfig;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * {@code bench soak --minutes N [--rate 20] [--desktops 200] [--agents 200]}: the whole server (simulator, AMI link,
+ * tracker, FastAGI routing, gateway) for N minutes at {@code rate} calls per second with one WebSocket desktop per
+ * agent, reporting each minute: used heap after a full GC, calls tracked against calls up in the PBX, channels up in
+ * the PBX, desktops attached, events held in resume buffers, the event lag at the desktops (event time to frame
+ * receipt, p50/p99/max), open file descriptors. Then traffic stops and the tracked calls must drain to 0.
+ *
+ * <p>Pass rule (the 60-minute run): heap after GC at every minute from 5 on within 10% of minute 5's, and tracked
+ * calls back to the PBX's live count (0) once the traffic has drained. Exit status 0 when both hold.
+ */
+public final class SoakBenchmark implements BenchCommand.Benchmark {
+
+    @Override
+    public String summary() {
+        return "N minutes at 20 calls/s with 200 desktops: heap, tracked objects, lag, fds per minute";
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        CliArgs a = CliArgs.parse(args, Set.of("minutes", "rate", "desktops", "agents"), Set.of());
+        int minutes = a.getInt("minutes", 60);
+        double rate = a.getDouble("rate", 20);
+        int agents = a.getInt("agents", 200);
+        int desktopsWanted = a.getInt("desktops", 200);
+        SimConfig sim = SimBenchmark.scaleConfig(agents, rate, 18, 40).withAmiPort(0);
+
+        ObjectNode root = (ObjectNode) ServerConfig.mapper().readTree(
+                SoakBenchmark.class.getResourceAsStream(ServerConfig.DEMO_RESOURCE));
+        ObjectNode simNode = ServerConfig.mapper().valueToTree(sim);
+        simNode.put("enabled", true).put("agiTimeoutMs", 2000).put("amiPort", 0);
+        root.set("sim", simNode);
+        root.withObject("/agi").put("port", 0);
+        root.withObject("/gateway").put("port", 0).put("kpiIntervalMillis", 2000);
+        ArrayNode users = root.withObject("/gateway").putArray("users");
+        String hash = PasswordHash.hash("soak".toCharArray(), 1000);
+        List<String> names = new ArrayList<>();
+        for (SimConfig.QueueConfig q : sim.queues()) {
+            for (SimConfig.MemberConfig m : q.members()) {
+                String name = "soak" + names.size();
+                names.add(name);
+                users.addObject().put("username", name).put("password", hash).put("role", "agent")
+                        .put("iface", m.iface()).put("memberName", m.name() == null ? name : m.name())
+                        .putArray("queues").add(q.name());
+            }
+        }
+        System.out.printf("bench soak: %d minutes, %.1f calls/s, %d agents, %d desktops; heap max %d MiB%n", minutes,
+                rate, agents, Math.min(desktopsWanted, names.size()), Runtime.getRuntime().maxMemory() >> 20);
+
+        try (CtiServer server = CtiServer.start(ServerConfig.of(root))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (server.amiClient(CtiServer.DEMO_PBX).state() != AmiLinkState.FULLY_BOOTED) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the AMI link to the simulator never came up");
+                }
+                Thread.sleep(50);
+            }
+            Lag lag = new Lag();
+            HttpClient http = HttpClient.newHttpClient();
+            List<WebSocket> desktops = new ArrayList<>();
+            int port = server.gateway().port();
+            for (int i = 0; i < Math.min(desktopsWanted, names.size()); i++) {
+                String token = server.gateway().issueToken(names.get(i)).token();
+                desktops.add(http.newWebSocketBuilder().buildAsync(
+                        URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token), lag).join());
+            }
+            PbxSimulator pbx = server.simulator();
+            System.out.printf("%6s %10s %8s %8s %9s %8s %10s %8s %8s %8s %6s%n", "minute", "heap MiB", "calls",
+                    "pbx", "channels", "desktops", "resumebuf", "lag p50", "p99 ms", "max ms", "fds");
+            double heapAt5 = -1;
+            boolean heapOk = true;
+            for (int m = 1; m <= minutes; m++) {
+                Thread.sleep(60_000);
+                System.gc();
+                double heap = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0;
+                PbxSimulator.Load load = pbx.load();
+                int tracked = server.state().calls().size();
+                long attached = server.gateway().sessions().all().stream().filter(DesktopSession::attached).count();
+                long buffered = server.gateway().sessions().all().stream()
+                        .mapToLong(DesktopSession::buffered).sum();
+                long[] l = lag.takeMinute();
+                System.out.printf("%6d %10.1f %8d %8d %9d %8d %10d %8d %8d %8d %6d%n", m, heap, tracked, load.calls(),
+                        load.channels(), attached, buffered, l[0], l[1], l[2], fds());
+                if (m == 5) {
+                    heapAt5 = heap;
+                } else if (m > 5 && Math.abs(heap - heapAt5) > heapAt5 * 0.10) {
+                    heapOk = false;
+                }
+            }
+            pbx.stopTraffic();
+            boolean idle = pbx.awaitIdle(Duration.ofMinutes(5));
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!server.state().calls().isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            int left = server.state().calls().size();
+            desktops.forEach(WebSocket::abort);
+            System.out.printf("drained: PBX idle %s, calls still tracked %d; heap within 10%% of minute 5: %s%n",
+                    idle, left, minutes < 6 ? "n/a (fewer than 6 minutes)" : heapOk);
+            System.out.printf("load average at the end: %.2f on %d cores%n",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    Runtime.getRuntime().availableProcessors());
+            boolean pass = idle && left == 0 && (minutes < 6 || heapOk);
+            System.out.println(pass ? "PASS" : "FAIL");
+            return pass ? 0 : 1;
+        }
+    }
+
+    private static long fds() {
+        String[] list = new File("/proc/self/fd").list();
+        return list == null ? -1 : list.length;
+    }
+
+    /** Event time (the tracker's, from the AMI message's arrival) to the frame's arrival at a desktop, per minute. */
+    static final class Lag implements WebSocket.Listener {
+        private final AtomicLongArray histogram = new AtomicLongArray(16_384); // ms buckets
+        private final AtomicLong max = new AtomicLong();
+        private final ThreadLocal<StringBuilder> parts = ThreadLocal.withInitial(StringBuilder::new);
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            StringBuilder sb = parts.get();
+            sb.append(data);
+            if (last) {
+                String frame = sb.toString();
+                sb.setLength(0);
+                int at = frame.indexOf("\"time\":\"");
+                if (at >= 0 && frame.startsWith("{\"seq\"")) {
+                    int end = frame.indexOf('"', at + 8);
+                    try {
+                        long ms = Math.max(0, System.currentTimeMillis()
+                                - Instant.parse(frame.substring(at + 8, end)).toEpochMilli());
+                        histogram.incrementAndGet((int) Math.min(ms, histogram.length() - 1));
+                        max.accumulateAndGet(ms, Math::max);
+                    } catch (RuntimeException ignored) {
+                        // not an event frame
+                    }
+                }
+            }
+            ws.request(1);
+            return null;
+        }
+
+        /** p50, p99, max in ms since the last call. */
+        long[] takeMinute() {
+            long[] h = new long[histogram.length()];
+            long n = 0;
+            for (int i = 0; i < h.length; i++) {
+                h[i] = histogram.getAndSet(i, 0);
+                n += h[i];
+            }
+            long mx = max.getAndSet(0);
+            return new long[] {percentile(h, n, 0.50), percentile(h, n, 0.99), mx};
+        }
+
+        private static long percentile(long[] h, long n, double p) {
+            long want = (long) Math.ceil(n * p);
+            long seen = 0;
+            for (int i = 0; i < h.length; i++) {
+                seen += h[i];
+                if (seen >= want && n > 0) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+}
