@@ -72,6 +72,7 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
     private final DispositionStore dispositions = new DispositionStore(10_000);
     private final CommandHandler commands;
     private final Reports reports;
+    private final StoredData stored;
     private final ThreadPoolExecutor loginExecutor;
     private final ScheduledExecutorService timer;
     private EventLoopGroup boss;
@@ -86,7 +87,9 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         this.users = new UserDirectory(config.users(), config.defaultPbx());
         this.tokens = new TokenService(clock, config.tokenTtlSeconds());
         this.sessions = new SessionRegistry(config);
-        this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX);
+        this.stored = b.stored;
+        this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX,
+                stored::recentCalls);
         this.commands = new CommandHandler(config, users, state, b.senders, b.dataSink, fanout::recentlyEnded, audit,
                 dispositions, clock);
         // PBKDF2 is slow on purpose: two threads, a short queue, refusal beyond it (a login storm cannot pile up).
@@ -118,7 +121,7 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         }
         fanout.start();
         GatewayServices services = new GatewayServices(config, users, tokens, sessions, fanout, commands, state,
-                loginExecutor, reports);
+                loginExecutor, reports, stored);
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         server = new ServerBootstrap()
@@ -212,6 +215,7 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         private CallDataSink dataSink = CallDataSink.NONE;
         private Clock clock = Clock.systemUTC();
         private Reports reports = Reports.NONE;
+        private StoredData stored = StoredData.NONE;
 
         public Builder config(GatewayConfig c) {
             this.config = c;
@@ -248,6 +252,12 @@ public final class Gateway implements CtiEventListener, AutoCloseable {
         /** KPIs and routing's what-if; without it the {@code kpi} event has live figures only. */
         public Builder reports(Reports r) {
             this.reports = Objects.requireNonNull(r);
+            return this;
+        }
+
+        /** History, reports, the screen pop's recent calls and storage health; without it those answer 404. */
+        public Builder storedData(StoredData s) {
+            this.stored = Objects.requireNonNull(s);
             return this;
         }
 

@@ -17,8 +17,14 @@ import io.ctiserver.server.config.ServerConfig;
 import io.ctiserver.server.gateway.CustomerLookup;
 import io.ctiserver.server.gateway.Gateway;
 import io.ctiserver.server.gateway.GatewayConfig;
+import io.ctiserver.server.gateway.StoredData;
 import io.ctiserver.server.sim.PbxSimulator;
 import io.ctiserver.server.sim.SimConfig;
+import io.ctiserver.server.storage.RowsFrom;
+import io.ctiserver.server.storage.Storage;
+import io.ctiserver.server.storage.StorageApi;
+import io.ctiserver.server.storage.StorageConfig;
+import io.ctiserver.server.storage.StorageWarmUp;
 import io.ctiserver.tracker.Resync;
 import io.ctiserver.tracker.Tracker;
 import io.netty.channel.EventLoopGroup;
@@ -61,6 +67,8 @@ public final class CtiServer implements AutoCloseable {
     private KpiEngine kpis;
     private InetSocketAddress agiAddress;
     private Gateway gateway;
+    private Storage storage;
+    private StorageApi storageApi;
 
     private CtiServer() {
     }
@@ -97,11 +105,29 @@ public final class CtiServer implements AutoCloseable {
 
         InMemoryCallHistory history = new InMemoryCallHistory(100_000);
         RouteDecisionRegistry decisions = new RouteDecisionRegistry(30_000);
+        StorageConfig storageConfig = config.section(StorageConfig.SECTION, StorageConfig.class,
+                StorageConfig.defaults()).withDefaults();
+        if (storageConfig.enabled()) {
+            // started first, closed last: it drains what the others hand it while they stop
+            storage = Storage.start(storageConfig);
+            closeables.add(storage);
+            storageApi = new StorageApi(storage);
+            closeables.add(storageApi);
+            StorageWarmUp.lastAgents(storage, history);
+            trackers.forEach(t -> t.addListener(storage.listener()));
+            trackers.forEach(t -> t.addListener(storageApi));
+            decisions.addListener(d -> storage.offer(RowsFrom.route(d)));
+        }
         trackers.forEach(t -> t.addListener(history));
         kpis = new KpiEngine(config.section("kpi", KpiConfig.class, KpiConfig.defaults()).toSettings());
         trackers.forEach(t -> t.addListener(kpis));
         agi = FastAgi.create(config, new StateViewQueueLoad(state, Clock.systemUTC()), history, decisions,
-                r -> kpis.recordSurvey(r.callId(), r.agentInterface(), r.score()));
+                r -> {
+                    kpis.recordSurvey(r.callId(), r.agentInterface(), r.score());
+                    if (storage != null) {
+                        storage.offer(RowsFrom.survey(r));
+                    }
+                });
         closeables.add(agi);
         agiAddress = agi.start();
 
@@ -148,11 +174,16 @@ public final class CtiServer implements AutoCloseable {
                             : link.attachData(callId, data);
                 })
                 .reports(reports)
+                .storedData(storageApi == null ? StoredData.NONE : storageApi)
                 .build()
                 .start();
         closeables.add(gateway);
         trackers.forEach(t -> t.addListener(gateway));
         gateway.dispositions().addListener(d -> kpis.recordDisposition(d.callId(), d.resolved()));
+        if (storage != null) {
+            gateway.dispositions().addListener(d -> storage.offer(RowsFrom.disposition(d)));
+            gateway.audit().addListener(e -> storage.offer(RowsFrom.audit(e)));
+        }
 
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tracker-tick");
@@ -211,6 +242,11 @@ public final class CtiServer implements AutoCloseable {
     /** Live KPIs of every PBX, computed from the trackers' events. */
     public KpiEngine kpis() {
         return kpis;
+    }
+
+    /** The database and its journal, or null with {@code storage.enabled: false}. */
+    public Storage storage() {
+        return storage;
     }
 
     public FastAgi agi() {

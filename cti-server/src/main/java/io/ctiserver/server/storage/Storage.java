@@ -61,6 +61,12 @@ public final class Storage implements AutoCloseable {
     public static Storage start(StorageConfig config, Clock clock) throws IOException {
         StorageConfig c = config.withDefaults();
         Storage s = new Storage(c, clock);
+        try {
+            s.db.ensureSchema(); // now if the database answers, so that readers find the tables at once
+        } catch (RuntimeException e) {
+            LOG.warn("storage database not reachable at start ({}); rows wait in the journal",
+                    e.getClass().getSimpleName());
+        }
         s.writer.start();
         LOG.info("storage started: journal {}, batch {}, retention {}", c.journalDir(), c.batchSize(),
                 c.retention());

@@ -408,6 +408,11 @@ public final class CommandHandler {
         String code = inv.req.required("code", CODE, "a wrap-up code");
         boolean resolved = inv.req.requiredBoolean("resolved");
         String notes = inv.req.optional("notes");
+        String outcome = inv.req.optional("outcome");
+        if (outcome != null && !DispositionStore.OUTCOMES.contains(outcome)) {
+            throw new CommandException(Code.INVALID_FIELD, "outcome must be one of sale, cross_sell, up_sell, none");
+        }
+        java.math.BigDecimal amount = amount(inv.req.optional("amount"));
         inv.target = callId;
         String pbx;
         String agentIface;
@@ -434,7 +439,7 @@ public final class CommandHandler {
             throw forbiddenCall(callId);
         }
         dispositions.add(new DispositionStore.Disposition(pbx, callId, u.username(), code, resolved, notes,
-                clock.instant()));
+                clock.instant(), outcome, amount));
         return CompletableFuture.completedFuture(CommandResult.success());
     }
 
@@ -451,6 +456,23 @@ public final class CommandHandler {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
+
+    /** A sale's amount: a decimal number 0..999,999,999.99 with at most two decimals, or null. */
+    private static java.math.BigDecimal amount(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            java.math.BigDecimal a = new java.math.BigDecimal(s);
+            if (a.signum() < 0 || a.scale() > 2 || a.compareTo(new java.math.BigDecimal("999999999.99")) > 0) {
+                throw new NumberFormatException();
+            }
+            return a;
+        } catch (NumberFormatException e) {
+            throw new CommandException(Code.INVALID_FIELD, "amount must be a number 0..999999999.99 with at most "
+                    + "two decimals");
+        }
+    }
 
     private CallView call(Invocation inv) {
         String id = inv.req.required("callId");
