@@ -77,7 +77,9 @@ public final class StorageApi implements StoredData, CtiEventListener, AutoClose
 
     @Override
     public void onEvent(CtiEvent event) {
-        if (event instanceof QueueUpdated q) {
+        if (event instanceof io.ctiserver.events.CallEnded e && e.record().callerNumber() != null) {
+            forget(e.record().callerNumber()); // the next pop of this caller must show the call that just ended
+        } else if (event instanceof QueueUpdated q) {
             for (QueueEntryView e : q.queue().entries()) {
                 String n = PhoneNumbers.normalize(e.callerNumber());
                 if (!n.isEmpty() && cached(n) == null) {
@@ -130,6 +132,12 @@ public final class StorageApi implements StoredData, CtiEventListener, AutoClose
             Thread.currentThread().interrupt();
             return List.of();
         }
+    }
+
+    /** The cached recent calls of a number, or null when not fetched (or stale). */
+    public List<CallHistoryStore.RecentCall> recentCallsCached(String callerNumber) {
+        Cached c = cached(PhoneNumbers.normalize(callerNumber));
+        return c == null ? null : c.calls();
     }
 
     /** Forgets a caller's cached calls (their call just ended: the next pop must show it). */

@@ -48,7 +48,19 @@ final class Fixture implements AutoCloseable {
     }
 
     Fixture(GatewayConfig config) throws Exception {
-        gateway = Gateway.builder().config(config).stateView(state).actionSender("pbx1", ami).build().start();
+        this(config, StoredData.NONE);
+    }
+
+    /** With storage behind the history, report and health endpoints and the screen pop's recent calls. */
+    Fixture(StoredData stored) throws Exception {
+        this(new GatewayConfig("127.0.0.1", 0, null, null, users(), 0,
+                "https://crm.example/customers/{customerId}?phone={callerNumber}", 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                "pbx1", null), stored);
+    }
+
+    Fixture(GatewayConfig config, StoredData stored) throws Exception {
+        gateway = Gateway.builder().config(config).stateView(state).actionSender("pbx1", ami).storedData(stored)
+                .build().start();
     }
 
     int port() {

@@ -67,8 +67,9 @@ class DatabaseOutageTest {
                     while (run.get()) {
                         for (int i = 0; i < 20; i++) {
                             long n = offered.getAndIncrement();
-                            assertTrue(s.offer(Rows.call("o" + n, "555" + (n % 1000), "support", "PJSIP/a1", "answered", 3, 30,
-                                    t0.plusMillis(n))), "accepted without waiting");
+                            Row r = Rows.call("o" + n, "555" + (n % 1000), "support", "PJSIP/a1", "answered", 3,
+                                    30, t0.plusMillis(n));
+                            assertTrue(s.offer(r), "accepted without waiting");
                         }
                         try {
                             Thread.sleep(10); // about 2,000 rows a second
