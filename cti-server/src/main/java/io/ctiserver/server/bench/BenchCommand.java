@@ -28,6 +28,7 @@ public final class BenchCommand implements Verb {
         benchmarks.put("ws", new io.ctiserver.server.gateway.bench.WsBenchmark());
         benchmarks.put("sim", new io.ctiserver.server.sim.SimBenchmark());
         benchmarks.put("kpi", new io.ctiserver.server.kpi.KpiBenchmark());
+        benchmarks.put("store", new io.ctiserver.server.storage.bench.StoreBenchmark());
     }
 
     @Override
