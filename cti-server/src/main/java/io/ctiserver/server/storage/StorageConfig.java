@@ -119,7 +119,8 @@ public record StorageConfig(Boolean enabled, String url, String user, String pas
     /** Without the password. */
     @Override
     public String toString() {
-        return "StorageConfig[url=" + url + ", user=" + user + ", password=" + (password == null ? "-" : "***")
+        String shown = url == null ? null : io.ctiserver.server.storage.schema.Database.redact(url);
+        return "StorageConfig[url=" + shown + ", user=" + user + ", password=" + (password == null ? "-" : "***")
                 + ", poolSize=" + poolSize + ", journalDir=" + journalDir + "]";
     }
 
