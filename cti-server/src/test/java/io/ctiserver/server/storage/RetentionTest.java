@@ -41,9 +41,8 @@ class RetentionTest {
             StorageTest.await(() -> s.writer().written() == rows.size(), "rows written");
             s.aggregator().runAll(); // two intervals of 11 and 9 days ago: within the 100 days of intervals
 
+            // (the purge the storage runs by itself when idle may have been first: what is left is what counts)
             Map<String, Long> purged = s.retention().purge(now.toEpochMilli());
-            assertEquals(1L, purged.get("call_records"));
-            assertEquals(1L, purged.get("audit_log"));
             assertEquals(0L, purged.get("interval_queue"));
             try (Connection conn = s.database().connection()) {
                 assertEquals(1, StorageTest.count(conn, "call_records"));
