@@ -452,9 +452,11 @@ public final class KpiEngine implements CtiEventListener {
         List<KpiSnapshot.QueueKpis> queues = new ArrayList<>(names.size());
         for (String name : names) {
             int[] w = waiting.get(name);
+            KpiFigures inWindow = KpiFigures.of(window.queues.getOrDefault(name, new Tally()), settings, false);
             queues.add(new KpiSnapshot.QueueKpis(name, w == null ? 0 : w[0], longest.getOrDefault(name, 0L),
-                    KpiFigures.of(window.queues.getOrDefault(name, new Tally()), settings, false),
-                    KpiFigures.of(today.queues.getOrDefault(name, new Tally()), settings, false)));
+                    inWindow, KpiFigures.of(today.queues.getOrDefault(name, new Tally()), settings, false),
+                    Staffing.of(inWindow.offered(), settings.window().toSeconds(), inWindow.ahtSeconds(),
+                            settings.serviceLevelSeconds(), Staffing.DEFAULT_TARGET_PERCENT, staffed(name))));
         }
 
         TreeSet<AgentKey> keys = new TreeSet<>(agents.keySet());
@@ -529,6 +531,19 @@ public final class KpiEngine implements CtiEventListener {
     }
 
     /** An agent's current state and since when its time has been counted. */
+    /** Members of the queue (on any PBX) logged in and not paused: device status not invalid (4) or unavailable (5). */
+    private int staffed(String queue) {
+        int n = 0;
+        for (QueueView q : liveQueues.values()) {
+            if (queue.equals(q.name())) {
+                for (var m : q.members()) {
+                    n += !m.paused() && m.status() != 4 && m.status() != 5 ? 1 : 0;
+                }
+            }
+        }
+        return n;
+    }
+
     private static final class AgentClock {
         final AgentKey key;
         String name;

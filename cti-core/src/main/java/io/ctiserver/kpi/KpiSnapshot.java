@@ -42,9 +42,13 @@ public record KpiSnapshot(
         agents = List.copyOf(agents);
     }
 
-    /** One queue's figures; a queue of the same name on several PBXs counts as one. */
+    /**
+     * One queue's figures; a queue of the same name on several PBXs counts as one. {@code staffing}: Erlang C over
+     * the window (agents needed, expected service level and ASA with the agents staffed now), null before the window
+     * has an answered call.
+     */
     public record QueueKpis(String queue, int waitingCalls, long longestWaitSeconds, KpiFigures window,
-                            KpiFigures today) {
+                            KpiFigures today, Staffing staffing) {
     }
 
     /** One agent's state now and figures. */

@@ -69,6 +69,32 @@ class KpiEngineTest {
     }
 
     @Test
+    void erlangCStaffingPerQueueOverTheWindow() {
+        // 20 answered calls of 90 s talk in the 30-minute window, 3 of 4 members staffed (one paused)
+        List<CtiEvent> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            events.add(answered(60 + i * 60, "s" + i, "support", 5, 90, A1));
+        }
+        events.add(new io.ctiserver.events.QueueUpdated(Events.PBX, at(1300), new io.ctiserver.events.QueueView(
+                Events.PBX, "support", "rrmemory", List.of(), List.of(
+                        new io.ctiserver.events.QueueMemberView("PJSIP/a", "A", 0, false, null, 1, false, 0),
+                        new io.ctiserver.events.QueueMemberView("PJSIP/b", "B", 0, false, null, 2, true, 0),
+                        new io.ctiserver.events.QueueMemberView("PJSIP/c", "C", 0, true, "lunch", 1, false, 0),
+                        new io.ctiserver.events.QueueMemberView("PJSIP/d", "D", 0, false, null, 1, false, 0)))));
+        Staffing s = feed(KpiSettings.defaults(), events.toArray(CtiEvent[]::new)).refresh().queue("support")
+                .orElseThrow().staffing();
+        assertEquals(40.0, s.callsPerHour(), EPS, "20 calls in 30 minutes");
+        assertEquals(90.0, s.ahtSeconds(), EPS);
+        assertEquals(1.0, s.erlangs(), EPS);
+        assertEquals(3, s.agentsStaffed());
+        assertEquals(ErlangC.agentsNeeded(20 / 1800.0, 90, 20, 80), s.agentsNeeded());
+        assertEquals(100 * ErlangC.serviceLevel(3, 1.0, 90, 20), s.expectedServiceLevelPercent(), EPS);
+        assertEquals(ErlangC.asaSeconds(3, 1.0, 90), s.expectedAsaSeconds(), EPS);
+        assertNull(feed(KpiSettings.defaults(), mix()).refresh().queue("sales").orElseThrow().staffing(),
+                "no answered call in sales: no AHT to plan with");
+    }
+
+    @Test
     void serviceLevelFormulasAreConfigurable() {
         KpiSettings d = KpiSettings.defaults();
         assertEquals(100.0 / 6, feed(d.withServiceLevel(20, ServiceLevelFormula.OFFERED), mix()).refresh()

@@ -33,6 +33,7 @@ public final class BenchCommand implements Verb {
         benchmarks.put("chat", new io.ctiserver.server.omni.bench.ChatBenchmark());
         benchmarks.put("fuzz", new io.ctiserver.server.fuzz.FuzzBenchmark());
         benchmarks.put("soak", new io.ctiserver.server.run.SoakBenchmark());
+        benchmarks.put("store", new io.ctiserver.server.storage.bench.StoreBenchmark());
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.ctiserver.server.gateway.commands.phone.PhonesConfig;
 import io.ctiserver.server.metrics.MetricsConfig;
 import io.ctiserver.server.omni.OmniConfig;
 import io.ctiserver.server.sim.SimConfig;
+import io.ctiserver.server.storage.StorageConfig;
 import io.ctiserver.server.webhooks.WebhooksConfig;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +52,7 @@ public final class ConfigSections {
             Section.of("gateway", GatewayConfig.class),
             Section.of("phones", PhonesConfig.class),
             Section.of("omni", OmniConfig.class),
+            new Section<>("storage", StorageConfig.class, StorageConfig::withDefaults),
             Section.of("metrics", MetricsConfig.class),
             Section.of("webhooks", WebhooksConfig.class));
 

@@ -513,7 +513,8 @@ public final class FuzzTargets {
                     new EventFanout(sessions, state, CustomerLookup.FROM_CALL_DATA, "", Clock.systemUTC(), 16),
                     new CommandHandler(config, dir, state, pbx -> null, CallDataSink.NONE, id -> null,
                             new AuditLog(16), new DispositionStore(16), Clock.systemUTC()),
-                    state, Runnable::run, reports, io.ctiserver.server.metrics.Operations.NONE, new TokenConnections());
+                    state, Runnable::run, reports, io.ctiserver.server.metrics.Operations.NONE, new TokenConnections(),
+                    io.ctiserver.server.gateway.StoredData.NONE);
             api = new ApiHandler(services);
         }
 

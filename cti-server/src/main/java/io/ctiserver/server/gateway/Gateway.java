@@ -86,6 +86,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
     private final CommandHandler commands;
     private final Reports reports;
     private final Operations operations;
+    private final StoredData stored;
     private final ThreadPoolExecutor loginExecutor;
     private final ScheduledExecutorService timer;
     private final TokenConnections connections = new TokenConnections();
@@ -103,7 +104,9 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         this.tokens = new TokenService(clock, config.tokenTtlSeconds());
         tokens.onEnded((grant, reason) -> connections.closeAll(grant.token(), reason));
         this.sessions = new SessionRegistry(config);
-        this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX);
+        this.stored = b.stored;
+        this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX,
+                stored::recentCalls);
         PresenceAccess access = new PresenceAccess(b.phones);
         this.fanout.presence(new PresenceFeed(b.presence, access, access.lineNames(users.all())));
         this.commands = new CommandHandler(new CommandSupport(config, users, state, b.senders, clock), audit, support -> {
@@ -142,7 +145,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         }
         fanout.start();
         GatewayServices services = new GatewayServices(config, users, tokens, sessions, fanout, commands, state,
-                loginExecutor, reports, operations, connections);
+                loginExecutor, reports, operations, connections, stored);
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         server = new ServerBootstrap()
@@ -251,6 +254,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         private PhonesConfig phones = PhonesConfig.defaults();
         private PresenceView presence = java.util.List::of;
         private Operations operations = Operations.NONE;
+        private StoredData stored = StoredData.NONE;
 
         public Builder config(GatewayConfig c) {
             this.config = c;
@@ -311,6 +315,12 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         /** {@code /metrics} and {@code /api/ready}; without it there are no metrics and the gateway is always ready. */
         public Builder operations(Operations o) {
             this.operations = Objects.requireNonNull(o);
+            return this;
+        }
+
+        /** History, reports, the screen pop's recent calls and storage health; without it those answer 404. */
+        public Builder storedData(StoredData s) {
+            this.stored = Objects.requireNonNull(s);
             return this;
         }
 

@@ -34,10 +34,16 @@ import io.ctiserver.server.metrics.Readiness;
 import io.ctiserver.server.metrics.ServerOperations;
 import io.ctiserver.server.omni.OmniConfig;
 import io.ctiserver.server.omni.OmniModule;
+import io.ctiserver.server.gateway.StoredData;
 import io.ctiserver.server.sim.PbxSimulator;
 import io.ctiserver.server.webhooks.WebhookDispatcher;
 import io.ctiserver.server.webhooks.WebhooksConfig;
 import io.ctiserver.server.sim.SimConfig;
+import io.ctiserver.server.storage.RowsFrom;
+import io.ctiserver.server.storage.Storage;
+import io.ctiserver.server.storage.StorageApi;
+import io.ctiserver.server.storage.StorageConfig;
+import io.ctiserver.server.storage.StorageWarmUp;
 import io.ctiserver.tracker.Resync;
 import io.ctiserver.tracker.Tracker;
 import io.netty.channel.EventLoopGroup;
@@ -87,6 +93,8 @@ public final class CtiServer implements AutoCloseable {
     private WebhookDispatcher webhooks;
     private final Readiness readiness = new Readiness();
     private OmniModule omni;
+    private Storage storage;
+    private StorageApi storageApi;
 
     private CtiServer() {
     }
@@ -128,11 +136,30 @@ public final class CtiServer implements AutoCloseable {
 
         InMemoryCallHistory history = new InMemoryCallHistory(100_000);
         RouteDecisionRegistry decisions = new RouteDecisionRegistry(30_000);
+        StorageConfig storageConfig = config.section(StorageConfig.SECTION, StorageConfig.class,
+                StorageConfig.defaults()).withDefaults();
+        if (storageConfig.enabled()) {
+            // started first, closed last: it drains what the others hand it while they stop
+            storage = Storage.start(storageConfig);
+            closeables.add(storage);
+            storageApi = new StorageApi(storage);
+            readiness.add(new io.ctiserver.server.storage.StorageReadiness(storage));
+            closeables.add(storageApi);
+            StorageWarmUp.lastAgents(storage, history);
+            trackers.forEach(t -> t.addListener(storage.listener()));
+            trackers.forEach(t -> t.addListener(storageApi));
+            decisions.addListener(d -> storage.offer(RowsFrom.route(d)));
+        }
         trackers.forEach(t -> t.addListener(history));
         kpis = new KpiEngine(config.section("kpi", KpiConfig.class, KpiConfig.defaults()).toSettings());
         trackers.forEach(t -> t.addListener(kpis));
         agi = FastAgi.create(config, new StateViewQueueLoad(state, Clock.systemUTC()), history, decisions,
-                r -> kpis.recordSurvey(r.callId(), r.agentInterface(), r.score()));
+                r -> {
+                    kpis.recordSurvey(r.callId(), r.agentInterface(), r.score());
+                    if (storage != null) {
+                        storage.offer(RowsFrom.survey(r));
+                    }
+                });
         closeables.add(agi);
         if (metrics != null) {
             agi.server().observe(metrics.agiObserver());
@@ -198,7 +225,8 @@ public final class CtiServer implements AutoCloseable {
                 .reports(reports)
                 .phones(config.section("phones", PhonesConfig.class, PhonesConfig.defaults()))
                 .presence(presence())
-                .operations(new ServerOperations(metrics, metricsConfig, readiness));
+                .operations(new ServerOperations(metrics, metricsConfig, readiness))
+                .storedData(storageApi == null ? StoredData.NONE : storageApi);
         if (omniModule != null) {
             omniModule.addTo(gatewayBuilder);
         }
@@ -227,6 +255,10 @@ public final class CtiServer implements AutoCloseable {
         links.values().forEach(l -> l.tracker().addListener(AgentsInQueuesCheck.afterResync(gatewayConfig.users(),
                 gatewayConfig.defaultPbx(), state, l.client().pbxExecutor())));
         gateway.dispositions().addListener(d -> kpis.recordDisposition(d.callId(), d.resolved()));
+        if (storage != null) {
+            gateway.dispositions().addListener(d -> storage.offer(RowsFrom.disposition(d)));
+            gateway.audit().addListener(e -> storage.offer(RowsFrom.audit(e)));
+        }
 
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tracker-tick");
@@ -295,6 +327,11 @@ public final class CtiServer implements AutoCloseable {
     /** Live KPIs of every PBX, computed from the trackers' events. */
     public KpiEngine kpis() {
         return kpis;
+    }
+
+    /** The database and its journal, or null with {@code storage.enabled: false}. */
+    public Storage storage() {
+        return storage;
     }
 
     public FastAgi agi() {

@@ -2,6 +2,7 @@ package io.ctiserver.server.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ctiserver.ami.AmiActionException;
@@ -193,6 +194,21 @@ class CommandHandlerTest {
         assertTrue(ds.get(0).resolved());
         assertFalse(ds.get(1).resolved());
         assertEquals("callback", ds.get(1).code());
+        assertNull(ds.get(1).outcome());
+
+        // a sales outcome and amount ride along; bad ones are refused naming the field
+        assertTrue(run("agent201", "{\"command\":\"disposition\",\"callId\":\"c1\",\"code\":\"sale\","
+                + "\"resolved\":true,\"outcome\":\"cross_sell\",\"amount\":49.9}").ok());
+        DispositionStore.Disposition sale = dispositions.recent().get(2);
+        assertEquals("cross_sell", sale.outcome());
+        assertEquals(0, new java.math.BigDecimal("49.90").compareTo(sale.amount()));
+        String bad = run("agent201", "{\"command\":\"disposition\",\"callId\":\"c1\",\"code\":\"sale\","
+                + "\"resolved\":true,\"outcome\":\"maybe\"}").error().message();
+        assertTrue(bad.startsWith("outcome"), bad);
+        bad = run("agent201", "{\"command\":\"disposition\",\"callId\":\"c1\",\"code\":\"sale\","
+                + "\"resolved\":true,\"outcome\":\"sale\",\"amount\":\"-3\"}").error().message();
+        assertTrue(bad.startsWith("amount"), bad);
+        assertEquals(3, dispositions.recent().size());
 
         assertTrue(run("agent201", "{\"command\":\"data.attach\",\"callId\":\"c1\",\"data\":{\"ORDER\":\"77\"}}").ok());
         assertEquals(List.of(Map.of("ORDER", "77")), attached);

@@ -51,7 +51,14 @@ final class Fixture implements AutoCloseable {
         this(config, b -> b);
     }
 
-    /** {@code more} adds to the builder (reports, a data sink, ...) before the gateway starts. */
+    /** With storage behind the history, report and health endpoints and the screen pop's recent calls. */
+    Fixture(StoredData stored) throws Exception {
+        this(new GatewayConfig("127.0.0.1", 0, null, null, users(), 0,
+                "https://crm.example/customers/{customerId}?phone={callerNumber}", 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                "pbx1", null), b -> b.storedData(stored));
+    }
+
+    /** {@code more} adds to the builder (reports, a data sink, storage, ...) before the gateway starts. */
     Fixture(GatewayConfig config, java.util.function.UnaryOperator<Gateway.Builder> more) throws Exception {
         gateway = more.apply(Gateway.builder().config(config).stateView(state).actionSender("pbx1", ami)).build()
                 .start();

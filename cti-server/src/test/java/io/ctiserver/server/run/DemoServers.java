@@ -23,6 +23,10 @@ public final class DemoServers {
             root.withObject("/agi").put("port", 0);
             root.withObject("/gateway").put("port", 0);
             root.withObject("/omni").withObject("/chat").put("port", 0).put("bind", "127.0.0.1");
+            // a database and journal of its own per server: never the working directory's data/ folder
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cti-demo-storage-");
+            root.withObject("/storage").put("url", "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath())
+                    .put("user", "sa").put("password", "").put("journalDir", dir.resolve("journal").toString());
             return root;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,6 +3,8 @@ package io.ctiserver.server.gateway.commands;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,7 @@ public final class AuditLog {
 
     private final int capacity;
     private final ArrayDeque<Entry> ring;
+    private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
 
     public AuditLog(int capacity) {
         this.capacity = capacity;
@@ -36,6 +39,12 @@ public final class AuditLog {
             }
             ring.addLast(e);
         }
+        listeners.forEach(l -> l.accept(e));
+    }
+
+    /** Called on the thread that recorded the entry: hand off, do not block (storage keeps the entries for good). */
+    public void addListener(Consumer<Entry> listener) {
+        listeners.add(listener);
     }
 
     /** Oldest first. */

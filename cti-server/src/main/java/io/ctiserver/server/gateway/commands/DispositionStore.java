@@ -1,5 +1,6 @@
 package io.ctiserver.server.gateway.commands;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -12,10 +13,23 @@ import java.util.function.Consumer;
  */
 public final class DispositionStore {
 
-    /** @param resolved whether the customer's issue was solved on this call (first-call resolution) */
+    /**
+     * @param resolved whether the customer's issue was solved on this call (first-call resolution)
+     * @param outcome  the sales outcome, {@code sale}, {@code cross_sell}, {@code up_sell} or {@code none}; null when
+     *                 not given
+     * @param amount   the sale's amount, or null
+     */
     public record Disposition(String pbx, String callId, String agent, String code, boolean resolved, String notes,
-                              Instant time) {
+                              Instant time, String outcome, BigDecimal amount) {
+
+        public Disposition(String pbx, String callId, String agent, String code, boolean resolved, String notes,
+                           Instant time) {
+            this(pbx, callId, agent, code, resolved, notes, time, null, null);
+        }
     }
+
+    /** The sales outcomes a disposition may carry. */
+    public static final java.util.Set<String> OUTCOMES = java.util.Set.of("sale", "cross_sell", "up_sell", "none");
 
     private final int capacity;
     private final ArrayDeque<Disposition> ring = new ArrayDeque<>();

@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +89,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     };
     private final Thread thread;
     private volatile PresenceFeed presence = PresenceFeed.NONE;
+    private final Function<String, List<?>> recentCalls;
     private volatile boolean running = true;
     /** Fan-out thread only: presence changes dispatched so far, and the shared every-line snapshot of that epoch. */
     private long presenceEpoch;
@@ -99,6 +101,13 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
 
     public EventFanout(SessionRegistry sessions, CtiStateView state, CustomerLookup customers, String crmTemplate,
                        Clock clock, int inboxCapacity) {
+        this(sessions, state, customers, crmTemplate, clock, inboxCapacity, n -> List.of());
+    }
+
+    /** @param recentCalls a caller's last calls for the screen pop (see {@code StoredData.recentCalls}) */
+    public EventFanout(SessionRegistry sessions, CtiStateView state, CustomerLookup customers, String crmTemplate,
+                       Clock clock, int inboxCapacity, Function<String, List<?>> recentCalls) {
+        this.recentCalls = recentCalls;
         this.sessions = sessions;
         this.state = state;
         this.customers = customers;
@@ -339,7 +348,14 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
             LOG.warn("customer lookup failed for call {}: {}", c.call().callId(), ex.toString());
             customer = Map.of();
         }
-        return ScreenPop.of(c, customer == null ? Map.of() : customer, crmTemplate);
+        List<?> recent;
+        try {
+            recent = c.call().callerNumber() == null ? List.of() : recentCalls.apply(c.call().callerNumber());
+        } catch (RuntimeException ex) {
+            LOG.warn("recent calls lookup failed for call {}: {}", c.call().callId(), ex.toString());
+            recent = List.of();
+        }
+        return ScreenPop.of(c, customer == null ? Map.of() : customer, crmTemplate, recent);
     }
 
     private void monitoring(CtiEvent e, String callId, Object payload, long m, long now) {

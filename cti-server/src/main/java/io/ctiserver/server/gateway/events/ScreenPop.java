@@ -5,6 +5,7 @@ import io.ctiserver.events.CallView;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -16,6 +17,8 @@ import java.util.regex.Pattern;
  * @param data     routing ({@code CTI_*}), IVR ({@code IVR_*}) and desktop-attached data
  * @param customer the customer record from the {@code CustomerLookup}, empty when unknown
  * @param crmUrl   the configured template filled in, or null without a template
+ * @param recentCalls the caller's last calls from storage (date, agent, result, disposition), newest first; empty
+ *                 without storage or history
  */
 public record ScreenPop(
         String callId,
@@ -31,16 +34,21 @@ public record ScreenPop(
         Map<String, Object> customer,
         Map<String, String> data,
         String crmUrl,
-        CallView call) {
+        CallView call,
+        List<?> recentCalls) {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_.]+)}");
 
     public static ScreenPop of(CallOffered e, Map<String, Object> customer, String crmTemplate) {
+        return of(e, customer, crmTemplate, List.of());
+    }
+
+    public static ScreenPop of(CallOffered e, Map<String, Object> customer, String crmTemplate, List<?> recentCalls) {
         CallView c = e.call();
         long wait = c.queuedAt() == null ? 0 : Math.max(0, Duration.between(c.queuedAt(), e.time()).toSeconds());
         return new ScreenPop(c.callId(), e.pbx(), c.callerNumber(), c.callerName(), c.dialed(), c.queue(), wait,
                 isVip(c.data().get("CTI_VIP")), e.agentInterface(), e.agentName(), customer, c.data(),
-                crmUrl(crmTemplate, c, customer), c);
+                crmUrl(crmTemplate, c, customer), c, List.copyOf(recentCalls));
     }
 
     static boolean isVip(String v) {

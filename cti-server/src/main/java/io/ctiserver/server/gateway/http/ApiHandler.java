@@ -175,6 +175,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, state.queues().stream()
                     .filter(q -> user.role().seesEverything() || user.queues().contains(q.name()))
                     .collect(Collectors.toList()));
+        } else if (path.startsWith("/api/history/") || path.startsWith("/api/reports/")) {
+            stored(ctx, req, path, user, keepAlive);
         } else {
             Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no endpoint " + path));
         }
@@ -270,6 +272,19 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
+    /** History and reports: the queries run on storage's threads, the answer is written when they complete. */
+    private void stored(ChannelHandlerContext ctx, FullHttpRequest req, String path, User user, boolean keepAlive) {
+        Map<String, List<String>> q = parameters(req);
+        services.stored().get(path, q, req.headers().get(HttpHeaderNames.ACCEPT), user).whenComplete((a, e) -> {
+            if (e != null) {
+                LOG.warn("GET {} failed", path, e);
+                Http.sendError(ctx, keepAlive, CommandError.of(Code.INTERNAL, "the query failed"));
+            } else {
+                Http.send(ctx, keepAlive, HttpResponseStatus.valueOf(a.status()), a.body(), a.contentType());
+            }
+        });
+    }
+
     private static String first(Map<String, List<String>> q, String name) {
         List<String> v = q.get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
@@ -289,6 +304,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         body.put("attached", services.sessions().all().stream().filter(s -> s.attached()).count());
         body.put("eventsDispatched", services.fanout().dispatched());
         body.put("eventsDropped", services.fanout().dropped());
+        Object storage = services.stored().health();
+        if (storage != null) {
+            body.put("storage", storage);
+        }
         Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, body);
     }
 

@@ -3,6 +3,7 @@ package io.ctiserver.server.gateway.http;
 import io.ctiserver.events.CtiStateView;
 import io.ctiserver.server.gateway.GatewayConfig;
 import io.ctiserver.server.gateway.Reports;
+import io.ctiserver.server.gateway.StoredData;
 import io.ctiserver.server.gateway.auth.TokenService;
 import io.ctiserver.server.gateway.auth.UserDirectory;
 import io.ctiserver.server.gateway.commands.CommandHandler;
@@ -23,5 +24,6 @@ public record GatewayServices(
         Executor loginExecutor,
         Reports reports,
         Operations operations,
-        TokenConnections connections) {
+        TokenConnections connections,
+        StoredData stored) {
 }

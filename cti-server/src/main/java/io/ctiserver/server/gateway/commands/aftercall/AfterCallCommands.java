@@ -15,6 +15,7 @@ import io.ctiserver.server.gateway.commands.DispositionStore;
 import io.ctiserver.server.gateway.commands.Fields;
 import io.ctiserver.server.gateway.commands.Invocation;
 import io.ctiserver.server.gateway.events.EventFanout;
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +61,11 @@ public final class AfterCallCommands implements CommandFamily {
         String code = inv.req().required("code", Fields.CODE, "a wrap-up code");
         boolean resolved = inv.req().requiredBoolean("resolved");
         String notes = inv.req().optional("notes");
+        String outcome = inv.req().optional("outcome");
+        if (outcome != null && !DispositionStore.OUTCOMES.contains(outcome)) {
+            throw new CommandException(Code.INVALID_FIELD, "outcome must be one of sale, cross_sell, up_sell, none");
+        }
+        BigDecimal amount = amount(inv.req().optional("amount"));
         inv.target(callId);
         String pbx;
         CallView live = s.state().call(callId).orElse(null);
@@ -83,8 +89,25 @@ public final class AfterCallCommands implements CommandFamily {
             throw CommandSupport.forbiddenCall(callId);
         }
         dispositions.add(new DispositionStore.Disposition(pbx, callId, u.username(), code, resolved, notes,
-                s.clock().instant()));
+                s.clock().instant(), outcome, amount));
         return CompletableFuture.completedFuture(CommandResult.success());
+    }
+
+    /** A sale's amount: a decimal number 0..999,999,999.99 with at most two decimals, or null. */
+    private static BigDecimal amount(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            BigDecimal a = new BigDecimal(s);
+            if (a.signum() < 0 || a.scale() > 2 || a.compareTo(new BigDecimal("999999999.99")) > 0) {
+                throw new NumberFormatException();
+            }
+            return a;
+        } catch (NumberFormatException e) {
+            throw new CommandException(Code.INVALID_FIELD, "amount must be a number 0..999999999.99 with at most "
+                    + "two decimals");
+        }
     }
 
     private CompletableFuture<CommandResult> attachData(Invocation inv) {

@@ -1,0 +1,39 @@
+package io.ctiserver.server.storage;
+
+import io.ctiserver.events.CallRecord;
+import io.ctiserver.routing.InMemoryCallHistory;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After a restart, routing's last-agent memory starts from the stored history instead of from nothing: the answered
+ * calls of the last {@value #DAYS} days (at most {@value #MAX} of them, newest first) are fed to it before the trackers
+ * start. With the database down the server starts anyway, with an empty memory.
+ */
+public final class StorageWarmUp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StorageWarmUp.class);
+    static final int DAYS = 30;
+    static final int MAX = 100_000;
+
+    private StorageWarmUp() {
+    }
+
+    public static int lastAgents(Storage storage, InMemoryCallHistory history) {
+        try {
+            List<CallRecord> calls = storage.history().answeredSince(
+                    System.currentTimeMillis() - Duration.ofDays(DAYS).toMillis(), MAX);
+            for (int i = calls.size() - 1; i >= 0; i--) {
+                history.record(calls.get(i));
+            }
+            LOG.info("last-agent memory warmed with {} stored calls", calls.size());
+            return calls.size();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("could not read the stored history to warm the last-agent memory: {}", e.toString());
+            return 0;
+        }
+    }
+}

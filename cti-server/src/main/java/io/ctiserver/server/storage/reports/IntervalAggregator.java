@@ -1,0 +1,352 @@
+package io.ctiserver.server.storage.reports;
+
+import io.ctiserver.server.storage.Row;
+import io.ctiserver.server.storage.schema.Database;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the 15-minute interval tables ({@code interval_queue}, {@code interval_agent}) in step with the rows: each
+ * committed row marks the interval(s) it belongs to as dirty, and a dirty interval is recomputed from the stored rows
+ * (delete and insert in one transaction), so an interval is always exactly what its rows say, whatever the order they
+ * came in or how often they were replayed. Counting follows docs/kpis.md: a call counts in the interval in which it
+ * ends; a disposition or a survey in the interval it was given, under its call's queue and agent; agent time is split
+ * at interval boundaries.
+ *
+ * <p>Runs on the storage database thread. An interval still receiving calls is recomputed at most every
+ * {@code minGapMillis} (default 30 s); report readers see figures at most that old.
+ */
+public final class IntervalAggregator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntervalAggregator.class);
+    public static final long INTERVAL_MS = 15 * 60_000L;
+    /** An agent state longer than this adds dirty intervals only for its last day (a weekend logged out). */
+    private static final int MAX_INTERVALS_PER_ROW = 96;
+
+    private final Database db;
+    private final int slSeconds;
+    private final int shortAbandonSeconds;
+    private final TreeSet<Long> dirty = new TreeSet<>();
+    private long minGapMillis = 30_000;
+    private long lastRun = Long.MIN_VALUE;
+
+    public IntervalAggregator(Database db, int slSeconds, int shortAbandonSeconds) {
+        this.db = db;
+        this.slSeconds = slSeconds;
+        this.shortAbandonSeconds = shortAbandonSeconds;
+    }
+
+    public static long intervalOf(long ms) {
+        return Math.floorDiv(ms, INTERVAL_MS) * INTERVAL_MS;
+    }
+
+    /** Marks the intervals the committed rows belong to. */
+    public synchronized void touched(List<Row> rows) {
+        for (Row r : rows) {
+            if (r instanceof Row.AgentInterval a) {
+                if (a.state().equals("logged_out")) {
+                    continue;
+                }
+                long first = Math.max(intervalOf(a.startMs()), intervalOf(a.endMs()) - MAX_INTERVALS_PER_ROW
+                        * INTERVAL_MS);
+                for (long s = first; s < a.endMs(); s += INTERVAL_MS) {
+                    dirty.add(s);
+                }
+            } else if (!(r instanceof Row.Audit) && !(r instanceof Row.RouteDecision)) {
+                dirty.add(intervalOf(r.timeMs()));
+            }
+        }
+    }
+
+    public synchronized int dirtyCount() {
+        return dirty.size();
+    }
+
+    public void minGapMillis(long ms) {
+        this.minGapMillis = ms;
+    }
+
+    /** Recomputes the dirty intervals if the last run is {@code minGapMillis} old. */
+    public void runDue(long nowMs) {
+        if (nowMs - lastRun < minGapMillis) {
+            return;
+        }
+        lastRun = nowMs;
+        try {
+            runAll();
+        } catch (SQLException e) {
+            LOG.warn("interval aggregation failed: {}", e.toString());
+        }
+    }
+
+    /** Recomputes every dirty interval now; returns how many. */
+    public int runAll() throws SQLException {
+        List<Long> todo;
+        synchronized (this) {
+            todo = new ArrayList<>(dirty);
+            dirty.clear();
+        }
+        int done = 0;
+        try (Connection c = db.connection()) {
+            for (Long s : todo) {
+                try {
+                    compute(c, s);
+                    done++;
+                } catch (SQLException e) {
+                    synchronized (this) {
+                        dirty.addAll(todo.subList(done, todo.size()));
+                    }
+                    throw e;
+                }
+            }
+        }
+        return done;
+    }
+
+    /** Counters of one queue or agent in one interval. */
+    static final class Counts {
+        int offered, answered, abandoned, shortAbandoned, unanswered, other, withinT, abandonedAfterT;
+        long waitAnswered, maxWaitAnswered, waitAbandoned, talk, wrapUpMs, transfers;
+        int handled;
+        long availableMs, ringingMs, onCallMs, pausedMs;
+        int dispositions, resolved, surveys, satisfied, scoreSum, sales;
+        BigDecimal salesAmount = BigDecimal.ZERO;
+        String name;
+    }
+
+    private void compute(Connection c, long s) throws SQLException {
+        long e = s + INTERVAL_MS;
+        Map<String, Counts> queues = new TreeMap<>();
+        Map<List<String>, Counts> agents = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pbx, queue, agent, agent_name, result, wait_seconds, "
+                + "talk_seconds, transfers FROM call_records WHERE ended_ms >= ? AND ended_ms < ?")) {
+            ps.setLong(1, s);
+            ps.setLong(2, e);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String queue = rs.getString(2);
+                    if (queue == null) {
+                        continue; // only queue calls count in the call figures
+                    }
+                    String pbx = rs.getString(1);
+                    String agent = rs.getString(3);
+                    String result = rs.getString(5);
+                    long wait = rs.getLong(6);
+                    long talk = rs.getLong(7);
+                    int transfers = rs.getInt(8);
+                    Counts q = queues.computeIfAbsent(queue, k -> new Counts());
+                    count(q, result, wait, talk, transfers);
+                    if (agent != null && "answered".equals(result)) {
+                        Counts a = agent(agents, pbx, agent, rs.getString(4));
+                        a.handled++;
+                        a.waitAnswered += wait;
+                        a.talk += talk;
+                        a.transfers += transfers;
+                    }
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pbx, agent, agent_name, state, queue, start_ms, end_ms "
+                + "FROM agent_states WHERE end_ms > ? AND start_ms < ?")) {
+            ps.setLong(1, s);
+            ps.setLong(2, e);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long ms = Math.min(e, rs.getLong(7)) - Math.max(s, rs.getLong(6));
+                    if (ms <= 0) {
+                        continue;
+                    }
+                    String state = rs.getString(4);
+                    if (state.equals("logged_out")) {
+                        continue;
+                    }
+                    Counts a = agent(agents, rs.getString(1), rs.getString(2), rs.getString(3));
+                    switch (state) {
+                        case "available" -> a.availableMs += ms;
+                        case "ringing" -> a.ringingMs += ms;
+                        case "on_call" -> a.onCallMs += ms;
+                        case "wrap_up" -> {
+                            a.wrapUpMs += ms;
+                            String queue = rs.getString(5);
+                            if (queue != null) {
+                                queues.computeIfAbsent(queue, k -> new Counts()).wrapUpMs += ms;
+                            }
+                        }
+                        case "paused" -> a.pausedMs += ms;
+                        default -> { }
+                    }
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.resolved, d.outcome, d.amount, c.queue, c.pbx, "
+                + "c.agent, c.agent_name FROM dispositions d LEFT JOIN call_records c ON c.pbx = d.pbx AND "
+                + "c.call_id = d.call_id WHERE d.time_ms >= ? AND d.time_ms < ?")) {
+            ps.setLong(1, s);
+            ps.setLong(2, e);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    boolean resolved = rs.getBoolean(1);
+                    String outcome = rs.getString(2);
+                    BigDecimal amount = rs.getBigDecimal(3);
+                    List<Counts> targets = new ArrayList<>(2);
+                    if (rs.getString(4) != null) {
+                        targets.add(queues.computeIfAbsent(rs.getString(4), k -> new Counts()));
+                    }
+                    if (rs.getString(6) != null) {
+                        targets.add(agent(agents, rs.getString(5), rs.getString(6), rs.getString(7)));
+                    }
+                    boolean sale = outcome != null && !outcome.equals("none");
+                    for (Counts t : targets) {
+                        t.dispositions++;
+                        t.resolved += resolved ? 1 : 0;
+                        if (sale) {
+                            t.sales++;
+                            if (amount != null) {
+                                t.salesAmount = t.salesAmount.add(amount);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.score, s.agent, s.agent_name, c.queue, c.pbx, c.agent "
+                + "FROM surveys s LEFT JOIN call_records c ON c.call_id = s.call_id "
+                + "WHERE s.time_ms >= ? AND s.time_ms < ?")) {
+            ps.setLong(1, s);
+            ps.setLong(2, e);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int score = rs.getInt(1);
+                    List<Counts> targets = new ArrayList<>(2);
+                    if (rs.getString(4) != null) {
+                        targets.add(queues.computeIfAbsent(rs.getString(4), k -> new Counts()));
+                    }
+                    String agent = rs.getString(6) != null ? rs.getString(6) : rs.getString(2);
+                    if (agent != null) {
+                        String pbx = rs.getString(5) != null ? rs.getString(5) : "";
+                        targets.add(agent(agents, pbx, agent, rs.getString(3)));
+                    }
+                    for (Counts t : targets) {
+                        t.surveys++;
+                        t.satisfied += score >= 4 ? 1 : 0;
+                        t.scoreSum += score;
+                    }
+                }
+            }
+        }
+        store(c, s, queues, agents);
+    }
+
+    private void count(Counts q, String result, long wait, long talk, int transfers) {
+        q.transfers += transfers;
+        switch (result == null ? "" : result) {
+            case "answered" -> {
+                q.offered++;
+                q.answered++;
+                q.withinT += wait <= slSeconds ? 1 : 0;
+                q.waitAnswered += wait;
+                q.maxWaitAnswered = Math.max(q.maxWaitAnswered, wait);
+                q.talk += talk;
+            }
+            case "abandoned" -> {
+                if (wait < shortAbandonSeconds) {
+                    q.shortAbandoned++;
+                } else {
+                    q.offered++;
+                    q.abandoned++;
+                    q.waitAbandoned += wait;
+                    q.abandonedAfterT += wait > slSeconds ? 1 : 0;
+                }
+            }
+            case "unanswered" -> {
+                q.offered++;
+                q.unanswered++;
+            }
+            default -> {
+                q.offered++;
+                q.other++;
+            }
+        }
+    }
+
+    private static Counts agent(Map<List<String>, Counts> agents, String pbx, String agent, String name) {
+        Counts a = agents.computeIfAbsent(List.of(pbx == null ? "" : pbx, agent), k -> new Counts());
+        if (a.name == null) {
+            a.name = name;
+        }
+        return a;
+    }
+
+    private static void store(Connection c, long s, Map<String, Counts> queues, Map<List<String>, Counts> agents)
+            throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            for (String t : new String[] {"interval_queue", "interval_agent"}) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE interval_ms = ?")) {
+                    ps.setLong(1, s);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO interval_queue (interval_ms, queue, offered, "
+                    + "answered, abandoned, short_abandoned, unanswered, other, answered_within_t, abandoned_after_t, "
+                    + "wait_answered_s, max_wait_answered_s, wait_abandoned_s, talk_s, wrap_up_s, transfers, "
+                    + "dispositions, resolved, surveys, satisfied, score_sum, sales, sales_amount) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Map.Entry<String, Counts> en : queues.entrySet()) {
+                    Counts q = en.getValue();
+                    int i = 1;
+                    ps.setLong(i++, s);
+                    ps.setString(i++, en.getKey());
+                    for (long v : new long[] {q.offered, q.answered, q.abandoned, q.shortAbandoned, q.unanswered,
+                        q.other, q.withinT, q.abandonedAfterT, q.waitAnswered, q.maxWaitAnswered, q.waitAbandoned,
+                        q.talk, Math.round(q.wrapUpMs / 1000.0), q.transfers, q.dispositions, q.resolved, q.surveys,
+                        q.satisfied, q.scoreSum, q.sales}) {
+                        ps.setLong(i++, v);
+                    }
+                    ps.setBigDecimal(i, q.salesAmount);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO interval_agent (interval_ms, pbx, agent, "
+                    + "agent_name, handled, wait_answered_s, talk_s, transfers, available_ms, ringing_ms, on_call_ms, "
+                    + "wrap_up_ms, paused_ms, dispositions, resolved, surveys, satisfied, score_sum, sales, "
+                    + "sales_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Map.Entry<List<String>, Counts> en : agents.entrySet()) {
+                    Counts a = en.getValue();
+                    int i = 1;
+                    ps.setLong(i++, s);
+                    ps.setString(i++, en.getKey().get(0));
+                    ps.setString(i++, en.getKey().get(1));
+                    ps.setString(i++, a.name);
+                    for (long v : new long[] {a.handled, a.waitAnswered, a.talk, a.transfers, a.availableMs,
+                        a.ringingMs, a.onCallMs, a.wrapUpMs, a.pausedMs, a.dispositions, a.resolved, a.surveys,
+                        a.satisfied, a.scoreSum, a.sales}) {
+                        ps.setLong(i++, v);
+                    }
+                    ps.setBigDecimal(i, a.salesAmount);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException ex) {
+            c.rollback();
+            throw ex;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package io.ctiserver.server.storage.reports;
+
+import io.ctiserver.kpi.ErlangC;
+import io.ctiserver.server.storage.StorageConfig;
+import io.ctiserver.server.storage.schema.Database;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Interval and agent reports from the 15-minute tables. Rows are counters, added up to the asked granularity
+ * (15 min, 1 h, 1 day, in UTC) and only then turned into ratios, with the definitions of docs/kpis.md; so an hour is
+ * exactly its four quarters. Each row is an ordered map (the same keys in JSON and in the CSV header).
+ */
+public final class ReportStore {
+
+    public static final long MINUTE = 60_000;
+
+    private final Database db;
+    private final int slSeconds;
+    private final int targetPercent;
+    private final int maxDays;
+
+    public ReportStore(Database db, StorageConfig c) {
+        this.db = db;
+        this.slSeconds = c.serviceLevelSeconds();
+        this.targetPercent = c.serviceLevelTargetPercent();
+        this.maxDays = c.maxReportDays();
+    }
+
+    public int maxDays() {
+        return maxDays;
+    }
+
+    /**
+     * Per interval: one row per queue and, without a queue filter, a total row ({@code queue: null}) that also has
+     * the occupancy of all agents. With {@code agent}, that agent's rows instead.
+     */
+    public List<Map<String, Object>> intervals(Instant from, Instant to, String queue, String agent, long stepMs)
+            throws SQLException {
+        return agent != null ? agentIntervals(from, to, agent, stepMs) : queueIntervals(from, to, queue, stepMs);
+    }
+
+    private List<Map<String, Object>> queueIntervals(Instant from, Instant to, String queue, long stepMs)
+            throws SQLException {
+        String sql = "SELECT interval_ms, queue, offered, answered, abandoned, short_abandoned, unanswered, other, "
+                + "answered_within_t, abandoned_after_t, wait_answered_s, max_wait_answered_s, wait_abandoned_s, "
+                + "talk_s, wrap_up_s, transfers, dispositions, resolved, surveys, satisfied, score_sum, sales, "
+                + "sales_amount FROM interval_queue WHERE interval_ms >= ? AND interval_ms < ?"
+                + (queue == null ? "" : " AND queue = ?");
+        // bucket -> queue (null = total) -> sums
+        TreeMap<Long, TreeMap<String, Sums>> buckets = new TreeMap<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, from.toEpochMilli());
+            ps.setLong(2, to.toEpochMilli());
+            if (queue != null) {
+                ps.setString(3, queue);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long b = Math.floorDiv(rs.getLong(1), stepMs) * stepMs;
+                    TreeMap<String, Sums> row = buckets.computeIfAbsent(b,
+                            k -> new TreeMap<>(java.util.Comparator.nullsFirst(String::compareTo)));
+                    Sums q = row.computeIfAbsent(rs.getString(2), k -> new Sums());
+                    q.addQueueRow(rs);
+                    if (queue == null) {
+                        row.computeIfAbsent(null, k -> new Sums()).addQueueRow(rs);
+                    }
+                }
+            }
+            if (queue == null && !buckets.isEmpty()) {
+                addOccupancy(c, from, to, stepMs, buckets);
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        buckets.forEach((b, row) -> row.forEach((q, s) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("intervalStart", Instant.ofEpochMilli(b));
+            m.put("intervalMinutes", stepMs / MINUTE);
+            m.put("queue", q);
+            s.putQueueFigures(m, stepMs / 1000.0, slSeconds, targetPercent, q == null);
+            out.add(m);
+        }));
+        return out;
+    }
+
+    private static void addOccupancy(Connection c, Instant from, Instant to, long stepMs,
+                                     TreeMap<Long, TreeMap<String, Sums>> buckets) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT interval_ms, SUM(available_ms), SUM(ringing_ms), "
+                + "SUM(on_call_ms), SUM(wrap_up_ms) FROM interval_agent WHERE interval_ms >= ? AND interval_ms < ? "
+                + "GROUP BY interval_ms")) {
+            ps.setLong(1, from.toEpochMilli());
+            ps.setLong(2, to.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long b = Math.floorDiv(rs.getLong(1), stepMs) * stepMs;
+                    TreeMap<String, Sums> row = buckets.get(b);
+                    if (row != null && row.containsKey(null)) {
+                        Sums t = row.get(null);
+                        t.availableMs += rs.getLong(2);
+                        t.ringingMs += rs.getLong(3);
+                        t.onCallMs += rs.getLong(4);
+                        t.agentWrapUpMs += rs.getLong(5);
+                    }
+                }
+            }
+        }
+    }
+
+    private List<Map<String, Object>> agentIntervals(Instant from, Instant to, String agent, long stepMs)
+            throws SQLException {
+        TreeMap<Long, Sums> buckets = new TreeMap<>();
+        String[] name = new String[1];
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(AGENT_SELECT
+                + " WHERE agent = ? AND interval_ms >= ? AND interval_ms < ?")) {
+            ps.setString(1, agent);
+            ps.setLong(2, from.toEpochMilli());
+            ps.setLong(3, to.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long b = Math.floorDiv(rs.getLong(1), stepMs) * stepMs;
+                    buckets.computeIfAbsent(b, k -> new Sums()).addAgentRow(rs);
+                    name[0] = rs.getString(4);
+                }
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        buckets.forEach((b, s) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("intervalStart", Instant.ofEpochMilli(b));
+            m.put("intervalMinutes", stepMs / MINUTE);
+            m.put("agent", agent);
+            m.put("agentName", name[0]);
+            s.putAgentFigures(m);
+            out.add(m);
+        });
+        return out;
+    }
+
+    private static final String AGENT_SELECT = "SELECT interval_ms, pbx, agent, agent_name, handled, "
+            + "wait_answered_s, talk_s, transfers, available_ms, ringing_ms, on_call_ms, wrap_up_ms, paused_ms, "
+            + "dispositions, resolved, surveys, satisfied, score_sum, sales, sales_amount FROM interval_agent";
+
+    /**
+     * One row per agent over the range: handled, AHT, occupancy, time per state, pause time per reason (from the
+     * stored agent state intervals), FCR, CSAT, conversion.
+     */
+    public List<Map<String, Object>> agents(Instant from, Instant to) throws SQLException {
+        Map<List<String>, Sums> byAgent = new TreeMap<>((a, b) -> (a.get(0) + '\u0000' + a.get(1))
+                .compareTo(b.get(0) + '\u0000' + b.get(1)));
+        Map<List<String>, String> names = new LinkedHashMap<>();
+        Map<List<String>, Map<String, Long>> reasons = new LinkedHashMap<>();
+        try (Connection c = db.connection()) {
+            try (PreparedStatement ps = c.prepareStatement(AGENT_SELECT + " WHERE interval_ms >= ? AND interval_ms < ?")) {
+                ps.setLong(1, from.toEpochMilli());
+                ps.setLong(2, to.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        List<String> key = List.of(rs.getString(2), rs.getString(3));
+                        byAgent.computeIfAbsent(key, k -> new Sums()).addAgentRow(rs);
+                        if (rs.getString(4) != null) {
+                            names.put(key, rs.getString(4));
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pbx, agent, reason, start_ms, end_ms FROM "
+                    + "agent_states WHERE state = 'paused' AND end_ms > ? AND start_ms < ?")) {
+                ps.setLong(1, from.toEpochMilli());
+                ps.setLong(2, to.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long ms = Math.min(to.toEpochMilli(), rs.getLong(5)) - Math.max(from.toEpochMilli(),
+                                rs.getLong(4));
+                        String reason = rs.getString(3) == null || rs.getString(3).isEmpty() ? "(none)"
+                                : rs.getString(3);
+                        reasons.computeIfAbsent(List.of(rs.getString(1), rs.getString(2)), k -> new TreeMap<>())
+                                .merge(reason, Math.round(ms / 1000.0), Long::sum);
+                    }
+                }
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        byAgent.forEach((k, s) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pbx", k.get(0));
+            m.put("agent", k.get(1));
+            m.put("agentName", names.get(k));
+            s.putAgentFigures(m);
+            m.put("pausedSecondsByReason", reasons.getOrDefault(k, Map.of()));
+            out.add(m);
+        });
+        return out;
+    }
+
+    /** Counters added up over intervals. */
+    static final class Sums {
+        long offered, answered, abandoned, shortAbandoned, unanswered, other, withinT, abandonedAfterT;
+        long waitAnswered, maxWaitAnswered, waitAbandoned, talk, wrapUp, transfers;
+        long dispositions, resolved, surveys, satisfied, scoreSum, sales;
+        BigDecimal salesAmount = BigDecimal.ZERO;
+        long handled, availableMs, ringingMs, onCallMs, agentWrapUpMs, pausedMs;
+
+        void addQueueRow(ResultSet rs) throws SQLException {
+            offered += rs.getLong(3);
+            answered += rs.getLong(4);
+            abandoned += rs.getLong(5);
+            shortAbandoned += rs.getLong(6);
+            unanswered += rs.getLong(7);
+            other += rs.getLong(8);
+            withinT += rs.getLong(9);
+            abandonedAfterT += rs.getLong(10);
+            waitAnswered += rs.getLong(11);
+            maxWaitAnswered = Math.max(maxWaitAnswered, rs.getLong(12));
+            waitAbandoned += rs.getLong(13);
+            talk += rs.getLong(14);
+            wrapUp += rs.getLong(15);
+            transfers += rs.getLong(16);
+            dispositions += rs.getLong(17);
+            resolved += rs.getLong(18);
+            surveys += rs.getLong(19);
+            satisfied += rs.getLong(20);
+            scoreSum += rs.getLong(21);
+            sales += rs.getLong(22);
+            salesAmount = salesAmount.add(rs.getBigDecimal(23));
+        }
+
+        void addAgentRow(ResultSet rs) throws SQLException {
+            handled += rs.getLong(5);
+            waitAnswered += rs.getLong(6);
+            talk += rs.getLong(7);
+            transfers += rs.getLong(8);
+            availableMs += rs.getLong(9);
+            ringingMs += rs.getLong(10);
+            onCallMs += rs.getLong(11);
+            agentWrapUpMs += rs.getLong(12);
+            pausedMs += rs.getLong(13);
+            dispositions += rs.getLong(14);
+            resolved += rs.getLong(15);
+            surveys += rs.getLong(16);
+            satisfied += rs.getLong(17);
+            scoreSum += rs.getLong(18);
+            sales += rs.getLong(19);
+            salesAmount = salesAmount.add(rs.getBigDecimal(20));
+        }
+
+        void putQueueFigures(Map<String, Object> m, double stepSeconds, int slT, int target, boolean total) {
+            m.put("offered", offered);
+            m.put("answered", answered);
+            m.put("abandoned", abandoned);
+            m.put("shortAbandoned", shortAbandoned);
+            m.put("unanswered", unanswered);
+            m.put("serviceLevelPercent", percent(withinT, answered + abandonedAfterT));
+            m.put("asaSeconds", ratio(waitAnswered, answered));
+            m.put("abandonRatePercent", percent(abandoned, offered));
+            Double aht = ratio(talk + wrapUp, answered);
+            m.put("ahtSeconds", aht);
+            m.put("occupancyPercent", total ? occupancy(onCallMs, agentWrapUpMs, availableMs, ringingMs) : null);
+            m.put("transfers", transfers);
+            m.put("dispositions", dispositions);
+            m.put("fcrPercent", percent(resolved, dispositions));
+            m.put("surveys", surveys);
+            m.put("csatPercent", percent(satisfied, surveys));
+            m.put("sales", sales);
+            m.put("salesAmount", salesAmount);
+            m.put("conversionPercent", percent(sales, answered));
+            m.put("agentsNeeded", aht == null || aht <= 0 ? null
+                    : ErlangC.agentsNeeded(offered / stepSeconds, aht, slT, target));
+        }
+
+        void putAgentFigures(Map<String, Object> m) {
+            m.put("handled", handled);
+            m.put("asaSeconds", ratio(waitAnswered, handled));
+            m.put("ahtSeconds", ratio(talk + agentWrapUpMs / 1000.0, handled));
+            m.put("occupancyPercent", occupancy(onCallMs, agentWrapUpMs, availableMs, ringingMs));
+            m.put("availableSeconds", availableMs / 1000);
+            m.put("ringingSeconds", ringingMs / 1000);
+            m.put("onCallSeconds", onCallMs / 1000);
+            m.put("wrapUpSeconds", agentWrapUpMs / 1000);
+            m.put("pausedSeconds", pausedMs / 1000);
+            m.put("transfers", transfers);
+            m.put("dispositions", dispositions);
+            m.put("fcrPercent", percent(resolved, dispositions));
+            m.put("surveys", surveys);
+            m.put("csatPercent", percent(satisfied, surveys));
+            m.put("sales", sales);
+            m.put("salesAmount", salesAmount);
+            m.put("conversionPercent", percent(sales, handled));
+        }
+
+        private static Double occupancy(long onCall, long wrapUp, long available, long ringing) {
+            long busy = onCall + wrapUp;
+            return percent(busy, busy + available + ringing);
+        }
+
+        private static Double ratio(double sum, long n) {
+            return n == 0 ? null : sum / n;
+        }
+
+        private static Double percent(double part, long whole) {
+            return whole == 0 ? null : 100.0 * part / whole;
+        }
+    }
+}

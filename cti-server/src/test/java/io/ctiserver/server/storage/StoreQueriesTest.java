@@ -1,0 +1,174 @@
+package io.ctiserver.server.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ctiserver.events.Json;
+import io.ctiserver.server.storage.history.CallHistoryStore;
+import io.ctiserver.server.storage.history.CallHistoryStore.Query;
+import io.ctiserver.server.storage.history.CallHistoryStore.Visibility;
+import io.ctiserver.server.storage.testing.Rows;
+import io.ctiserver.server.storage.testing.TestDatabases;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** History queries, recent calls and the interval reports on a real H2 and a real PostgreSQL. */
+class StoreQueriesTest {
+
+    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @MethodSource("io.ctiserver.server.storage.testing.TestDatabases#both")
+    void historyPagesNewestFirstWithFiltersAndVisibility(TestDatabases kind) throws Exception {
+        try (Storage s = Storage.start(kind.config(dir))) {
+            for (int i = 0; i < 25; i++) {
+                String agent = i % 2 == 0 ? "PJSIP/a1" : "PJSIP/a2";
+                String queue = i % 5 == 0 ? "sales" : "support";
+                s.offer(Rows.call("h" + i, "+1 555-100" + (i % 3), queue, agent, i % 4 == 3 ? "abandoned" : "answered",
+                        5, 60, T0.plusSeconds(60L * i)));
+            }
+            s.offer(new Row.Disposition("pbx", "h24", "agent1", "RESOLVED", true, null, null, null,
+                    T0.toEpochMilli()));
+            StorageTest.await(() -> s.writer().written() == 26, "rows written");
+            CallHistoryStore h = s.history();
+            Instant from = T0.minus(Duration.ofHours(1));
+            Instant to = T0.plus(Duration.ofHours(1));
+
+            List<String> ids = new ArrayList<>();
+            String cursor = null;
+            int pages = 0;
+            do {
+                CallHistoryStore.Page p = h.calls(new Query(from, to, null, null, null, null, 10, cursor, null));
+                for (CallHistoryStore.StoredCall c : p.calls()) {
+                    ids.add(Json.mapper().readTree(c.record()).get("callId").asText());
+                }
+                cursor = p.nextCursor();
+                pages++;
+            } while (cursor != null);
+            assertEquals(3, pages);
+            assertEquals(25, ids.size());
+            assertEquals(25, new HashSet<>(ids).size());
+            assertEquals("h24", ids.get(0), "newest first");
+            assertEquals("h0", ids.get(24));
+
+            // number normalised: "+1 555-1000" and "15551000" are the same caller (h0, h3, h6, ...)
+            List<CallHistoryStore.StoredCall> byNumber = h.calls(new Query(from, to, "15551000", null, null, null,
+                    50, null, null)).calls();
+            assertEquals(9, byNumber.size());
+            assertEquals(5, h.calls(new Query(from, to, null, null, "sales", null, 50, null, null)).calls().size());
+            assertEquals(6, h.calls(new Query(from, to, null, null, null, "abandoned", 50, null, null)).calls().size());
+            assertEquals(13, h.calls(new Query(from, to, null, "PJSIP/a1", null, null, 50, null, null)).calls()
+                    .size());
+            // an agent sees their own calls and those of their queues
+            Visibility a2 = new Visibility("PJSIP/a2", List.of("sales"));
+            List<CallHistoryStore.StoredCall> seen = h.calls(new Query(from, to, null, null, null, null, 50, null, a2))
+                    .calls();
+            assertEquals(12 + 3, seen.size(), "12 calls of a2 and the 3 sales calls a1 took (h0, h10, h20)");
+            assertTrue(h.call("h0", a2).isPresent());
+            assertTrue(h.call("h2", a2).isEmpty(), "a1's support call");
+            assertEquals("RESOLVED", h.call("h24", Visibility.ALL).orElseThrow().disposition().code());
+            assertThrows(IllegalArgumentException.class,
+                    () -> h.calls(new Query(from, to, null, null, null, null, 10, "garbage!", null)));
+
+            List<CallHistoryStore.RecentCall> recent = h.recentCalls("+1 (555) 1000", 5);
+            assertEquals(List.of("h24", "h21", "h18", "h15", "h12"), recent.stream()
+                    .map(CallHistoryStore.RecentCall::callId).toList());
+            assertEquals("RESOLVED", recent.get(0).disposition());
+            assertEquals(T0.plusSeconds(60L * 24 - 65), recent.get(0).date());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ctiserver.server.storage.testing.TestDatabases#both")
+    void intervalReportCountsWithTheKpiDefinitions(TestDatabases kind) throws Exception {
+        try (Storage s = Storage.start(kind.config(dir))) {
+            long t = T0.toEpochMilli();
+            List<Row> rows = List.of(
+                    Rows.call("r1", "5551001", "support", "PJSIP/a1", "answered", 10, 100, T0.plusSeconds(120)),
+                    Rows.call("r2", "5551002", "support", "PJSIP/a1", "answered", 30, 50, T0.plusSeconds(300)),
+                    Rows.call("r3", "5551003", "support", null, "abandoned", 40, 0, T0.plusSeconds(400)),
+                    Rows.call("r4", "5551004", "support", null, "abandoned", 2, 0, T0.plusSeconds(500)),
+                    Rows.call("r5", "5551005", "support", null, "unanswered", 60, 0, T0.plusSeconds(600)),
+                    Rows.call("r6", "5551006", "sales", "PJSIP/a2", "answered", 5, 200, T0.plusSeconds(1000)),
+                    new Row.Disposition("pbx", "r1", "agent1", "SOLD", true, null, "up_sell",
+                            new BigDecimal("10.50"), t + 130_000),
+                    new Row.Disposition("pbx", "r2", "agent1", "CALLBACK", false, null, "none", null, t + 310_000),
+                    new Row.Survey("r1", "PJSIP/a1", "A1", "5551001", 5, t + 200_000),
+                    new Row.Survey("r2", "PJSIP/a1", "A1", "5551002", 2, t + 400_000),
+                    new Row.AgentInterval("pbx", "PJSIP/a1", "A1", "available", null, null, t, t + 600_000),
+                    new Row.AgentInterval("pbx", "PJSIP/a1", "A1", "on_call", null, null, t + 600_000, t + 780_000),
+                    new Row.AgentInterval("pbx", "PJSIP/a1", "A1", "wrap_up", null, "support", t + 780_000,
+                            t + 840_000),
+                    new Row.AgentInterval("pbx", "PJSIP/a1", "A1", "paused", "lunch", null, t + 840_000,
+                            t + 1_200_000));
+            rows.forEach(s::offer);
+            StorageTest.await(() -> s.writer().written() == rows.size(), "rows written");
+            s.aggregator().runAll();
+
+            List<Map<String, Object>> q = s.reports().intervals(T0, T0.plus(Duration.ofHours(1)), null, null,
+                    Duration.ofMinutes(15).toMillis());
+            Map<String, Object> support = find(q, T0, "support");
+            assertEquals(4L, support.get("offered"), "2 answered + 1 abandoned + 1 unanswered; the 2 s abandon is short");
+            assertEquals(2L, support.get("answered"));
+            assertEquals(1L, support.get("abandoned"));
+            assertEquals(1L, support.get("shortAbandoned"));
+            assertEquals(1L, support.get("unanswered"));
+            assertEquals(100.0 * 1 / 3, (Double) support.get("serviceLevelPercent"), 1e-9,
+                    "1 answered within 20 s / (2 answered + 1 abandoned after 20 s)");
+            assertEquals(20.0, (Double) support.get("asaSeconds"), 1e-9);
+            assertEquals((150 + 60) / 2.0, (Double) support.get("ahtSeconds"), 1e-9, "talk plus the 60 s of wrap-up");
+            assertEquals(50.0, (Double) support.get("fcrPercent"), 1e-9);
+            assertEquals(50.0, (Double) support.get("csatPercent"), 1e-9);
+            assertEquals(1L, support.get("sales"));
+            assertEquals(0, new BigDecimal("10.50").compareTo((BigDecimal) support.get("salesAmount")));
+            assertEquals(50.0, (Double) support.get("conversionPercent"), 1e-9);
+            assertTrue((Integer) support.get("agentsNeeded") >= 1);
+            assertNull(support.get("occupancyPercent"), "not per queue");
+
+            Map<String, Object> total = find(q, T0, null);
+            assertEquals(4L, total.get("offered"), "the sales call ended at 10:16:40, in the next interval");
+            assertEquals(100.0 * (180 + 60) / (180 + 60 + 600), (Double) total.get("occupancyPercent"), 1e-9);
+
+            // an hour is its four quarters added up
+            List<Map<String, Object>> hour = s.reports().intervals(T0, T0.plus(Duration.ofHours(1)), "support",
+                    null, Duration.ofHours(1).toMillis());
+            assertEquals(1, hour.size());
+            assertEquals(4L, hour.get(0).get("offered"));
+
+            List<Map<String, Object>> agents = s.reports().agents(T0, T0.plus(Duration.ofHours(1)));
+            Map<String, Object> a1 = agents.stream().filter(a -> "PJSIP/a1".equals(a.get("agent"))).findFirst()
+                    .orElseThrow();
+            assertEquals(2L, a1.get("handled"));
+            assertEquals(360L, a1.get("pausedSeconds"));
+            assertEquals(Map.of("lunch", 360L), a1.get("pausedSecondsByReason"));
+            assertEquals(100.0, (Double) a1.get("conversionPercent") * 2, 1e-9);
+
+            // recomputing gives the same figures (idempotent)
+            s.aggregator().touched(rows);
+            s.aggregator().runAll();
+            assertEquals(q, s.reports().intervals(T0, T0.plus(Duration.ofHours(1)), null, null,
+                    Duration.ofMinutes(15).toMillis()));
+        }
+    }
+
+    private static Map<String, Object> find(List<Map<String, Object>> rows, Instant start, String queue) {
+        return rows.stream().filter(r -> r.get("intervalStart").equals(start)
+                && java.util.Objects.equals(r.get("queue"), queue)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + start + " " + queue + " in " + rows));
+    }
+}
