@@ -2,6 +2,8 @@
 // Everything comes from the CtiClient's live state and events; every command's refusal is shown in words.
 import { agentExtension, LinkState } from './cti-client.js';
 import { act, clock, duration, h, loginFlow, Messages, showLink, since } from './ui.js';
+import { mountPresencePanel } from './presence-panel.js';
+import { mountChatPanel } from './chat-panel.js';
 
 const $ = id => document.getElementById(id);
 const messages = new Messages($('messages'));
@@ -26,6 +28,7 @@ async function ready(client) {
   $('who').textContent = client.user ? client.user.username + ' (' + client.user.role + ')' : '';
   $('logout').onclick = async () => { await client.logout(); location.reload(); };
   client.on('snapshot', () => renderAll());
+  client.on('snapshot', () => mountPanels(client));
   client.on('call.offered', e => onCallEvent(e));
   for (const t of ['call.answered', 'call.held', 'call.retrieved', 'call.conferenced', 'call.transferred']) {
     client.on(t, e => onCallEvent(e));
@@ -50,6 +53,27 @@ async function ready(client) {
   refreshDirectory();
   setInterval(refreshDirectory, 5000);
   loadHistory();
+}
+
+/**
+ * The phones' presence list (click-to-dial, transfer) and the chat and email panel, mounted once the first snapshot
+ * shows the link is up (the presence panel subscribes as it mounts). Both use the same client as the rest of the page.
+ */
+let panelsMounted = false;
+function mountPanels(client) {
+  if (panelsMounted) return;
+  panelsMounted = true;
+  mountPresencePanel($('presence'), client, {
+    currentCallId: () => { const live = [...cards.keys()]; return live.length ? live[live.length - 1] : null; },
+  });
+  mountChatPanel($('chats'), {
+    // The panel reads command answers as result messages ({ok, data, error}).
+    command: (name, fields) => client.command(name, fields).then(
+      data => ({ ok: true, data }),
+      err => ({ ok: false, error: { code: err.code, message: err.message } })),
+    subscribe: handler => { client.on('state', handler); return () => client.off('state', handler); },
+    agent: client.user ? client.user.username : '',
+  });
 }
 
 /** Recording shows on the card (the tracker reports it as monitoring); a supervisor's spying is announced. */
@@ -137,8 +161,11 @@ function renderState() {
 async function refreshDirectory() {
   if (!cti.token || cti.link === LinkState.CLOSED) return;
   try {
-    const [agents, queues] = await Promise.all([cti.get('/api/agents'), cti.get('/api/queues')]);
-    directory = { agents, queues };
+    // Agents read their own entry of /api/agents; colleagues come from presence (which lines an agent sees is the
+    // server's phones.agentPresence), supervisors get both.
+    const [agents, queues, presence] = await Promise.all([cti.get('/api/agents'), cti.get('/api/queues'),
+      cti.get('/api/presence').catch(() => null)]);
+    directory = { agents, queues, presence };
   } catch (err) {
     return; // the directory is a help; the link indicator already tells about a lost server
   }
@@ -156,6 +183,14 @@ function directoryEntries() {
   const agents = directory.agents.filter(a => !me || a.iface !== me.iface).map(a => ({
     target: agentExtension(a.iface), label: (a.memberName || a.iface) + ' — ' + a.state.replace('_', ' '), state: a.state,
   }));
+  const p = directory.presence;
+  const mine = me ? agentExtension(me.iface) : null;
+  for (const line of (p && p.entries) || []) {
+    const target = agentExtension(line.id);
+    if (line.kind !== 'device' || !(p.names || {})[line.id] || target === mine
+        || agents.some(a => a.target === target)) continue;
+    agents.push({ target, label: p.names[line.id] + ' — ' + String(line.state).replace(/_/g, ' '), state: line.state });
+  }
   const queues = directory.queues.map(q => ({
     target: q.name, label: 'Queue ' + q.name + ' — ' + q.entries.length + ' waiting, '
       + q.members.filter(m => !m.paused && !m.inCall && m.status === 1).length + ' free', state: 'queue',
