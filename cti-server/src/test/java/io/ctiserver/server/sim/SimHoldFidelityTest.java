@@ -86,6 +86,21 @@ class SimHoldFidelityTest {
                 "nothing completes the queue call at the hold: " + logBeforeBridge);
     }
 
+    @Test
+    void bridgeRefusesAsAsteriskDoes() throws Exception {
+        PbxSimulator sim = PbxSimulator.start(SimTestConfigs.quiet(10));
+        try (TestAmiClient c = TestAmiClient.loggedIn(sim.amiPort())) {
+            AmiMessage missing = c.action("Bridge", "Channel1", "PJSIP/agent1-00000001");
+            assertEquals("Error", missing.response());
+            assertEquals("Missing channel parameter in request", missing.get("Message"));
+            AmiMessage unknown = c.action("Bridge", "Channel1", "PJSIP/nobody-00000001", "Channel2", "PJSIP/x");
+            assertEquals("Error", unknown.response());
+            assertEquals("Channel1 does not exist: PJSIP/nobody-00000001", unknown.get("Message"));
+        } finally {
+            sim.stop();
+        }
+    }
+
     /** The capture's or the simulator's events from the AgentConnect on, one normalised line each. */
     private static List<String> fromConnect(List<AmiMessage> messages) {
         Map<String, String> roles = new HashMap<>();
