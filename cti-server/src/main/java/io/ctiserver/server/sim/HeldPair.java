@@ -51,10 +51,11 @@ final class HeldPair implements CallFlow {
     /** The hold, in R1's order; {@code customerExten} / {@code agentExten} are the Redirect's targets. */
     static HeldPair hold(Pbx pbx, QueueCall qc, String customerExten, String agentExten) {
         HeldPair p = new HeldPair(pbx, qc, qc.leaveForHold());
-        p.customer.flow = p;
-        p.agent.flow = p;
-        if (p.agent.localPeer != null) {
-            p.agent.localPeer.flow = p;
+        // Every channel of both legs (a Local pair's other half too), so a hangup of any of them ends the pair.
+        for (Chan c : new Chan[] {p.customer, p.customer.localPeer, p.agent, p.agent.localPeer}) {
+            if (c != null) {
+                c.flow = p;
+            }
         }
         // The new dialplan position first (priority 1, still the queue's application), the agent's leg first.
         newExten(pbx, p.agent, agentExten, 1);
@@ -116,13 +117,13 @@ final class HeldPair implements CallFlow {
 
     @Override
     public void hungUpFromOutside(Chan chan, int cause) {
-        if (phase == Phase.DONE) {
+        boolean agentSide = chan == agent || chan == agent.localPeer;
+        if (phase == Phase.DONE || !agentSide && chan != customer && chan != customer.localPeer) {
             return;
         }
         if (talkTimer != null) {
             talkTimer.cancel();
         }
-        boolean agentSide = chan == agent || chan == agent.localPeer;
         if (phase == Phase.HELD) {
             // Not captured: the call ends on hold. The queue_log says who ended it; the simulator does not leave the
             // other party waiting in cti-hold forever.
