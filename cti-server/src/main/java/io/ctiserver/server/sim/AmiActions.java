@@ -84,6 +84,7 @@ final class AmiActions extends ActionGroup {
             case "blindtransfer" -> calls.blindTransfer(s, m);
             case "atxfer" -> calls.atxfer(s, m);
             case "park" -> calls.park(s, m);
+            case "bridge" -> calls.bridge(s, m);
             case "queuepause" -> queues.queuePause(s, m);
             case "queueadd" -> queues.queueAdd(s, m);
             case "queueremove" -> queues.queueRemove(s, m);

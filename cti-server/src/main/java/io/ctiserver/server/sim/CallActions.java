@@ -108,9 +108,16 @@ final class CallActions extends ActionGroup {
             error(s, m, "ExtraChannel does not exist: " + extraName);
             return;
         }
-        success(s, m, "Redirect successful");
         String extraContext = m.get("ExtraContext", context == null ? null : context);
         String extraExten = m.get("ExtraExten", exten);
+        QueueCall held = HeldPair.heldBy(c, extra, context, extraContext);
+        success(s, m, "Redirect successful");
+        if (held != null) {
+            // The CTI server's hold: not a transfer, the queue call goes on without its bridge (capture R1).
+            boolean callerFirst = c == held.caller;
+            HeldPair.hold(pbx, held, callerFirst ? exten : extraExten, callerFirst ? extraExten : exten);
+            return;
+        }
         // Asterisk 22 reports the new dialplan position first (priority 1, still the old Application), while the
         // channel is in its bridge; the BridgeLeave follows (captures 07, R1, R3).
         redirectedTo(c, context == null ? c.context : context, exten);
@@ -122,6 +129,61 @@ final class CallActions extends ActionGroup {
         if (extra != null && !extra.hungUp) {
             Dialplan.run(pbx, extra, extraContext == null ? extra.context : extraContext, extraExten);
         }
+    }
+
+    /**
+     * Bridge (features.c): Channel1 and Channel2 (each found by name prefix) leave what they were in and join a new
+     * basic bridge, Channel1 first. The pair the CTI server's hold put in cti-hold is the case R1 captured; any other
+     * pair leaves its bridges (a queue call among them ends as with a Redirect) and then talks until one hangs up.
+     */
+    void bridge(AmiSession s, AmiMessage m) {
+        String name1 = m.get("Channel1", "");
+        String name2 = m.get("Channel2", "");
+        if (name1.isEmpty() || name2.isEmpty()) {
+            error(s, m, "Missing channel parameter in request");
+            return;
+        }
+        Chan a = pbx.channelByPrefix(name1);
+        if (a == null) {
+            error(s, m, "Channel1 does not exist: " + name1);
+            return;
+        }
+        Chan b = pbx.channelByPrefix(name2);
+        if (b == null) {
+            error(s, m, "Channel2 does not exist: " + name2);
+            return;
+        }
+        if (a == b) {
+            error(s, m, "Unable to add Channel2 to bridge: " + b.name);
+            return;
+        }
+        success(s, m, "Channels have been bridged");
+        HeldPair held = HeldPair.of(a, b);
+        if (held != null) {
+            held.bridge(a);
+            return;
+        }
+        leaveBridge(a, b);
+        if (a.hungUp || b.hungUp) {
+            return;
+        }
+        CallFlow together = (chan, cause) -> {
+            for (Chan c : chan == a || chan == a.localPeer ? new Chan[] {a, b} : new Chan[] {b, a}) {
+                if (!c.hungUp) {
+                    pbx.hangupAll(c, cause);
+                }
+            }
+        };
+        for (Chan c : new Chan[] {a, b, a.localPeer, b.localPeer}) {
+            if (c != null) {
+                c.flow = together;
+            }
+        }
+        Bridge br = pbx.bridgeCreate();
+        pbx.bridgeEnter(br, a);
+        pbx.bridgeEnter(br, b);
+        pbx.setVar(a, "BRIDGEPEER", b.name);
+        pbx.setVar(b, "BRIDGEPEER", a.name);
     }
 
     /**

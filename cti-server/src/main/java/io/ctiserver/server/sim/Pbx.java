@@ -393,6 +393,20 @@ final class Pbx {
         return name == null ? null : channels.get(name);
     }
 
+    /** Finds a live channel as Asterisk's ast_channel_get_by_name_prefix does: the exact name, else a name prefix. */
+    Chan channelByPrefix(String prefix) {
+        Chan exact = channel(prefix);
+        if (exact != null) {
+            return exact;
+        }
+        for (Chan c : channels.values()) {
+            if (c.name.startsWith(prefix)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** Finds the most recent live channel whose name starts with {@code device + "-"} (ChanSpy, agent lookup). */
     Chan channelOfDevice(String device) {
         Chan found = null;

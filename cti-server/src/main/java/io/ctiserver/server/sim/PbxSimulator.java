@@ -192,6 +192,8 @@ public final class PbxSimulator implements AutoCloseable {
                 calls.add(c.linkedid);
                 if (c.flow instanceof QueueCall qc && qc.caller == c && qc.phase == QueueCall.Phase.CONNECTED) {
                     agentCalls.put(qc.connected.member.iface, c.linkedid);
+                } else if (c.flow instanceof HeldPair p && p.customer == c && p.agentEngaged()) {
+                    agentCalls.put(p.call().connected.member.iface, c.linkedid);
                 }
             }
             java.util.Map<String, List<String>> entries = new java.util.LinkedHashMap<>();

@@ -54,6 +54,8 @@ final class QueueCall implements CallFlow {
     private SimEngine.Timer patienceTimer;
     private SimEngine.Timer maxWaitTimer;
     private SimEngine.Timer talkTimer;
+    /** When the scripted conversation ends (engine ms). */
+    private long talkEndsAt;
     /** The attended transfer in progress, if any. */
     Atxfer atxfer;
 
@@ -410,6 +412,7 @@ final class QueueCall implements CallFlow {
         pbx.setVar(leg.dialed, "BRIDGEPEER", caller.name);
         pbx.setVar(caller, "BRIDGEPEER", leg.dialed.name);
         double talk = m.device.talkSeconds > 0 ? m.device.talkSeconds : talkSeconds;
+        talkEndsAt = pbx.now() + (long) (talk * 1000);
         talkTimer = pbx.engine.after(talk * 1000, () -> {
             if (atxfer != null) {
                 atxfer.transfererDone();
@@ -481,6 +484,25 @@ final class QueueCall implements CallFlow {
         pbx.queueLog.write(pbx.now(), caller.uniqueid, queue.name, queue.agentName(leg.member), "COMPLETECALLER",
                 (connectedAt - joinedAt) / 1000, (pbx.now() - connectedAt) / 1000, originalPosition);
         callerHangupEnd(cause);
+    }
+
+    /**
+     * Both legs leave for cti-hold ({@link HeldPair}): app_queue no longer runs the conversation, but nothing is
+     * logged yet. Returns what is left of the scripted talk time (ms).
+     */
+    long leaveForHold() {
+        cancel(talkTimer);
+        phase = Phase.DONE;
+        return Math.max(1000, talkEndsAt - pbx.now());
+    }
+
+    /** The end of a held call as app_queue records it: queue_log and statistics only, no AgentComplete (R1). */
+    void completeQuietly(String logEvent) {
+        long talk = (pbx.now() - connectedAt) / 1000;
+        queue.recordTalk(talk);
+        queue.completed++;
+        pbx.queueLog.write(pbx.now(), caller.uniqueid, queue.name, queue.agentName(connected.member), logEvent,
+                (connectedAt - joinedAt) / 1000, talk, originalPosition);
     }
 
     void agentComplete(String reason) {
