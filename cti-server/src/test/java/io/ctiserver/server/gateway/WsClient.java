@@ -18,6 +18,8 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     /** Messages that do not match the AsyncAPI document: the test that saw them fails. */
+    /** Frames checked against the contract so far, per message type (see Contracts.sampledWsMessageProblems). */
+    private final java.util.Map<String, Integer> contractSeen = new java.util.concurrent.ConcurrentHashMap<>();
     final java.util.List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
     final CompletableFuture<String> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
@@ -39,7 +41,8 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
-            violations.addAll(io.ctiserver.server.contract.Contracts.get().wsMessageProblems(partial.toString()));
+            violations.addAll(io.ctiserver.server.contract.Contracts.get()
+                    .sampledWsMessageProblems(partial.toString(), contractSeen, 20));
             try {
                 received.add(Json.MAPPER.readTree(partial.toString()));
             } catch (Exception e) {
