@@ -100,6 +100,28 @@ public final class CommandSupport {
                 .orElseThrow(() -> new CommandException(Code.NOT_FOUND, "no agent '" + name + "'"));
     }
 
+    /**
+     * Whose phone rings first for a click-to-dial: your own; for {@code agent}, an admin's choice or an integration's
+     * allowed by {@code mayDialForAgents} (and its list, when it has one).
+     */
+    public User dialingFor(Invocation inv) {
+        User u = inv.user();
+        String name = inv.req().optional("agent");
+        if (name == null || name.equals(u.username())) {
+            if (u.role() == Role.INTEGRATION) {
+                throw new CommandException(Code.MISSING_FIELD, "missing field 'agent': whom to dial for");
+            }
+            return u;
+        }
+        boolean allowed = u.role() == Role.ADMIN || (u.role() == Role.INTEGRATION && u.mayDialForAgents()
+                && (u.dialForAgents().isEmpty() || u.dialForAgents().contains(name)));
+        if (!allowed) {
+            throw new CommandException(Code.FORBIDDEN, "you may not dial on behalf of '" + name + "'");
+        }
+        return users.byName(name).filter(a -> a.device() != null)
+                .orElseThrow(() -> new CommandException(Code.NOT_FOUND, "no agent '" + name + "'"));
+    }
+
     public static CommandException forbiddenCall(String callId) {
         return new CommandException(Code.FORBIDDEN, "call " + callId + " is not on your device");
     }

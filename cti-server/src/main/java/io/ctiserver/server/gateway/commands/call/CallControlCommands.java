@@ -9,7 +9,6 @@ import io.ctiserver.ami.AmiMessage;
 import io.ctiserver.events.CallView;
 import io.ctiserver.events.Party;
 import io.ctiserver.server.gateway.GatewayConfig;
-import io.ctiserver.server.gateway.auth.Role;
 import io.ctiserver.server.gateway.auth.User;
 import io.ctiserver.server.gateway.commands.CommandError.Code;
 import io.ctiserver.server.gateway.commands.CommandException;
@@ -66,7 +65,7 @@ public final class CallControlCommands implements CommandFamily {
     private CompletableFuture<CommandResult> dial(Invocation inv) {
         User u = inv.user();
         String number = inv.req().required("number", Fields.NUMBER, "a phone number (digits, +, *, #)");
-        User agent = dialingFor(inv);
+        User agent = s.dialingFor(inv);
         if (agent.device() == null) {
             throw new CommandException(Code.INVALID_FIELD, "no device configured for '" + agent.username() + "'");
         }
@@ -85,24 +84,6 @@ public final class CallControlCommands implements CommandFamily {
         return s.send(agent.pbx(), action, Map.of());
     }
 
-    /** Whose phone rings: your own; an admin's or an allowed integration's named {@code agent}. */
-    private User dialingFor(Invocation inv) {
-        User u = inv.user();
-        String name = inv.req().optional("agent");
-        if (name == null || name.equals(u.username())) {
-            if (u.role() == Role.INTEGRATION) {
-                throw new CommandException(Code.MISSING_FIELD, "missing field 'agent': whom to dial for");
-            }
-            return u;
-        }
-        boolean allowed = u.role() == Role.ADMIN || (u.role() == Role.INTEGRATION && u.mayDialForAgents()
-                && (u.dialForAgents().isEmpty() || u.dialForAgents().contains(name)));
-        if (!allowed) {
-            throw new CommandException(Code.FORBIDDEN, "you may not dial on behalf of '" + name + "'");
-        }
-        return s.users().byName(name).filter(a -> a.device() != null)
-                .orElseThrow(() -> new CommandException(Code.NOT_FOUND, "no agent '" + name + "'"));
-    }
 
     private CompletableFuture<CommandResult> hangup(Invocation inv) {
         CallView c = s.controlledCall(inv);

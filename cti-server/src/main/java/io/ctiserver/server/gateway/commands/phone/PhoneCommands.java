@@ -10,7 +10,6 @@ import io.ctiserver.events.Party;
 import io.ctiserver.presence.PhoneState;
 import io.ctiserver.presence.PresenceEntry;
 import io.ctiserver.presence.PresenceView;
-import io.ctiserver.server.gateway.auth.Role;
 import io.ctiserver.server.gateway.auth.User;
 import io.ctiserver.server.gateway.commands.CommandError.Code;
 import io.ctiserver.server.gateway.commands.CommandException;
@@ -105,7 +104,7 @@ public final class PhoneCommands implements CommandFamily {
     private CompletableFuture<CommandResult> dial(Invocation inv) {
         User u = inv.user();
         String number = inv.req().required("number", Fields.NUMBER, "a phone number (digits, +, *, #)");
-        User agent = dialingFor(inv);
+        User agent = s.dialingFor(inv);
         PhoneDevice phone = phoneOf(agent);
         inv.target(agent.username() + "->" + number);
         String header = phone.isPjsip() ? phone.effectiveAutoAnswer() : null;
@@ -354,22 +353,4 @@ public final class PhoneCommands implements CommandFamily {
         return AmiMessage.of("Action", "PJSIPNotify", "Endpoint", phone.endpoint(), "Variable", "Event=" + event);
     }
 
-    /** Whose phone rings first for {@code phone.dial}: yours; an admin's or an allowed integration's {@code agent}. */
-    private User dialingFor(Invocation inv) {
-        User u = inv.user();
-        String name = inv.req().optional("agent");
-        if (name == null || name.equals(u.username())) {
-            if (u.role() == Role.INTEGRATION) {
-                throw new CommandException(Code.MISSING_FIELD, "missing field 'agent': whom to dial for");
-            }
-            return u;
-        }
-        boolean allowed = u.role() == Role.ADMIN || (u.role() == Role.INTEGRATION && u.mayDialForAgents()
-                && (u.dialForAgents().isEmpty() || u.dialForAgents().contains(name)));
-        if (!allowed) {
-            throw new CommandException(Code.FORBIDDEN, "you may not dial on behalf of '" + name + "'");
-        }
-        return s.users().byName(name).filter(a -> a.device() != null)
-                .orElseThrow(() -> new CommandException(Code.NOT_FOUND, "no agent '" + name + "'"));
-    }
 }
