@@ -119,6 +119,22 @@ public final class KpiEngine implements CtiEventListener {
     }
 
     /**
+     * Remembers an answered call that ended before this engine started (read from storage at start-up), so that a
+     * caller who calls again within the repeat window counts against it: first-call resolution by repeat caller holds
+     * across restarts. Adds nothing to the figures by itself. Any thread; feed the calls oldest first.
+     */
+    public synchronized void rememberAnsweredCall(CallRecord r) {
+        String number = r.callerNumber();
+        if (r.result() != CallResult.ANSWERED || number == null || number.isBlank() || r.endedAt() == null) {
+            return;
+        }
+        String queue = r.queue() == null ? null : queueKey(r.queue());
+        AgentKey agent = r.agentInterface() == null ? null : agentKey(r.pbx(), r.agentInterface());
+        callers.remove(number);
+        callers.put(number, new Caller(r.callId(), r.endedAt().toEpochMilli(), queue, agent));
+    }
+
+    /**
      * The agent's disposition of a call (first-call resolution). Any thread. Counted at the current event time,
      * under the call's queue and agent when the call is known; a later disposition of the same call replaces it.
      */

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ctiserver.events.AgentState;
+import io.ctiserver.events.CallEnded;
 import io.ctiserver.events.CallResult;
 import io.ctiserver.events.CtiEvent;
 import io.ctiserver.events.Json;
@@ -284,6 +285,29 @@ class KpiEngineTest {
         // A third call does not count c1 twice.
         engine.onEvent(ended(7400, "c5", "support", "5551000", CallResult.ANSWERED, 5, 60, A2));
         assertEquals(1, engine.refresh().window().repeatCalls());
+    }
+
+    @Test
+    void anAnsweredCallRememberedFromStorageCountsWhenItsCallerCallsBackAfterARestart() {
+        KpiSettings s = KpiSettings.defaults().withWindow(Duration.ofHours(24), Duration.ofMinutes(60))
+                .withRepeatCallWindow(Duration.ofHours(4));
+        CallEnded before = ended(100, "c1", "support", "5551000", CallResult.ANSWERED, 5, 60, A1);
+        CallEnded callback = ended(7300, "c3", "support", "5551000", CallResult.ABANDONED, 30, 0, null);
+
+        KpiEngine forgetful = feed(s, callback);
+        assertEquals(0, forgetful.refresh().window().repeatCalls(), "without the stored call, nothing to repeat");
+
+        KpiEngine restarted = new KpiEngine(s);
+        restarted.rememberAnsweredCall(before.record());
+        restarted.onEvent(callback);
+        KpiSnapshot snap = restarted.refresh();
+        assertEquals(1, snap.window().repeatCalls(), "the stored call was not resolved: its caller called back");
+        assertEquals(1, snap.agent(A1).orElseThrow().window().repeatCalls(), "charged to the stored call's agent");
+        // an unanswered stored call is not remembered
+        KpiEngine other = new KpiEngine(s);
+        other.rememberAnsweredCall(callback.record());
+        other.onEvent(ended(7400, "c5", "support", "5551000", CallResult.ANSWERED, 5, 60, A2));
+        assertEquals(0, other.refresh().window().repeatCalls());
     }
 
     @Test

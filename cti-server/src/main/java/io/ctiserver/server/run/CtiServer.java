@@ -152,6 +152,9 @@ public final class CtiServer implements AutoCloseable {
         }
         trackers.forEach(t -> t.addListener(history));
         kpis = new KpiEngine(config.section("kpi", KpiConfig.class, KpiConfig.defaults()).toSettings());
+        if (storage != null) {
+            StorageWarmUp.repeatCallers(storage, kpis);
+        }
         trackers.forEach(t -> t.addListener(kpis));
         agi = FastAgi.create(config, new StateViewQueueLoad(state, Clock.systemUTC()), history, decisions,
                 r -> {
