@@ -9,9 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -21,7 +19,7 @@ public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.LinkedBlockingDeque<JsonNode> frames = new java.util.concurrent.LinkedBlockingDeque<>();
     /** Messages that do not match the AsyncAPI document: the test that saw them fails. */
     /** Frames checked against the contract so far, per message type (see Contracts.sampledWsMessageProblems). */
     private final java.util.Map<String, Integer> contractSeen = new java.util.concurrent.ConcurrentHashMap<>();
@@ -78,6 +76,35 @@ public final class DesktopClient implements WebSocket.Listener, AutoCloseable {
             }
             if (p.test(f)) {
                 return f;
+            }
+        }
+    }
+
+    /**
+     * Like {@link #await}, but the frames it passes over stay queued, in order, for the next await: a command's
+     * {@code result} and the events the command causes race to the desktop (the fan-out thread may deliver an event
+     * before the result is written), so waiting for the result must not throw the event away.
+     */
+    public JsonNode awaitKeepingOthers(Predicate<JsonNode> p, Duration timeout, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        java.util.List<JsonNode> passed = new java.util.ArrayList<>();
+        try {
+            while (true) {
+                checkContract();
+                long left = deadline - System.nanoTime();
+                JsonNode f = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+                if (f == null) {
+                    throw new AssertionError("desktop did not receive " + what + " within " + timeout);
+                }
+                if (p.test(f)) {
+                    return f;
+                }
+                passed.add(f);
+            }
+        } finally {
+            for (int i = passed.size() - 1; i >= 0; i--) {
+                frames.addFirst(passed.get(i));
             }
         }
     }

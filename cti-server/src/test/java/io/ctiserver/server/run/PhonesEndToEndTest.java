@@ -59,8 +59,8 @@ class PhonesEndToEndTest {
         msg.put("type", "command");
         msg.put("id", id);
         d.send(msg);
-        return d.await(f -> f.path("type").asText().equals("result") && f.path("id").asText().equals(id), WAIT,
-                "the result of " + fields);
+        return d.awaitKeepingOthers(f -> f.path("type").asText().equals("result")
+                && f.path("id").asText().equals(id), WAIT, "the result of " + fields);
     }
 
     private static void awaitChannel(Predicate<String> p, String what) throws InterruptedException {
