@@ -18,4 +18,27 @@ public interface CtiStateView {
     List<AgentView> agents();
 
     List<QueueView> queues();
+
+    /** No calls, agents or queues: for benchmarks and tools that drive the gateway without a PBX. */
+    CtiStateView EMPTY = new CtiStateView() {
+        @Override
+        public List<CallView> calls() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<CallView> call(String callId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<AgentView> agents() {
+            return List.of();
+        }
+
+        @Override
+        public List<QueueView> queues() {
+            return List.of();
+        }
+    };
 }

@@ -4,9 +4,7 @@ import io.ctiserver.ami.AmiMessage;
 import io.ctiserver.events.AgentState;
 import io.ctiserver.events.AgentStateChanged;
 import io.ctiserver.events.AgentView;
-import io.ctiserver.events.CallView;
 import io.ctiserver.events.CtiStateView;
-import io.ctiserver.events.QueueView;
 import io.ctiserver.presence.PresenceTracker;
 import io.ctiserver.server.bench.BenchCommand;
 import io.ctiserver.server.cli.CliArgs;
@@ -30,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -84,7 +81,8 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
                 + "warm-up, max heap %d MiB, load average %.2f%n", extensions, desktops, rate, seconds, warmup,
                 Runtime.getRuntime().maxMemory() >> 20,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        try (Gateway gw = Gateway.builder().config(config).stateView(EMPTY).presence(presence).build().start()) {
+        try (Gateway gw = Gateway.builder().config(config).stateView(CtiStateView.EMPTY).presence(presence).build()
+                .start()) {
             presence.addListener(gw);
             for (int i = 0; i < extensions; i++) {
                 presence.onMessage(status(i, "0", "PJSIP/" + ext(i)));
@@ -262,25 +260,4 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
         return Integer.toString(10_000 + i);
     }
 
-    private static final CtiStateView EMPTY = new CtiStateView() {
-        @Override
-        public List<CallView> calls() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<CallView> call(String callId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<io.ctiserver.events.AgentView> agents() {
-            return List.of();
-        }
-
-        @Override
-        public List<QueueView> queues() {
-            return List.of();
-        }
-    };
 }

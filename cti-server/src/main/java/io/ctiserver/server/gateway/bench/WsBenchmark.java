@@ -3,9 +3,7 @@ package io.ctiserver.server.gateway.bench;
 import io.ctiserver.events.AgentState;
 import io.ctiserver.events.AgentStateChanged;
 import io.ctiserver.events.AgentView;
-import io.ctiserver.events.CallView;
 import io.ctiserver.events.CtiStateView;
-import io.ctiserver.events.QueueView;
 import io.ctiserver.server.bench.BenchCommand;
 import io.ctiserver.server.cli.CliArgs;
 import io.ctiserver.server.gateway.Gateway;
@@ -23,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +61,7 @@ public final class WsBenchmark implements BenchCommand.Benchmark {
                 0, 0, 0, "pbx1", null);
         System.out.printf("bench ws: %d desktops, %d events/s, %d s measured after %d s warm-up, max heap %d MiB%n",
                 desktops, rate, seconds, warmup, Runtime.getRuntime().maxMemory() >> 20);
-        try (Gateway gw = Gateway.builder().config(config).stateView(EMPTY).build().start()) {
+        try (Gateway gw = Gateway.builder().config(config).stateView(CtiStateView.EMPTY).build().start()) {
             Phase base = phase(gw, 1, 0, rate, seconds, warmup, clientHeap);
             Phase full = phase(gw, desktops, 0, rate, seconds, warmup, clientHeap);
             System.out.println();
@@ -202,25 +199,4 @@ public final class WsBenchmark implements BenchCommand.Benchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static final CtiStateView EMPTY = new CtiStateView() {
-        @Override
-        public List<CallView> calls() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<CallView> call(String callId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<AgentView> agents() {
-            return List.of();
-        }
-
-        @Override
-        public List<QueueView> queues() {
-            return List.of();
-        }
-    };
 }
