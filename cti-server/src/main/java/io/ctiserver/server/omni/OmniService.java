@@ -662,7 +662,10 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
 
     /** The router's events to their audiences. */
     private void apply(List<ContactEvent> events) {
-        boolean loadChanged = false;
+        // The loads snapshot is published before any event goes out, so whoever saw an event reads its state.
+        if (events.stream().anyMatch(e -> e instanceof ContactEvent.LoadChanged)) {
+            loads = router.loads();
+        }
         List<String> gone = new ArrayList<>(0);
         for (ContactEvent e : events) {
             if (e instanceof ContactEvent.Offered o) {
@@ -685,7 +688,6 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
             } else if (e instanceof ContactEvent.Closed cl) {
                 closed(cl);
             } else if (e instanceof ContactEvent.LoadChanged l) {
-                loadChanged = true;
                 kpis.load(l.load(), l.time());
                 byte[] body = OmniJson.event("agent.load", l.time(), l.load());
                 desktops.toAgent(l.load().agent(), body);
@@ -697,9 +699,6 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
                     LOG.warn("voice pause of {} failed", p.agent(), ex);
                 }
             }
-        }
-        if (loadChanged) {
-            loads = router.loads();
         }
         // An offer to an agent with no desktop connected would only wait for its timeout: the agent is away now
         // (they say "ready" again when back), and the contact goes to the next agent at once.

@@ -47,6 +47,8 @@ final class CustomerHandler extends ChannelInboundHandlerAdapter {
     /** Set by the omni thread before the customer learns it (so their next frame finds it); read here. */
     private volatile String chatId;
     private ScheduledFuture<?> authTimeout;
+    /** A close frame went out: frames still in flight from the customer are dropped until their close reply. */
+    private boolean closing;
 
     CustomerHandler(OmniService omni, IpLimits ips, InetAddress ip, Runnable onNotReading) {
         this.onNotReading = onNotReading;
@@ -64,9 +66,7 @@ final class CustomerHandler extends ChannelInboundHandlerAdapter {
             link = new ChannelLink(ctx.channel(), config.outboundFrames(), onNotReading);
             authTimeout = ctx.executor().schedule(() -> {
                 if (chatId == null) {
-                    ctx.writeAndFlush(new CloseWebSocketFrame(4408, "no start or resume within "
-                            + config.authTimeoutSeconds() + " s"));
-                    ctx.close();
+                    closeWith(ctx, 4408, "no start or resume within " + config.authTimeoutSeconds() + " s");
                 }
             }, config.authTimeoutSeconds(), TimeUnit.SECONDS);
             return;
@@ -81,9 +81,11 @@ final class CustomerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            if (closing) {
+                return;
+            }
             if (!flood.tryAcquire()) {
-                ctx.writeAndFlush(new CloseWebSocketFrame(1008, "too many messages"));
-                ctx.close();
+                closeWith(ctx, 1008, "too many messages");
                 return;
             }
             if (msg instanceof TextWebSocketFrame text) {
@@ -94,6 +96,16 @@ final class CustomerHandler extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * Starts the closing handshake. Closing the socket at once would reset it while the customer's frames are still
+     * arriving, and the customer would never read the code; the protocol handler closes on their reply, or after
+     * {@link ChatServer#FORCE_CLOSE_MILLIS} when none comes.
+     */
+    private void closeWith(ChannelHandlerContext ctx, int code, String reason) {
+        closing = true;
+        ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
     }
 
     private void onText(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
