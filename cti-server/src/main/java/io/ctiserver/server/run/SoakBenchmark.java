@@ -21,7 +21,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -57,6 +61,7 @@ public final class SoakBenchmark implements BenchCommand.Benchmark {
         simNode.put("enabled", true).put("agiTimeoutMs", 2000).put("amiPort", 0);
         root.set("sim", simNode);
         root.withObject("/agi").put("port", 0);
+        root.withObject("/omni").withObject("/chat").put("port", 0);
         root.withObject("/gateway").put("port", 0).put("kpiIntervalMillis", 2000);
         ArrayNode users = root.withObject("/gateway").putArray("users");
         String hash = PasswordHash.hash("soak".toCharArray(), 1000);
@@ -83,16 +88,17 @@ public final class SoakBenchmark implements BenchCommand.Benchmark {
             }
             Lag lag = new Lag();
             HttpClient http = HttpClient.newHttpClient();
-            List<WebSocket> desktops = new ArrayList<>();
+            List<Desktop> desktops = new ArrayList<>();
             int port = server.gateway().port();
             for (int i = 0; i < Math.min(desktopsWanted, names.size()); i++) {
                 String token = server.gateway().issueToken(names.get(i)).token();
-                desktops.add(http.newWebSocketBuilder().buildAsync(
-                        URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token), lag).join());
+                Desktop d = new Desktop(http, "ws://127.0.0.1:" + port + "/ws?token=" + token, lag);
+                d.connect().join();
+                desktops.add(d);
             }
             PbxSimulator pbx = server.simulator();
-            System.out.printf("%6s %10s %8s %8s %9s %8s %10s %8s %8s %8s %6s%n", "minute", "heap MiB", "calls",
-                    "pbx", "channels", "desktops", "resumebuf", "lag p50", "p99 ms", "max ms", "fds");
+            System.out.printf("%6s %10s %8s %8s %9s %8s %10s %8s %8s %8s %6s %10s %7s%n", "minute", "heap MiB", "calls",
+                    "pbx", "channels", "desktops", "resumebuf", "lag p50", "p99 ms", "max ms", "fds", "reconnects", "resyncs");
             double heapAt5 = -1;
             boolean heapOk = true;
             for (int m = 1; m <= minutes; m++) {
@@ -105,8 +111,9 @@ public final class SoakBenchmark implements BenchCommand.Benchmark {
                 long buffered = server.gateway().sessions().all().stream()
                         .mapToLong(DesktopSession::buffered).sum();
                 long[] l = lag.takeMinute();
-                System.out.printf("%6d %10.1f %8d %8d %9d %8d %10d %8d %8d %8d %6d%n", m, heap, tracked, load.calls(),
-                        load.channels(), attached, buffered, l[0], l[1], l[2], fds());
+                System.out.printf("%6d %10.1f %8d %8d %9d %8d %10d %8d %8d %8d %6d %10d %7d%n", m, heap, tracked,
+                        load.calls(), load.channels(), attached, buffered, l[0], l[1], l[2], fds(),
+                        Desktop.RECONNECTS.getAndSet(0), Desktop.RESYNCS.getAndSet(0));
                 if (m == 5) {
                     heapAt5 = heap;
                 } else if (m > 5 && Math.abs(heap - heapAt5) > heapAt5 * 0.10) {
@@ -120,7 +127,7 @@ public final class SoakBenchmark implements BenchCommand.Benchmark {
                 Thread.sleep(100);
             }
             int left = server.state().calls().size();
-            desktops.forEach(WebSocket::abort);
+            desktops.forEach(Desktop::stop);
             System.out.printf("drained: PBX idle %s, calls still tracked %d; heap within 10%% of minute 5: %s%n",
                     idle, left, minutes < 6 ? "n/a (fewer than 6 minutes)" : heapOk);
             System.out.printf("load average at the end: %.2f on %d cores%n",
@@ -137,34 +144,116 @@ public final class SoakBenchmark implements BenchCommand.Benchmark {
         return list == null ? -1 : list.length;
     }
 
-    /** Event time (the tracker's, from the AMI message's arrival) to the frame's arrival at a desktop, per minute. */
-    static final class Lag implements WebSocket.Listener {
-        private final AtomicLongArray histogram = new AtomicLongArray(16_384); // ms buckets
-        private final AtomicLong max = new AtomicLong();
-        private final ThreadLocal<StringBuilder> parts = ThreadLocal.withInitial(StringBuilder::new);
+    /**
+     * One agent's desktop that behaves as cti-client.js does: it keeps its session id and last seq, and when the
+     * gateway closes it (a desktop starved on a loaded machine is cut as not reading) it reconnects after a second and
+     * resumes, so the soak keeps its desktops and exercises resume. Reconnects and resync snapshots are counted.
+     */
+    static final class Desktop implements WebSocket.Listener {
+        static final AtomicLong RECONNECTS = new AtomicLong();
+        static final AtomicLong RESYNCS = new AtomicLong();
+        private static final ScheduledExecutorService RETRY = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "soak-desktop-retry");
+            t.setDaemon(true);
+            return t;
+        });
+
+        private final HttpClient http;
+        private final String uri;
+        private final Lag lag;
+        private final StringBuilder partial = new StringBuilder();
+        private volatile String session;
+        private volatile long lastSeq = -1;
+        private volatile boolean stopped;
+        private volatile WebSocket ws;
+
+        Desktop(HttpClient http, String uri, Lag lag) {
+            this.http = http;
+            this.uri = uri;
+            this.lag = lag;
+        }
+
+        CompletableFuture<WebSocket> connect() {
+            String resume = session == null ? "" : "&session=" + session + "&lastSeq=" + lastSeq;
+            return http.newWebSocketBuilder().buildAsync(URI.create(uri + resume), this)
+                    .whenComplete((w, e) -> {
+                        if (e != null) {
+                            retry();
+                        } else {
+                            ws = w;
+                        }
+                    });
+        }
+
+        private void retry() {
+            if (!stopped) {
+                RECONNECTS.incrementAndGet();
+                RETRY.schedule(this::connect, 1, TimeUnit.SECONDS);
+            }
+        }
+
+        void stop() {
+            stopped = true;
+            WebSocket w = ws;
+            if (w != null) {
+                w.abort();
+            }
+        }
 
         @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            StringBuilder sb = parts.get();
-            sb.append(data);
+        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            partial.append(data);
             if (last) {
-                String frame = sb.toString();
-                sb.setLength(0);
-                int at = frame.indexOf("\"time\":\"");
-                if (at >= 0 && frame.startsWith("{\"seq\"")) {
-                    int end = frame.indexOf('"', at + 8);
-                    try {
-                        long ms = Math.max(0, System.currentTimeMillis()
-                                - Instant.parse(frame.substring(at + 8, end)).toEpochMilli());
-                        histogram.incrementAndGet((int) Math.min(ms, histogram.length() - 1));
-                        max.accumulateAndGet(ms, Math::max);
-                    } catch (RuntimeException ignored) {
-                        // not an event frame
-                    }
+                String frame = partial.toString();
+                partial.setLength(0);
+                if (frame.startsWith("{\"seq\":")) {
+                    int comma = frame.indexOf(',');
+                    lastSeq = Long.parseLong(frame.substring(7, comma));
+                    lag.frame(frame);
+                } else if (frame.contains("\"type\":\"welcome\"")) {
+                    int at = frame.indexOf("\"session\":\"") + 11;
+                    session = frame.substring(at, frame.indexOf('"', at));
+                }
+                if (frame.contains("\"type\":\"snapshot\"") && frame.contains("\"resync\":true")) {
+                    RESYNCS.incrementAndGet();
                 }
             }
-            ws.request(1);
+            w.request(1);
             return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket w, int statusCode, String reason) {
+            partial.setLength(0);
+            retry();
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket w, Throwable error) {
+            partial.setLength(0);
+            retry();
+        }
+    }
+
+    /** Event time (the tracker's, from the AMI message's arrival) to the frame's arrival at a desktop, per minute. */
+    static final class Lag {
+        private final AtomicLongArray histogram = new AtomicLongArray(16_384); // ms buckets
+        private final AtomicLong max = new AtomicLong();
+
+        void frame(String frame) {
+            int at = frame.indexOf("\"time\":\"");
+            if (at >= 0) {
+                int end = frame.indexOf('"', at + 8);
+                try {
+                    long ms = Math.max(0, System.currentTimeMillis()
+                            - Instant.parse(frame.substring(at + 8, end)).toEpochMilli());
+                    histogram.incrementAndGet((int) Math.min(ms, histogram.length() - 1));
+                    max.accumulateAndGet(ms, Math::max);
+                } catch (RuntimeException ignored) {
+                    // no event time in this frame
+                }
+            }
         }
 
         /** p50, p99, max in ms since the last call. */
