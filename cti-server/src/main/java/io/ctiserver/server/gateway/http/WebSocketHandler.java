@@ -11,7 +11,6 @@ import io.ctiserver.server.gateway.session.DesktopSession;
 import io.ctiserver.server.gateway.session.RateLimiter;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -56,6 +55,8 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
     private String token;
     private ScheduledFuture<?> authTimeout;
     private boolean upgraded;
+    /** A close frame went out: frames still in flight from the desktop are dropped until its close reply. */
+    private boolean closing;
     /** Consecutive reader-idle periods: the peer has sent nothing, not even a pong, for this many pings. */
     private int silentPeriods;
     private final int pingSeconds;
@@ -112,6 +113,9 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            if (closing) {
+                return;
+            }
             if (msg instanceof TextWebSocketFrame text) {
                 onText(ctx, text);
             } else {
@@ -314,8 +318,15 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(Http.json(msg))));
     }
 
-    private static void close(ChannelHandlerContext ctx, int code, String reason) {
-        ctx.channel().writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    /**
+     * Starts the closing handshake. Closing the socket at once would reset it while the desktop's frames are still
+     * arriving, and the desktop would see a broken connection instead of the code and reason; the protocol handler
+     * closes on the desktop's reply, and this handler after {@link GatewayInitializer#CLOSE_REPLY_MILLIS} when none comes.
+     */
+    private void close(ChannelHandlerContext ctx, int code, String reason) {
+        closing = true;
+        ctx.channel().writeAndFlush(new CloseWebSocketFrame(code, reason));
+        ctx.executor().schedule(() -> ctx.close(), GatewayInitializer.CLOSE_REPLY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -54,7 +54,7 @@ public final class ChatServer implements AutoCloseable {
     /** A connection with no frame either way for this long is closed (a resumed chat reconnects). */
     static final int IDLE_SECONDS = 120;
     /** How long a close frame the server sent waits for the customer's close reply before the socket is closed. */
-    static final long FORCE_CLOSE_MILLIS = 2_000;
+    static final long CLOSE_REPLY_MILLIS = 2_000;
 
     private final OmniService omni;
     private final OmniConfig.Chat config;
@@ -79,7 +79,6 @@ public final class ChatServer implements AutoCloseable {
                 .websocketPath("/chat/ws")
                 .maxFramePayloadLength(config.maxFrameBytes())
                 .handshakeTimeoutMillis(10_000)
-                .forceCloseTimeoutMillis(FORCE_CLOSE_MILLIS)
                 .build();
         ChannelHandler files = new Files();
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)

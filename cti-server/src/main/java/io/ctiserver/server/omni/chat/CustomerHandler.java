@@ -106,6 +106,7 @@ final class CustomerHandler extends ChannelInboundHandlerAdapter {
     private void closeWith(ChannelHandlerContext ctx, int code, String reason) {
         closing = true;
         ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
+        ctx.executor().schedule(() -> ctx.close(), ChatServer.CLOSE_REPLY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void onText(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
