@@ -11,20 +11,33 @@ import io.ctiserver.server.gateway.session.DesktopSession;
 import io.ctiserver.server.sim.PbxSimulator;
 import io.ctiserver.server.sim.SimBenchmark;
 import io.ctiserver.server.sim.SimConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -87,13 +100,12 @@ public final class SoakBenchmark implements BenchCommand.Benchmark {
                 Thread.sleep(50);
             }
             Lag lag = new Lag();
-            HttpClient http = HttpClient.newHttpClient();
+            EventLoopGroup clients = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
             List<Desktop> desktops = new ArrayList<>();
             int port = server.gateway().port();
             for (int i = 0; i < Math.min(desktopsWanted, names.size()); i++) {
-                String token = server.gateway().issueToken(names.get(i)).token();
-                Desktop d = new Desktop(http, "ws://127.0.0.1:" + port + "/ws?token=" + token, lag);
-                d.connect().join();
+                Desktop d = new Desktop(clients, port, server.gateway().issueToken(names.get(i)).token(), lag);
+                d.connect().sync();
                 desktops.add(d);
             }
             PbxSimulator pbx = server.simulator();
@@ -128,6 +140,7 @@ public final class SoakBenchmark implements BenchCommand.Benchmark {
             }
             int left = server.state().calls().size();
             desktops.forEach(Desktop::stop);
+            clients.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             System.out.printf("drained: PBX idle %s, calls still tracked %d; heap within 10%% of minute 5: %s%n",
                     idle, left, minutes < 6 ? "n/a (fewer than 6 minutes)" : heapOk);
             System.out.printf("load average at the end: %.2f on %d cores%n",
@@ -147,92 +160,99 @@ public final class SoakBenchmark implements BenchCommand.Benchmark {
     /**
      * One agent's desktop that behaves as cti-client.js does: it keeps its session id and last seq, and when the
      * gateway closes it (a desktop starved on a loaded machine is cut as not reading) it reconnects after a second and
-     * resumes, so the soak keeps its desktops and exercises resume. Reconnects and resync snapshots are counted.
+     * resumes, so the soak keeps its desktops and exercises resume. Reconnects and resync snapshots are counted. A Netty
+     * client that reads only a frame's head: the 200 desktops share the server's 2 cores, and the JDK client's decoding
+     * of every frame into a string made them the soak's bottleneck on a busy machine.
      */
-    static final class Desktop implements WebSocket.Listener {
+    static final class Desktop extends SimpleChannelInboundHandler<TextWebSocketFrame> {
         static final AtomicLong RECONNECTS = new AtomicLong();
         static final AtomicLong RESYNCS = new AtomicLong();
-        private static final ScheduledExecutorService RETRY = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "soak-desktop-retry");
-            t.setDaemon(true);
-            return t;
-        });
+        private static final int HEAD = 160;
 
-        private final HttpClient http;
+        private final EventLoopGroup group;
+        private final int port;
         private final String uri;
         private final Lag lag;
-        private final StringBuilder partial = new StringBuilder();
         private volatile String session;
         private volatile long lastSeq = -1;
         private volatile boolean stopped;
-        private volatile WebSocket ws;
+        private volatile Channel channel;
 
-        Desktop(HttpClient http, String uri, Lag lag) {
-            this.http = http;
-            this.uri = uri;
+        Desktop(EventLoopGroup group, int port, String token, Lag lag) {
+            this.group = group;
+            this.port = port;
+            this.uri = "ws://127.0.0.1:" + port + "/ws?token=" + token;
             this.lag = lag;
         }
 
-        CompletableFuture<WebSocket> connect() {
+        @Override
+        public boolean isSharable() {
+            return true; // one channel at a time: a new one only after the previous closed
+        }
+
+        ChannelFuture connect() {
             String resume = session == null ? "" : "&session=" + session + "&lastSeq=" + lastSeq;
-            return http.newWebSocketBuilder().buildAsync(URI.create(uri + resume), this)
-                    .whenComplete((w, e) -> {
-                        if (e != null) {
-                            retry();
-                        } else {
-                            ws = w;
+            WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                    .webSocketUri(URI.create(uri + resume)).maxFramePayloadLength(16 << 20)
+                    .handshakeTimeoutMillis(30_000).build();
+            ChannelFuture f = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                                    new WebSocketClientProtocolHandler(config), Desktop.this);
                         }
-                    });
+                    })
+                    .connect("127.0.0.1", port);
+            f.addListener((ChannelFuture done) -> {
+                if (done.isSuccess()) {
+                    channel = done.channel();
+                    done.channel().closeFuture().addListener(c -> retry());
+                } else {
+                    retry();
+                }
+            });
+            return f;
         }
 
         private void retry() {
             if (!stopped) {
                 RECONNECTS.incrementAndGet();
-                RETRY.schedule(this::connect, 1, TimeUnit.SECONDS);
+                group.schedule(this::connect, 1, TimeUnit.SECONDS);
             }
         }
 
         void stop() {
             stopped = true;
-            WebSocket w = ws;
-            if (w != null) {
-                w.abort();
+            Channel c = channel;
+            if (c != null) {
+                c.close();
             }
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String frame = partial.toString();
-                partial.setLength(0);
-                if (frame.startsWith("{\"seq\":")) {
-                    int comma = frame.indexOf(',');
-                    lastSeq = Long.parseLong(frame.substring(7, comma));
-                    lag.frame(frame);
-                } else if (frame.contains("\"type\":\"welcome\"")) {
-                    int at = frame.indexOf("\"session\":\"") + 11;
-                    session = frame.substring(at, frame.indexOf('"', at));
-                }
-                if (frame.contains("\"type\":\"snapshot\"") && frame.contains("\"resync\":true")) {
+        protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+            ByteBuf b = frame.content();
+            String head = b.toString(b.readerIndex(), Math.min(HEAD, b.readableBytes()), StandardCharsets.UTF_8);
+            if (head.startsWith("{\"seq\":")) {
+                lastSeq = Long.parseLong(head.substring(7, head.indexOf(',')));
+                lag.frame(head);
+            } else if (head.startsWith("{\"type\":\"snapshot\"")) {
+                int at = head.indexOf("\"seq\":") + 6;
+                lastSeq = Long.parseLong(head.substring(at, head.indexOf(',', at)));
+                if (head.contains("\"resync\":true")) {
                     RESYNCS.incrementAndGet();
                 }
+            } else if (head.startsWith("{\"type\":\"welcome\"")) {
+                int at = head.indexOf("\"session\":\"") + 11;
+                session = head.substring(at, head.indexOf('"', at));
             }
-            w.request(1);
-            return null;
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket w, int statusCode, String reason) {
-            partial.setLength(0);
-            retry();
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket w, Throwable error) {
-            partial.setLength(0);
-            retry();
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // the close future reconnects
         }
     }
 
