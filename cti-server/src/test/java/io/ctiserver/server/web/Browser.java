@@ -132,10 +132,16 @@ final class Browser implements AutoCloseable {
         return (List<Map<String, Object>>) result;
     }
 
-    /** Saves a PNG of the viewport to docs/images/NAME (the repository's, found from the module directory). */
+    /**
+     * Saves a PNG of the viewport to target/screenshots/NAME; with {@code -Dscreenshots.docs=true}, to the
+     * repository's docs/images/NAME instead (how the docs' pictures are refreshed: a normal test run must not change
+     * tracked files).
+     */
     void screenshot(String name) {
         byte[] png = driver.getScreenshotAs(OutputType.BYTES);
-        Path dir = Path.of(System.getProperty("user.dir")).resolve("../docs/images").normalize();
+        Path module = Path.of(System.getProperty("user.dir"));
+        Path dir = Boolean.getBoolean("screenshots.docs") ? module.resolve("../docs/images").normalize()
+                : module.resolve("target/screenshots");
         try {
             Files.createDirectories(dir);
             Files.write(dir.resolve(name), png);
