@@ -24,8 +24,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The presence panel module (web/js/presence-panel.js) in headless Chromium against the whole server: a small harness
- * page mounts it on a CtiClient (cti-client.js); the panel subscribes, lists the lines, filters by name, and its Call button
- * sends phone.dial, which rings the dialled extension in the simulator. Accessibility checked with axe-core.
+ * page mounts it on a CtiClient (cti-client.js); the panel subscribes, lists the lines, filters by name, and its Call
+ * button sends phone.dial, which rings the dialled extension in the simulator. Accessibility checked with axe-core.
  */
 class PresencePanelBrowserTest {
 

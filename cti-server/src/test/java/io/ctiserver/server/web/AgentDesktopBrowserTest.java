@@ -357,7 +357,8 @@ class AgentDesktopBrowserTest {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("the call from " + callerNumber + " was never answered: " + web.server.state().calls());
+        throw new AssertionError("the call from " + callerNumber + " was never answered: "
+                + web.server.state().calls());
     }
 
     private static AuditLog.Entry awaitAudit(String command) throws InterruptedException {
