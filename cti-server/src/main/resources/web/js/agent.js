@@ -66,14 +66,7 @@ function mountPanels(client) {
   mountPresencePanel($('presence'), client, {
     currentCallId: () => { const live = [...cards.keys()]; return live.length ? live[live.length - 1] : null; },
   });
-  mountChatPanel($('chats'), {
-    // The panel reads command answers as result messages ({ok, data, error}).
-    command: (name, fields) => client.command(name, fields).then(
-      data => ({ ok: true, data }),
-      err => ({ ok: false, error: { code: err.code, message: err.message } })),
-    subscribe: handler => { client.on('state', handler); return () => client.off('state', handler); },
-    agent: client.user ? client.user.username : '',
-  });
+  mountChatPanel($('chats'), client, { agent: client.user ? client.user.username : '' });
 }
 
 /** Recording shows on the card (the tracker reports it as monitoring); a supervisor's spying is announced. */
@@ -153,6 +146,7 @@ function renderState() {
   $('wrapup').hidden = !(me && me.state === 'wrap_up');
   $('wrapup-timer').dataset.since = me && me.state === 'wrap_up' ? me.since : '';
   const queues = me ? me.queues || [] : [];
+  renderQueuePicker(queues);
   $('my-queues').replaceChildren(...(queues.length ? queues.map(q => h('span', { class: 'chip' }, q))
     : [h('span', { class: 'muted' }, 'none')]));
   tick();
@@ -169,13 +163,34 @@ async function refreshDirectory() {
   } catch (err) {
     return; // the directory is a help; the link indicator already tells about a lost server
   }
-  const pick = $('queue-pick');
-  const chosen = pick.value;
-  pick.replaceChildren(...directory.queues.map(q => h('option', { value: q.name }, q.name)));
-  if (chosen) pick.value = chosen;
+  renderQueuePicker();
   const list = $('directory');
   list.replaceChildren(...directoryEntries().map(d => h('option', { value: d.target }, d.label)));
   for (const card of cards.values()) card.renderDirectory();
+}
+
+/**
+ * The queues an agent may log in to or out of: those the PBX has them in (their agent's `queues`, from the snapshot
+ * and agent.state), those seen so in this tab (so a queue logged out of stays to log back in to), and those the
+ * server lists for them (/api/queues: the configured ones; every queue for supervisors). No queue subscription is
+ * made for it: the agent's screen pops stay their own calls.
+ */
+function renderQueuePicker(memberOf = (myAgent() || {}).queues || []) {
+  const key = 'cti.knownQueues.' + (cti.user ? cti.user.username : '');
+  let known = [];
+  try { known = JSON.parse(sessionStorage.getItem(key) || '[]'); } catch (e) { /* start afresh */ }
+  const names = [...new Set([...memberOf, ...known, ...directory.queues.map(q => q.name)])].sort();
+  sessionStorage.setItem(key, JSON.stringify(names));
+  const pick = $('queue-pick');
+  const shown = [...pick.options].map(o => o.value + (o.dataset.member || ''));
+  const wanted = names.map(n => n + (memberOf.includes(n) ? '1' : ''));
+  if (shown.join('\n') === wanted.join('\n')) return; // unchanged: keep the choice and the focus
+  const chosen = pick.value;
+  pick.replaceChildren(...names.map(n => memberOf.includes(n)
+    ? h('option', { value: n, dataset: { member: '1' } }, n + ' (logged in)')
+    : h('option', { value: n }, n)));
+  if (chosen && names.includes(chosen)) pick.value = chosen;
+  $('queue-login').disabled = $('queue-logout').disabled = names.length === 0;
 }
 
 function directoryEntries() {

@@ -1,10 +1,12 @@
-// Agent-side chat and email panel: a self-contained ES module for the web desktop (docs/omnichannel.md, "Agent panel").
+// Agent-side chat and email panel for the web desktop (docs/omnichannel.md, "Agent panel"), built on the public API
+// of cti-client.js, as a CRM plugin would be:
 //
-//   import { mountChatPanel, gatewayAdapter } from '/js/chat-panel.js';
-//   const panel = mountChatPanel(document.querySelector('#chats'), gatewayAdapter(desktopWebSocket));
-//   // or with the desktop's own command/event plumbing:
-//   mountChatPanel(el, { command: (name, fields) => promise, subscribe: handler => unsubscribe });
+//   import { CtiClient } from '/js/cti-client.js';
+//   import { mountChatPanel } from '/js/chat-panel.js';
+//   const panel = mountChatPanel(document.querySelector('#chats'), cti, { agent: cti.user.username });
 //
+// It uses cti.on for the contact.* and agent.load events and the contact helpers (contactReady, contactAccept,
+// contactDecline, contactReply, contactTyping, contactTransfer, contactClose, contactList, kbSearch).
 // Everything a customer, an agent or a bot wrote is put on the page with textContent, never as HTML.
 
 const CANNED = [
@@ -22,38 +24,8 @@ function el(tag, attrs = {}, text) {
   return e;
 }
 
-/**
- * Adapts a desktop WebSocket of the gateway (already authenticated) to the panel: commands with ids and results,
- * and the events it receives.
- */
-export function gatewayAdapter(ws) {
-  let n = 0;
-  const waiting = new Map();
-  const handlers = new Set();
-  ws.addEventListener('message', (ev) => {
-    const m = JSON.parse(ev.data);
-    if (m.type === 'result' && waiting.has(m.id)) {
-      const { resolve } = waiting.get(m.id);
-      waiting.delete(m.id);
-      resolve(m);
-    } else {
-      handlers.forEach((h) => h(m));
-    }
-  });
-  return {
-    command(name, fields = {}) {
-      const id = 'chat-' + (++n);
-      return new Promise((resolve) => {
-        waiting.set(id, { resolve });
-        ws.send(JSON.stringify({ type: 'command', id, command: name, ...fields }));
-      });
-    },
-    subscribe(h) { handlers.add(h); return () => handlers.delete(h); },
-  };
-}
-
 /** Mounts the panel in {@code root}; returns {unmount}. */
-export function mountChatPanel(root, { command, subscribe, canned = CANNED, dispositions = DISPOSITIONS, agent = '' }) {
+export function mountChatPanel(root, cti, { canned = CANNED, dispositions = DISPOSITIONS, agent = '' } = {}) {
   const contacts = new Map(); // id -> {view, customer, transcript, tab, pane, log}
   let active = null;
 
@@ -74,23 +46,26 @@ export function mountChatPanel(root, { command, subscribe, canned = CANNED, disp
   root.append(bar, offers, tabs, panes, kb, status);
 
   const say = (t) => { status.textContent = t; };
-  async function run(name, fields) {
-    const r = await command(name, fields);
-    if (!r.ok) say(`${name}: ${r.error ? r.error.message : 'refused'}`);
-    return r;
+  /** The helper's data, or null when it was refused (the reason is said in the status line). */
+  async function run(what, sent) {
+    try {
+      return await sent;
+    } catch (e) {
+      say(`${what}: ${e && e.message ? e.message : 'refused'}`);
+      return null;
+    }
   }
 
   ready.addEventListener('click', async () => {
     const on = ready.getAttribute('aria-pressed') !== 'true';
-    const r = await run('contact.ready', { ready: on });
-    if (r.ok) ready.setAttribute('aria-pressed', String(on));
+    if (await run('contact.ready', cti.contactReady(on))) ready.setAttribute('aria-pressed', String(on));
   });
 
   kb.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const r = await run('kb.search', { q: kbQ.value });
+    const r = await run('kb.search', cti.kbSearch(kbQ.value));
     kbOut.replaceChildren();
-    for (const h of (r.ok ? r.data.results : [])) {
+    for (const h of (r ? r.results : [])) {
       const li = el('li');
       li.append(el('strong', {}, h.question), el('p', {}, h.answer));
       const use = el('button', { type: 'button' }, 'Use in reply');
@@ -116,8 +91,8 @@ export function mountChatPanel(root, { command, subscribe, canned = CANNED, disp
     }
     const acc = el('button', { type: 'button' }, 'Accept');
     const dec = el('button', { type: 'button' }, 'Decline');
-    acc.addEventListener('click', () => run('contact.accept', { contactId: id }));
-    dec.addEventListener('click', () => run('contact.decline', { contactId: id }).then(() => li.remove()));
+    acc.addEventListener('click', () => run('contact.accept', cti.contactAccept(id)));
+    dec.addEventListener('click', () => run('contact.decline', cti.contactDecline(id)).then(() => li.remove()));
     li.append(acc, dec);
     offers.append(li);
   }
@@ -151,25 +126,24 @@ export function mountChatPanel(root, { command, subscribe, canned = CANNED, disp
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!text.value.trim()) return;
-      const r = await run('contact.reply', { contactId: id, text: text.value });
-      if (r.ok) text.value = '';
+      if (await run('contact.reply', cti.contactReply(id, text.value))) text.value = '';
     });
     let typed = 0;
-    text.addEventListener('input', () => { const now = Date.now(); if (now - typed > 2000) { typed = now; command('contact.typing', { contactId: id }); } });
+    text.addEventListener('input', () => { const now = Date.now(); if (now - typed > 2000) { typed = now; cti.contactTyping(id).catch(() => {}); } });
     const tr = el('form', { 'aria-label': 'Transfer' });
     const to = el('input', { 'aria-label': 'Transfer to agent or queue:NAME', placeholder: 'agent, or queue:NAME', maxlength: '70' });
     tr.append(to, el('button', { type: 'submit' }, 'Transfer'));
     tr.addEventListener('submit', (e) => {
       e.preventDefault();
       const v = to.value.trim();
-      run('contact.transfer', v.startsWith('queue:') ? { contactId: id, queue: v.slice(6) } : { contactId: id, agent: v });
+      run('contact.transfer', cti.contactTransfer(id, v.startsWith('queue:') ? { queue: v.slice(6) } : { agent: v }));
     });
     const cl = el('form', { 'aria-label': 'Close' });
     const disp = el('select', { 'aria-label': 'Disposition' });
     dispositions.forEach((d) => disp.append(el('option', { value: d }, d)));
     const notes = el('input', { 'aria-label': 'Notes', maxlength: '256' });
     cl.append(disp, notes, el('button', { type: 'submit' }, 'Close'));
-    cl.addEventListener('submit', (e) => { e.preventDefault(); run('contact.close', { contactId: id, disposition: disp.value, notes: notes.value || undefined }); });
+    cl.addEventListener('submit', (e) => { e.preventDefault(); run('contact.close', cti.contactClose(id, { disposition: disp.value, notes: notes.value || undefined })); });
     const typing = el('p', { class: 'chat-typing', 'aria-live': 'polite' });
     pane.append(card, log, typing, form, tr, cl);
     tab.addEventListener('click', () => select(id));
@@ -197,39 +171,31 @@ export function mountChatPanel(root, { command, subscribe, canned = CANNED, disp
     if (active === id) { active = null; const first = contacts.keys().next(); if (!first.done) select(first.value); }
   }
 
-  const unsubscribe = subscribe((m) => {
-    const p = m.payload || {};
-    switch (m.type) {
-      case 'contact.offered': offer(p); break;
-      case 'contact.accepted': open(p); break;
-      case 'contact.withdrawn': closed(p.contactId); break;
-      case 'contact.closed': closed(p.record.contactId); say(`Closed ${p.record.contactId} (${p.record.disposition || ''})`); break;
-      case 'contact.message': {
-        const c = contacts.get(p.contactId);
-        if (c) { c.log.append(entryLine(p.entry)); c.typing.textContent = ''; }
-        break;
-      }
-      case 'contact.typing': {
-        const c = contacts.get(p.contactId);
-        if (c) { c.typing.textContent = 'The customer is typing…'; setTimeout(() => { c.typing.textContent = ''; }, 3000); }
-        break;
-      }
-      case 'agent.load': {
-        const l = m.payload;
-        if (!l || (agent && l.agent !== agent)) break;
-        load.textContent = `voice ${l.load.voice}/${l.capacity.voice} · chat ${l.load.chat}/${l.capacity.chat} · email ${l.load.email}/${l.capacity.email}` + (l.voiceBlocked ? ' · calls paused (busy:chat)' : '');
-        ready.setAttribute('aria-pressed', String(l.ready));
-        break;
-      }
-      default: break;
-    }
-  });
+  const byType = {
+    'contact.offered': (p) => offer(p),
+    'contact.accepted': (p) => open(p),
+    'contact.withdrawn': (p) => closed(p.contactId),
+    'contact.closed': (p) => { closed(p.record.contactId); say(`Closed ${p.record.contactId} (${p.record.disposition || ''})`); },
+    'contact.message': (p) => {
+      const c = contacts.get(p.contactId);
+      if (c) { c.log.append(entryLine(p.entry)); c.typing.textContent = ''; }
+    },
+    'contact.typing': (p) => {
+      const c = contacts.get(p.contactId);
+      if (c) { c.typing.textContent = 'The customer is typing…'; setTimeout(() => { c.typing.textContent = ''; }, 3000); }
+    },
+    'agent.load': (l) => {
+      if (!l || !l.load || (agent && l.agent !== agent)) return;
+      load.textContent = `voice ${l.load.voice}/${l.capacity.voice} · chat ${l.load.chat}/${l.capacity.chat} · email ${l.load.email}/${l.capacity.email}` + (l.voiceBlocked ? ' · calls paused (busy:chat)' : '');
+      ready.setAttribute('aria-pressed', String(l.ready));
+    },
+  };
+  const offs = Object.entries(byType).map(([type, fn]) => cti.on(type, (m) => fn(m.payload || {})));
 
   // A reloaded desktop gets back the contacts it holds (offers and active ones, with their transcripts).
-  command('contact.list', {}).then((r) => {
-    if (!r.ok) return;
-    for (const p of r.data.contacts) (p.contact.state === 'active' ? open : offer)(p);
-  });
+  cti.contactList().then((r) => {
+    for (const p of r.contacts) (p.contact.state === 'active' ? open : offer)(p);
+  }, (e) => say(`contact.list: ${e && e.message ? e.message : 'refused'}`));
 
-  return { unmount() { unsubscribe(); root.replaceChildren(); } };
+  return { unmount() { offs.forEach((off) => off()); root.replaceChildren(); } };
 }

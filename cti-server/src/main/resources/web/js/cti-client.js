@@ -7,6 +7,7 @@
 //   cti.connect();
 //   await cti.hold(callId);                      // resolves with the result's data, rejects with a CtiError
 //
+// Every command has a helper (COMMAND_HELPERS lists them by command name).
 // Protocol: docs/gateway.md and docs/desktop-protocol.asyncapi.yaml. Guide: docs/js-client.md.
 
 /** A refused command or request: `code` is the gateway's (forbidden, pbx_refused, ...), `asteriskMessage` Asterisk's. */
@@ -45,7 +46,9 @@ const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000, 15000];
  *
  * Events emitted (`on(type, fn)`): every gateway event type (`call.offered`, `call.answered`, `call.held`,
  * `call.retrieved`, `call.conferenced`, `call.transferred`, `call.ended`, `agent.state`, `queue.stats`, `kpi`,
- * `pbx.status`, `monitoring.started`, `monitoring.stopped`, `state.reconciled`) with the whole message
+ * `pbx.status`, `monitoring.started`, `monitoring.stopped`, `state.reconciled`; `presence.snapshot` and `presence`
+ * after subscribePresence(); `phone.dnd`, `phone.forward`; `contact.offered`, `contact.accepted`, `contact.withdrawn`,
+ * `contact.message`, `contact.typing`, `contact.closed`, `agent.load`) with the whole message
  * `{seq, type, time, pbx, payload}` and the time it arrived (`receivedAt`, performance.now()); `snapshot` (the
  * message); `welcome`; `link` ({state, previous, attempt, delayMs, reason}); `state` (after any change of calls,
  * agents or queues); `error` (a protocol error message); and `*` for every event.
@@ -55,7 +58,7 @@ export class CtiClient {
     this.baseUrl = (options.baseUrl || '').replace(/\/$/, '');
     this.storage = options.storage === undefined ? globalThis.sessionStorage : options.storage;
     this.WebSocketImpl = options.WebSocket || globalThis.WebSocket;
-    this.token = this.storage ? this.storage.getItem('cti.token') : null;
+    this.token = options.token || (this.storage ? this.storage.getItem('cti.token') : null);
     this.user = this.storage && this.storage.getItem('cti.user') ? JSON.parse(this.storage.getItem('cti.user')) : null;
     this.link = LinkState.IDLE;
     this.sessionId = null;
@@ -65,6 +68,9 @@ export class CtiClient {
     this.calls = new Map();
     this.agents = new Map();
     this.queueStats = new Map();
+    /** With subscribePresence(): "pbx|id" -> presence line, and display names by line id. */
+    this.presence = new Map();
+    this.presenceNames = {};
     this.listeners = new Map();
     this.pending = new Map();
     this.nextId = 1;
@@ -314,6 +320,7 @@ export class CtiClient {
     this.calls = new Map(msg.calls.map(c => [c.callId, c]));
     this.agents = new Map(msg.agents.map(a => [agentKey(a), a]));
     this.queueStats = new Map(msg.queues.map(q => [q.stats.queue, q]));
+    if (Array.isArray(msg.presence)) this.presence = new Map(msg.presence.map(l => [presenceKey(l), l]));
     const resynced = msg.resync || this.replaced;
     this.replaced = false;
     this.attempt = 0;
@@ -338,6 +345,16 @@ export class CtiClient {
       case 'queue.stats':
         if (p.stats) this.queueStats.set(p.stats.queue, p);
         break;
+      case 'presence.snapshot':
+        this.presence = new Map((p.entries || []).map(l => [presenceKey(l), l]));
+        Object.assign(this.presenceNames, p.names || {});
+        break;
+      case 'presence': {
+        // A change can arrive just before a snapshot that already holds it: the larger version wins.
+        const held = this.presence.get(presenceKey(p));
+        if (!held || held.version < p.version) this.presence.set(presenceKey(p), p);
+        break;
+      }
       default:
     }
   }
@@ -373,6 +390,8 @@ export class CtiClient {
     this.pending.clear();
   }
 
+  // ---- one helper per gateway command (COMMAND_HELPERS below names them; a browser test keeps the two in step) --
+
   // Agent state
   queueLogin(queue, { penalty, agent } = {}) { return this.command('queue.login', { queue, penalty, agent }); }
   queueLogout(queue, { agent } = {}) { return this.command('queue.logout', { queue, agent }); }
@@ -397,10 +416,55 @@ export class CtiClient {
   whisper(callId) { return this.command('monitor.whisper', { callId }); }
   barge(callId) { return this.command('monitor.barge', { callId }); }
   // After the call
-  disposition(callId, { code, resolved, notes, outcome, amount }) {
+  disposition(callId, { code, resolved, notes, outcome, amount } = {}) {
     return this.command('disposition', { callId, code, resolved: !!resolved, notes, outcome, amount });
   }
   attachData(callId, data) { return this.command('data.attach', { callId, data }); }
+
+  // The phone itself (docs/phones.md). `agent`: a supervisor acting on an agent's phone.
+  /** Answers the ringing phone by a NOTIFY (vendors that support it); resolves with {device, event}. */
+  phoneAnswer({ agent } = {}) { return this.command('phone.answer', { agent }); }
+  /** Click-to-dial with auto-answer: the phone picks up by itself, then dials; resolves with {device, autoAnswer}. */
+  phoneDial(number, { agent } = {}) { return this.command('phone.dial', { number, agent }); }
+  /** Hangs up only your own leg of the call (never the customer's). */
+  phoneHangup(callId) { return this.command('phone.hangup', { callId }); }
+  /** Hold through the phone where it can (NOTIFY), else by Redirect; resolves with {method: 'notify'|'redirect'}. */
+  phoneHold(callId) { return this.command('phone.hold', { callId }); }
+  phoneUnhold(callId) { return this.command('phone.unhold', { callId }); }
+  /** Do not disturb on or off; a `phone.dnd` event follows. */
+  setDnd(enabled, { agent } = {}) { return this.command('phone.dnd.set', { enabled: !!enabled, agent }); }
+  /** Forwarding: kind 'unconditional' | 'busy' | 'noanswer'; target a number, or null/'' to switch it off. */
+  setForward(kind, target, { agent } = {}) {
+    return this.command('phone.forward.set', { kind, target: target || undefined, agent });
+  }
+  /** DND, the three forwards, vendor and capabilities: {extension, device, dnd, forward, vendor, capabilities}. */
+  phoneSettings({ agent } = {}) { return this.command('phone.settings', { agent }); }
+
+  // Chats and emails (docs/omnichannel.md)
+  /** Ready (or not) for chats and emails; queues: names (array or comma-separated), default the user's. */
+  contactReady(ready, { queues } = {}) {
+    return this.command('contact.ready', { ready: !!ready, queues: Array.isArray(queues) ? queues.join(',') : queues });
+  }
+  contactAccept(contactId) { return this.command('contact.accept', { contactId }); }
+  contactDecline(contactId) { return this.command('contact.decline', { contactId }); }
+  /** Sends a message to the customer (an email reply for email); resolves with {entry}. */
+  contactReply(contactId, text) { return this.command('contact.reply', { contactId, text }); }
+  contactTyping(contactId) { return this.command('contact.typing', { contactId }); }
+  /** To another agent ({agent: 'ann'}) or back to a queue ({queue: 'support'}). */
+  contactTransfer(contactId, { agent, queue } = {}) { return this.command('contact.transfer', { contactId, agent, queue }); }
+  /** Ends the contact with a disposition code; resolves with {record}. */
+  contactClose(contactId, { disposition, notes } = {}) {
+    return this.command('contact.close', { contactId, disposition, notes });
+  }
+  contactGet(contactId) { return this.command('contact.get', { contactId }); }
+  /** The contacts offered to or owned by you, each as contactGet gives it (a reloaded desktop restores them). */
+  contactList() { return this.command('contact.list'); }
+  /** A stored (closed) contact: {record, transcript}. */
+  contactRecord(contactId) { return this.command('contact.record', { contactId }); }
+  /** Supervisors: {kpis, agents} per medium and queue. */
+  contactKpis() { return this.command('contact.kpis'); }
+  /** The knowledge base: {results: [{id, score, question, answer, links}]}. */
+  kbSearch(q) { return this.command('kb.search', { q }); }
 
   /** Adds queues to this session's subscriptions (their calls and stats); resolves with the full list. */
   async subscribe(queues) {
@@ -412,6 +476,40 @@ export class CtiClient {
     const d = await this.send({ type: 'unsubscribe', queues }, 'unsubscribe');
     return (this.queues = d.queues);
   }
+
+  /**
+   * Starts this session's presence stream: a `presence.snapshot` event (every line you may see), then a `presence`
+   * event per change; `cti.presence` and `cti.presenceNames` follow them. A resumed session keeps it.
+   */
+  subscribePresence() { return this.send({ type: 'subscribe', presence: true }, 'subscribe presence'); }
+  unsubscribePresence() { return this.send({ type: 'unsubscribe', presence: true }, 'unsubscribe presence'); }
+}
+
+/**
+ * Every gateway command and the CtiClient method that sends it. `CtiClientCommandsBrowserTest` checks it against
+ * the server's own list (CommandHandler.commands()), so a command without a helper fails the build.
+ */
+export const COMMAND_HELPERS = Object.freeze({
+  'queue.login': 'queueLogin', 'queue.logout': 'queueLogout', 'pause': 'pause', 'unpause': 'unpause',
+  'wrapup.end': 'endWrapUp',
+  'dial': 'dial', 'hangup': 'hangup', 'hold': 'hold', 'unhold': 'unhold',
+  'transfer.blind': 'transferBlind', 'transfer.attended': 'transferAttended',
+  'transfer.complete': 'transferComplete', 'transfer.cancel': 'transferCancel',
+  'conference': 'conference', 'dtmf': 'dtmf', 'record.start': 'recordStart', 'record.stop': 'recordStop',
+  'monitor.listen': 'listen', 'monitor.whisper': 'whisper', 'monitor.barge': 'barge',
+  'disposition': 'disposition', 'data.attach': 'attachData',
+  'phone.answer': 'phoneAnswer', 'phone.dial': 'phoneDial', 'phone.hangup': 'phoneHangup',
+  'phone.hold': 'phoneHold', 'phone.unhold': 'phoneUnhold', 'phone.dnd.set': 'setDnd',
+  'phone.forward.set': 'setForward', 'phone.settings': 'phoneSettings',
+  'contact.ready': 'contactReady', 'contact.accept': 'contactAccept', 'contact.decline': 'contactDecline',
+  'contact.reply': 'contactReply', 'contact.typing': 'contactTyping', 'contact.transfer': 'contactTransfer',
+  'contact.close': 'contactClose', 'contact.get': 'contactGet', 'contact.list': 'contactList',
+  'contact.record': 'contactRecord', 'contact.kpis': 'contactKpis', 'kb.search': 'kbSearch',
+});
+
+/** The key of a line in `CtiClient.presence`. */
+export function presenceKey(line) {
+  return line.pbx + '|' + line.id;
 }
 
 /** The key of an agent in `CtiClient.agents`. */

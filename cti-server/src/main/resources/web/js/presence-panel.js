@@ -1,10 +1,12 @@
 // Presence panel: every phone and extension the user may see, with a name filter, click-to-dial and transfer.
-// A self-contained ES module (no dependencies). Protocol: docs/phones.md and docs/desktop-protocol.asyncapi.yaml.
+// Built on the public API of cti-client.js, as a CRM plugin would be. Protocol: docs/phones.md.
 //
+//   import { CtiClient } from './js/cti-client.js';
 //   import { mountPresencePanel } from './js/presence-panel.js';
-//   const panel = mountPresencePanel(container, client, { names, currentCallId });
+//   const panel = mountPresencePanel(container, cti, { names, currentCallId });   // cti: a connected CtiClient
 //
-// client: { on(type, fn) -> optional unsubscribe function, send(message), command(name, fields) -> Promise<result> }
+// It uses cti.on (presence.snapshot, presence, snapshot), cti.subscribePresence(), cti.unsubscribePresence(),
+// cti.phoneDial(number) and cti.transferBlind(callId, target).
 
 const STATE_TEXT = {
   not_in_use: 'Available',
@@ -104,14 +106,11 @@ export function mountPresencePanel(container, client, options = {}) {
     return b;
   }
 
-  async function run(name, fields, done) {
+  /** Runs a client helper; says it worked, or why not (the CtiError's message). */
+  async function run(sent, done) {
     try {
-      const r = await client.command(name, fields);
-      if (r && r.ok === false) {
-        say(`${done} failed: ${(r.error && r.error.message) || 'refused'}`);
-      } else {
-        say(`${done}.`);
-      }
+      await sent();
+      say(`${done}.`);
     } catch (e) {
       say(`${done} failed: ${e && e.message ? e.message : e}`);
     }
@@ -130,10 +129,10 @@ export function mountPresencePanel(container, client, options = {}) {
       text.textContent = `${name}: ${STATE_TEXT[line.state] || line.state}${registered}`;
       li.append(text);
       const number = extensionOf(line.id);
-      li.append(button('Call', `Call ${name}`, () => run('phone.dial', { number }, `Calling ${name}`)));
+      li.append(button('Call', `Call ${name}`, () => run(() => client.phoneDial(number), `Calling ${name}`)));
       if (callId) {
         li.append(button('Transfer', `Transfer the call to ${name}`,
-          () => run('transfer.blind', { callId, target: number }, `Transferred to ${name}`)));
+          () => run(() => client.transferBlind(callId, number), `Transferred to ${name}`)));
       }
       return li;
     }));
@@ -167,8 +166,8 @@ export function mountPresencePanel(container, client, options = {}) {
     }),
   ];
   filter.addEventListener('input', render);
-  client.send({ type: 'subscribe', id: 'presence-panel', presence: true });
   render();
+  client.subscribePresence().catch((e) => say(`Presence unavailable: ${e && e.message ? e.message : e}`));
 
   return {
     render,
@@ -179,7 +178,7 @@ export function mountPresencePanel(container, client, options = {}) {
           off();
         }
       }
-      client.send({ type: 'unsubscribe', id: 'presence-panel', presence: true });
+      client.unsubscribePresence().catch(() => { /* the link is gone: nothing to stop */ });
       root.remove();
     },
   };

@@ -147,18 +147,15 @@ public final class Contracts {
      * The same, for a test client that may receive thousands of frames: each client checks only the first
      * {@code perType} frames of each message type (validation costs far more than the test itself under traffic, and
      * a client that falls behind makes timed waits fail), counting in {@code seen}, which the client owns.
+     * {@code parsed} is the client's own parse of {@code json} (its type is read there; the validator reads the text
+     * with its own parser), {@code {"unparseable": TEXT}} when it was not JSON.
      */
-    private static final com.fasterxml.jackson.databind.ObjectMapper TYPE_READER =
-            new com.fasterxml.jackson.databind.ObjectMapper();
-
-    public List<String> sampledWsMessageProblems(String json, java.util.Map<String, Integer> seen, int perType) {
-        String type;
-        try {
-            type = TYPE_READER.readTree(json).path("type").asText("?");
-        } catch (Exception e) {
-            return wsMessageProblems(json);
+    public List<String> sampledWsMessageProblems(String json, JsonNode parsed, Map<String, Integer> seen,
+                                                 int perType) {
+        if (parsed.has("unparseable") && parsed.size() == 1) {
+            return List.of("WebSocket message is not JSON: " + cut(json));
         }
-        if (seen.merge(type, 1, Integer::sum) > perType) {
+        if (seen.merge(parsed.path("type").asText("?"), 1, Integer::sum) > perType) {
             return List.of();
         }
         return wsMessageProblems(json);

@@ -89,13 +89,15 @@ class ChatBrowserTest {
     void agentPanelOffersAcceptsShowsTheTranscriptAsTextAndCloses() throws Exception {
         String token = f.login("ann");
         browser.get("http://127.0.0.1:" + f.gateway.port() + "/");
+        // The panel on a CtiClient: the public API a CRM plugin uses too.
         Object mounted = ((JavascriptExecutor) browser).executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
-                        + "import('/js/chat-panel.js').then(m => {"
-                        + "  const ws = new WebSocket('ws://' + location.host + '/ws?token=' + arguments[0]);"
+                        + "Promise.all([import('/js/chat-panel.js'), import('/js/cti-client.js')]).then(([m, c]) => {"
+                        + "  const cti = new c.CtiClient({ storage: null, token: arguments[0] });"
                         + "  const el = document.createElement('div'); el.id = 'chats'; document.body.append(el);"
-                        + "  ws.addEventListener('open', () => { m.mountChatPanel(el, {...m.gatewayAdapter(ws), agent: 'ann'});"
+                        + "  cti.once('snapshot').then(() => { m.mountChatPanel(el, cti, { agent: 'ann' });"
                         + "    done('mounted'); });"
+                        + "  cti.connect();"
                         + "}).catch(e => done('failed ' + e));", token);
         assertEquals("mounted", mounted);
         browser.findElement(By.xpath("//div[@id='chats']//button[contains(., 'Ready')]")).click();

@@ -24,8 +24,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The presence panel module (web/js/presence-panel.js) in headless Chromium against the whole server: a small harness
- * page mounts it with a WebSocket client; the panel subscribes, lists the lines, filters by name, and its Call button
- * sends phone.dial, which rings the dialled extension in the simulator. Accessibility checked with axe-core.
+ * page mounts it on a CtiClient (cti-client.js); the panel subscribes, lists the lines, filters by name, and its Call
+ * button sends phone.dial, which rings the dialled extension in the simulator. Accessibility checked with axe-core.
  */
 class PresencePanelBrowserTest {
 
@@ -34,7 +34,7 @@ class PresencePanelBrowserTest {
     private static WebDriver browser;
     private static Path site;
 
-    /** The harness: logs in, authenticates the WebSocket, and mounts the panel with a minimal client object. */
+    /** The harness: mounts the panel on a CtiClient, the public API a CRM plugin uses too. */
     private static final String HARNESS = """
             <!doctype html>
             <html lang="en">
@@ -42,33 +42,17 @@ class PresencePanelBrowserTest {
             <body>
             <main><h1>Desk</h1><div id="presence"></div></main>
             <script type="module">
+            import { CtiClient } from './js/cti-client.js';
             import { mountPresencePanel } from './js/presence-panel.js';
             const q = new URLSearchParams(location.search);
-            const login = await fetch('/api/login', { method: 'POST',
-              body: JSON.stringify({ username: q.get('u'), password: q.get('p') }) }).then((r) => r.json());
-            const ws = new WebSocket(`ws://${location.host}/ws`);
-            const handlers = {};
-            const pending = {};
-            let n = 0;
-            const client = {
-              on(type, fn) { (handlers[type] ||= []).push(fn); return () => {}; },
-              send(msg) { ws.send(JSON.stringify(msg)); },
-              command(command, fields) {
-                const id = 'c' + (++n);
-                ws.send(JSON.stringify({ type: 'command', id, command, ...fields }));
-                return new Promise((resolve) => { pending[id] = resolve; });
-              },
-            };
-            ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: login.token }));
-            ws.onmessage = (e) => {
-              const m = JSON.parse(e.data);
-              if (m.type === 'result' && pending[m.id]) { pending[m.id](m); delete pending[m.id]; }
-              (handlers[m.type] || []).forEach((f) => f(m));
-              if (m.type === 'welcome' && !window.panel) {
-                window.panel = mountPresencePanel(document.querySelector('#presence'), client,
-                  { names: { 'PJSIP/201': 'Anna (201)', 'PJSIP/202': 'Ben (202)' } });
-              }
-            };
+            const cti = new CtiClient({ storage: null });
+            window.cti = cti;
+            await cti.login(q.get('u'), q.get('p'));
+            cti.once('snapshot').then(() => {
+              window.panel = mountPresencePanel(document.querySelector('#presence'), cti,
+                { names: { 'PJSIP/201': 'Anna (201)', 'PJSIP/202': 'Ben (202)' } });
+            });
+            cti.connect();
             </script>
             </body>
             </html>
@@ -78,11 +62,13 @@ class PresencePanelBrowserTest {
     static void start() throws Exception {
         site = Files.createTempDirectory("presence-panel");
         Files.createDirectories(site.resolve("js"));
-        try (InputStream in = PresencePanelBrowserTest.class.getResourceAsStream("/web/js/presence-panel.js")) {
-            if (in == null) {
-                throw new AssertionError("web/js/presence-panel.js is not on the classpath");
+        for (String module : List.of("presence-panel.js", "cti-client.js")) {
+            try (InputStream in = PresencePanelBrowserTest.class.getResourceAsStream("/web/js/" + module)) {
+                if (in == null) {
+                    throw new AssertionError("web/js/" + module + " is not on the classpath");
+                }
+                Files.write(site.resolve("js/" + module), in.readAllBytes());
             }
-            Files.write(site.resolve("js/presence-panel.js"), in.readAllBytes());
         }
         Files.writeString(site.resolve("index.html"), HARNESS);
         ObjectNode root = DemoServers.withPassword(DemoServers.config(), PASSWORD);
@@ -116,6 +102,10 @@ class PresencePanelBrowserTest {
         WebElement anna = browser.findElement(By.cssSelector("li.presence-line[data-id='PJSIP/201']"));
         assertTrue(anna.getText().startsWith("Anna (201): Available"), anna.getText());
         assertTrue(browser.findElements(By.cssSelector("li.presence-line")).size() >= 5);
+        // The client library keeps the same lines as its live state (cti.presence), by pbx and id.
+        assertEquals(true, ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return window.cti.presence.size === document.querySelectorAll('li.presence-line').length"
+                        + " && window.cti.presence.get('demo|PJSIP/201').state === 'not_in_use';"));
 
         browser.findElement(By.cssSelector("input[type=search]")).sendKeys("anna");
         List<WebElement> shown = browser.findElements(By.cssSelector("li.presence-line"));

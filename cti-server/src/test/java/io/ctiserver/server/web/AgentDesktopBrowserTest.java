@@ -72,8 +72,9 @@ class AgentDesktopBrowserTest {
             // Pause with a reason from the configured list, then available again.
             new Select(b.driver.findElement(By.id("pause-reason"))).selectByVisibleText("Lunch");
             b.driver.findElement(By.id("pause")).click();
+            // (Lunch: other tests of this class pause with the first reason, Break.)
             AmiMessage pause = web.awaitAction("QueuePause (pause)", m -> "QueuePause".equals(m.action())
-                    && "true".equals(m.get("Paused")));
+                    && "true".equals(m.get("Paused")) && "Lunch".equals(m.get("Reason")));
             assertEquals("Local/203@agents/n", pause.get("Interface"));
             assertEquals("Lunch", pause.get("Reason"));
             b.waitUntil("the state bar shows the pause and its reason", () -> "paused".equals(
@@ -272,6 +273,92 @@ class AgentDesktopBrowserTest {
             button(card(b, "5552100"), "Hang up").click();
             b.waitUntil("the call ends", () -> web.server.state().call(callId).isEmpty());
         }
+    }
+
+    /**
+     * The demo agents have no configured queues (configured ones would subscribe them to every call of the queue):
+     * the picker offers the queues the PBX has the agent in, follows a change made by a supervisor, keeps a queue
+     * logged out of so that the agent can log back in, and the agent still sees only their own calls.
+     */
+    @Test
+    void theQueuePickerOffersThePbxQueuesOfTheAgentWithoutTheCallsOfOthers() throws Exception {
+        String token = web.token("agent201");
+        assertEquals(0, web.get(token, "/api/queues").size(), "demo-like: agent201 has no configured queues");
+        String supervisor = web.token("supervisor");
+        try (Browser b = new Browser(web.base(), 1280, 800)) {
+            b.open("/");
+            b.login("agent201", WebServer.PASSWORD);
+            b.waitUntil("the picker offers support, where the PBX has agent 201", () -> pickerQueues(b)
+                    .equals(List.of("support (logged in)")));
+
+            // A supervisor adds agent 201 to sales (a dynamic member): the picker follows the agent's state.
+            web.command(supervisor, "{\"command\":\"queue.login\",\"queue\":\"sales\",\"agent\":\"agent201\"}");
+            b.waitUntil("the picker offers sales too", () -> pickerQueues(b)
+                    .equals(List.of("sales (logged in)", "support (logged in)")));
+
+            // Pop isolation: paused, agent 201 never sees the sales call that agent 203 answers.
+            new Select(b.driver.findElement(By.id("pause-reason"))).selectByVisibleText("Break");
+            b.driver.findElement(By.id("pause")).click();
+            b.waitUntil("agent 201 is paused", () -> "paused".equals(
+                    b.driver.findElement(By.id("agent-state")).getAttribute("data-state")));
+            web.server.simulator().placeInboundCall("5553301", "6000", "1", 8, 0);
+            CallView other = awaitConnected("5553301");
+            assertEquals("Local/203@agents/n", other.agentInterface());
+            assertEquals(0L, b.js("return window.__ctiDesk.client.calls.size;"), "agent 201 sees another's call");
+            assertEquals(0L, b.js("return window.__ctiDesk.client.queues.length;"), "no queue subscription");
+            assertTrue(b.driver.findElements(By.cssSelector("#cards article.call")).isEmpty());
+            b.waitUntil("the sales call ends", () -> web.server.state().call(other.callId()).isEmpty());
+            assertTrue(b.driver.findElements(By.cssSelector("#cards article.call")).isEmpty());
+            b.driver.findElement(By.id("available")).click();
+            b.waitUntil("available again", () -> "available".equals(
+                    b.driver.findElement(By.id("agent-state")).getAttribute("data-state")));
+
+            // Out of sales from the picker (QueueRemove); sales stays in the picker to log back in (QueueAdd).
+            new Select(b.driver.findElement(By.id("queue-pick"))).selectByValue("sales");
+            b.driver.findElement(By.id("queue-logout")).click();
+            AmiMessage remove = web.awaitAction("QueueRemove", m -> "QueueRemove".equals(m.action())
+                    && "Local/201@agents/n".equals(m.get("Interface")));
+            assertEquals("sales", remove.get("Queue"));
+            b.waitUntil("agent 201 is out of sales, which the picker still offers", () -> "support".equals(
+                    b.driver.findElement(By.id("my-queues")).getText())
+                    && pickerQueues(b).equals(List.of("sales", "support (logged in)")));
+            java.util.function.Supplier<List<AmiMessage>> adds = () -> web.server.simulator().receivedActions().stream()
+                    .filter(m -> "QueueAdd".equals(m.action()) && "Local/201@agents/n".equals(m.get("Interface")))
+                    .toList();
+            int addsBefore = adds.get().size(); // the supervisor's
+            b.driver.findElement(By.id("queue-login")).click();
+            b.waitUntil("agent 201's own QueueAdd reaches the PBX", () -> adds.get().size() > addsBefore);
+            AmiMessage add = adds.get().get(addsBefore);
+            assertEquals("sales", add.get("Queue"));
+            b.waitUntil("agent 201 is in sales again", () -> pickerQueues(b)
+                    .equals(List.of("sales (logged in)", "support (logged in)")));
+            assertNoCriticalViolations(b, "agent desktop with the queue picker");
+
+            // Leave agent 201 as the other tests expect it: in support only.
+            b.driver.findElement(By.id("queue-logout")).click();
+            b.waitUntil("agent 201 is out of sales", () -> "support".equals(
+                    b.driver.findElement(By.id("my-queues")).getText()));
+        }
+    }
+
+    private static List<String> pickerQueues(Browser b) {
+        return b.driver.findElements(By.cssSelector("#queue-pick option")).stream().map(WebElement::getText).toList();
+    }
+
+    /** Waits until the caller's call is connected to an agent; returns it. */
+    private static CallView awaitConnected(String callerNumber) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (CallView c : web.server.state().calls()) {
+                if (callerNumber.equals(c.callerNumber()) && c.agentInterface() != null
+                        && c.parties().stream().anyMatch(p -> p.role() == Party.Role.AGENT)) {
+                    return c;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the call from " + callerNumber + " was never answered: "
+                + web.server.state().calls());
     }
 
     private static AuditLog.Entry awaitAudit(String command) throws InterruptedException {

@@ -53,6 +53,17 @@ final class WebServer implements AutoCloseable {
         return Json.MAPPER.readTree(r.body());
     }
 
+    /** POST /api/commands with the user's token; returns the answer, which must be a success. */
+    JsonNode command(String token, String json) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/commands"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("POST /api/commands " + json + ": " + r.statusCode() + " " + r.body());
+        }
+        return Json.MAPPER.readTree(r.body());
+    }
+
     /** Waits for an AMI action the simulator received that matches; returns it. */
     AmiMessage awaitAction(String what, Predicate<AmiMessage> test) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
