@@ -1,6 +1,7 @@
 package io.ctiserver.server.omni;
 
 import io.ctiserver.ami.AmiActionSender;
+import io.ctiserver.contact.ContactStore;
 import io.ctiserver.contact.InMemoryContactStore;
 import io.ctiserver.events.CtiStateView;
 import io.ctiserver.server.gateway.Gateway;
@@ -41,7 +42,16 @@ public final class OmniModule implements AutoCloseable {
         this.service = service;
     }
 
+    /** With the in-memory contact store (storage off). */
     public static OmniModule create(OmniConfig config) throws IOException {
+        return create(config, null);
+    }
+
+    /**
+     * @param store where finished contacts go: the database's ({@code storage.contacts()}) when storage is on; null
+     *              keeps the last {@code omni.storeCapacity} in memory
+     */
+    public static OmniModule create(OmniConfig config, ContactStore store) throws IOException {
         KnowledgeBase kb = config.bot().knowledgeBase() == null ? null : KnowledgeBase.load(config.bot().knowledgeBase());
         Bot bot = null;
         if (config.bot().enabled()) {
@@ -53,8 +63,8 @@ public final class OmniModule implements AutoCloseable {
                 throw new IllegalArgumentException("omni.bot is enabled but has neither url nor knowledgeBase");
             }
         }
-        return new OmniModule(new OmniService(config, new InMemoryContactStore(config.storeCapacity()), bot, kb,
-                Clock.systemUTC()));
+        return new OmniModule(new OmniService(config,
+                store != null ? store : new InMemoryContactStore(config.storeCapacity()), bot, kb, Clock.systemUTC()));
     }
 
     public OmniService service() {
