@@ -19,6 +19,7 @@ import io.ctiserver.server.omni.OmniService;
 import io.ctiserver.server.storage.contacts.DatabaseContactStore;
 import io.ctiserver.server.storage.contacts.DatabaseContactStore.Query;
 import io.ctiserver.server.storage.contacts.DatabaseContactStore.Visibility;
+import io.ctiserver.server.storage.testing.Rows;
 import io.ctiserver.server.storage.testing.TestDatabases;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -133,7 +134,7 @@ class ContactStorageTest {
         Instant t0 = Instant.parse("2026-11-23T10:00:00Z");
         List<StoredContact> contacts = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            contacts.add(email("e" + i, t0.plusSeconds(60L * i), i % 2 == 0 ? "ann" : "bob", 3));
+            contacts.add(Rows.email("e" + i, t0.plusSeconds(60L * i), i % 2 == 0 ? "ann" : "bob", 3));
         }
         StringBuilder journal = new StringBuilder();
         for (int copy = 0; copy < 2; copy++) {
@@ -195,22 +196,5 @@ class ContactStorageTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    /** An email thread: {@code lines} entries alternating customer and agent, each with a Message-ID. */
-    static StoredContact email(String id, Instant offered, String agent, int lines) {
-        List<TranscriptEntry> t = new ArrayList<>();
-        for (int i = 1; i <= lines; i++) {
-            boolean customer = i % 2 == 1;
-            t.add(new TranscriptEntry(i, offered.plusSeconds(600L * i), customer ? TranscriptEntry.From.CUSTOMER
-                    : TranscriptEntry.From.AGENT, customer ? "Eve" : agent, "line " + i + " of " + id,
-                    Map.of("messageId", "<" + id + "." + i + "@example.com>", "subject", "Order " + id)));
-        }
-        Instant answered = offered.plusSeconds(1200);
-        Instant ended = offered.plusSeconds(600L * (lines + 1));
-        ContactRecord r = new ContactRecord(id, Medium.EMAIL, "support", agent,
-                new ContactCustomer("Eve", "eve@example.com", null, null, Map.of()), CallResult.ANSWERED, 1200,
-                600L * lines, EndedBy.AGENT, offered, answered, ended, "solved", Map.of("subject", "Order " + id));
-        return new StoredContact(r, t);
     }
 }
