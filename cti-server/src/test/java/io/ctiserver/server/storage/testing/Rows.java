@@ -43,6 +43,11 @@ public final class Rows {
 
     /** An email thread: {@code lines} entries alternating customer and agent, each with a Message-ID. */
     public static StoredContact email(String id, Instant offered, String agent, int lines) {
+        return email(id, offered, agent, "support", lines);
+    }
+
+    /** The same, in {@code queue}. */
+    public static StoredContact email(String id, Instant offered, String agent, String queue, int lines) {
         List<TranscriptEntry> t = new ArrayList<>();
         for (int i = 1; i <= lines; i++) {
             boolean customer = i % 2 == 1;
@@ -52,7 +57,7 @@ public final class Rows {
         }
         Instant answered = offered.plusSeconds(1200);
         Instant ended = offered.plusSeconds(600L * (lines + 1));
-        ContactRecord r = new ContactRecord(id, Medium.EMAIL, "support", agent,
+        ContactRecord r = new ContactRecord(id, Medium.EMAIL, queue, agent,
                 new ContactCustomer("Eve", "eve@example.com", null, null, Map.of()), CallResult.ANSWERED, 1200,
                 600L * lines, EndedBy.AGENT, offered, answered, ended, "solved", Map.of("subject", "Order " + id));
         return new StoredContact(r, t);
