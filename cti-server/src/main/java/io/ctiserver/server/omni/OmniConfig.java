@@ -15,7 +15,7 @@ import java.util.Map;
  * @param defaultQueue    where chats and emails go when nothing else says (the pre-chat topic may name a queue)
  * @param teams           team name to agent usernames (capacity per team)
  * @param transcriptLimit entries one conversation may hold; beyond, the customer's messages are refused
- * @param storeCapacity   finished contacts kept by the in-memory store (until the database store is wired)
+ * @param storeCapacity   finished contacts kept by the in-memory store when storage is off (on: the database)
  */
 public record OmniConfig(Boolean enabled, String defaultQueue, CapacityConfig capacity, List<QueueSettings> queues,
                          Map<String, List<String>> teams, Chat chat, Bot bot, Email email, ContactKpis.Settings kpi,
