@@ -215,7 +215,7 @@ public final class CtiServer implements AutoCloseable {
         closeables.add(reports);
         OmniConfig omniConfig = config.section("omni", OmniConfig.class, null);
         OmniModule omniModule = omniConfig != null && omniConfig.enabled()
-                ? OmniModule.create(omniConfig, storage == null ? null : storage.contacts()) : null;
+                ? OmniModule.create(omniConfig, storage == null ? null : storage.contacts(), kpis.settings()) : null;
         Gateway.Builder gatewayBuilder = Gateway.builder()
                 .config(gatewayConfig)
                 .stateView(state)
