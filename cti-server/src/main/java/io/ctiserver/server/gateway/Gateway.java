@@ -309,7 +309,6 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
             return this;
         }
 
-        /** KPIs and routing's what-if; without it the {@code kpi} event has live figures only. */
         /**
          * The chat and email KPIs over the sliding window (the omni engine's {@code kpis()}), carried as
          * {@code media} in every {@code kpi} event; must not block. Without it {@code media} is null.
@@ -319,6 +318,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
             return this;
         }
 
+        /** KPIs and routing's what-if; without it the {@code kpi} event has live figures only. */
         public Builder reports(Reports r) {
             this.reports = Objects.requireNonNull(r);
             return this;
