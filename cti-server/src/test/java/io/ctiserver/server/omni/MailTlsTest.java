@@ -150,6 +150,38 @@ class MailTlsTest {
         assertTrue(s.error() != null && s.error().contains("certificate is not trusted"), s.error());
     }
 
+    /** GreenMail's plain servers offer no STARTTLS: required, it refuses them rather than talk in clear. */
+    @Test
+    void starttlsIsRequiredNeverSkipped() throws Exception {
+        GreenMail plain = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP),
+            new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
+        plain.start();
+        try {
+            GreenMailUser u = plain.setUser("support@example.com", "support", "tls-secret-pw");
+            MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
+            m.setFrom(new InternetAddress("kim@example.net"));
+            m.setRecipients(Message.RecipientType.TO, "support@example.com");
+            m.setSubject("In clear?");
+            m.setText("no");
+            u.deliver(m);
+            channel = MailChannel.create(new OmniConfig.Email("localhost", plain.getImap().getPort(), "localhost",
+                    plain.getSmtp().getPort(), "support", "tls-secret-pw", null, "support@example.com", "email", 3600,
+                    65536L, "starttls", "starttls", cert.certificate().getPath()), omni);
+            MailChannel.Status s = channel.pollNow().get(30, TimeUnit.SECONDS);
+            assertEquals(0, s.taken());
+            assertTrue(s.error() != null && s.error().toUpperCase(java.util.Locale.ROOT).contains("STARTTLS"),
+                    s.error());
+            assertFalse(plain.getReceivedMessages()[0].getFlags().contains(Flags.Flag.SEEN), "left unread");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> channel.send(new EmailReply(
+                    "kim@example.net", "Re", "not in clear", null, List.of())).get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().toUpperCase(java.util.Locale.ROOT).contains("STARTTLS"),
+                    e.getCause().getMessage());
+            assertEquals(1, plain.getReceivedMessages().length, "nothing was sent in clear");
+        } finally {
+            plain.stop();
+        }
+    }
+
     @Test
     void aBadSecurityValueNamesTheKey() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new OmniConfig.Email(
