@@ -12,8 +12,10 @@ import java.util.TreeMap;
 
 /**
  * Service level, ASA, AHT and abandon rate per medium and queue, and occupancy per medium, from contact records and
- * agent loads. Contacts count when they end (as calls do in {@code KpiEngine}), since the counters were created or
- * last {@link #reset}. Thread-safe: one lock, held for one update or one snapshot.
+ * agent loads, over the same sliding window as the voice KPI engine (default 30 minutes of 1-minute buckets: the
+ * current bucket and the whole ones before it). Contacts count in the bucket in which they end (as calls do in
+ * {@code KpiEngine}); agent time is split at bucket boundaries. Memory is the ring of buckets, whatever the traffic.
+ * Thread-safe: one lock, held for one update or one snapshot.
  *
  * <p>Definitions (docs/kpis.md, "Per medium"): a chat's or email's answer is the agent's first reply; service level =
  * answered within T / (answered + abandoned after T), T per medium and queue (email in hours); AHT = handle seconds /
@@ -66,7 +68,8 @@ public final class ContactKpis {
     public record Occupancy(Map<Medium, Double> perMedium, Double anyMedium, long staffedSeconds) {
     }
 
-    public record Snapshot(Instant time, List<Figures> figures, Occupancy occupancy) {
+    /** @param windowSeconds the length of the sliding window the figures cover, ending at {@code time} */
+    public record Snapshot(Instant time, long windowSeconds, List<Figures> figures, Occupancy occupancy) {
 
         /** The figures of {@code medium} in {@code queue} (null: all queues), if any contact counted. */
         public Figures of(Medium medium, String queue) {
@@ -87,6 +90,42 @@ public final class ContactKpis {
         long withinT;
         long waitAnswered;
         long handle;
+
+        void addInto(Tally t) {
+            t.offered += offered;
+            t.answered += answered;
+            t.abandoned += abandoned;
+            t.abandonedAfterT += abandonedAfterT;
+            t.withinT += withinT;
+            t.waitAnswered += waitAnswered;
+            t.handle += handle;
+        }
+    }
+
+    /** What one time bucket of the window holds: contacts that ended in it, and agent time spent in it. */
+    private static final class Bucket {
+        final Map<Medium, TreeMap<String, Tally>> byQueue = new EnumMap<>(Medium.class);
+        final Map<Medium, Tally> total = new EnumMap<>(Medium.class);
+        final EnumMap<Medium, Long> busyMillis = new EnumMap<>(Medium.class);
+        long busyAnyMillis;
+        long staffedMillis;
+
+        void clear() {
+            byQueue.clear();
+            total.clear();
+            busyMillis.clear();
+            busyAnyMillis = 0;
+            staffedMillis = 0;
+        }
+
+        void addInto(Bucket sum) {
+            total.forEach((m, t) -> t.addInto(sum.total.computeIfAbsent(m, x -> new Tally())));
+            byQueue.forEach((m, qs) -> qs.forEach((q, t) -> t.addInto(
+                    sum.byQueue.computeIfAbsent(m, x -> new TreeMap<>()).computeIfAbsent(q, x -> new Tally()))));
+            busyMillis.forEach((m, ms) -> sum.busyMillis.merge(m, ms, Long::sum));
+            sum.busyAnyMillis += busyAnyMillis;
+            sum.staffedMillis += staffedMillis;
+        }
     }
 
     private static final class AgentTime {
@@ -94,23 +133,55 @@ public final class ContactKpis {
         Instant at;
     }
 
+    /** The default window, the KPI engine's: 30 minutes of 1-minute buckets. */
+    public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_BUCKET = Duration.ofMinutes(1);
+
     private final Settings settings;
-    private final Map<Medium, TreeMap<String, Tally>> byQueue = new EnumMap<>(Medium.class);
-    private final Map<Medium, Tally> total = new EnumMap<>(Medium.class);
+    private final long bucketMillis;
+    private final Bucket[] ring;
+    private final long[] index;
     private final Map<String, AgentTime> agents = new HashMap<>();
-    private final EnumMap<Medium, Long> busyMillis = new EnumMap<>(Medium.class);
-    private long busyAnyMillis;
-    private long staffedMillis;
+    private long latestMillis = Long.MIN_VALUE;
 
     public ContactKpis(Settings settings) {
-        this.settings = settings;
+        this(settings, DEFAULT_WINDOW, DEFAULT_BUCKET);
     }
 
+    /**
+     * @param window the sliding window, a multiple of {@code bucket}: the same as the voice KPI engine's
+     *               ({@code kpi.windowMinutes}, {@code kpi.bucketSeconds}), so that every medium is counted alike
+     */
+    public ContactKpis(Settings settings, Duration window, Duration bucket) {
+        if (bucket.toMillis() <= 0 || window.toMillis() < bucket.toMillis()
+                || window.toMillis() % bucket.toMillis() != 0 || window.toMillis() / bucket.toMillis() > 1440) {
+            throw new IllegalArgumentException("window (" + window + ") must be a positive multiple of bucket ("
+                    + bucket + "), at most 1440 buckets");
+        }
+        this.settings = settings;
+        this.bucketMillis = bucket.toMillis();
+        int n = (int) (window.toMillis() / bucketMillis);
+        this.ring = new Bucket[n];
+        this.index = new long[n];
+        for (int i = 0; i < n; i++) {
+            ring[i] = new Bucket();
+            index[i] = Long.MIN_VALUE;
+        }
+    }
+
+    /** Counts a finished contact in the bucket of its end; one that ended before the window is not counted. */
     public synchronized void record(ContactRecord r) {
+        long ended = r.endedAt() == null ? Math.max(latestMillis, 0) : r.endedAt().toEpochMilli();
+        latestMillis = Math.max(latestMillis, ended);
+        Bucket b = bucket(ended, latestMillis);
+        if (b == null) {
+            return;
+        }
         String queue = r.queue() == null ? "" : r.queue();
         long t = settings.thresholdSeconds(r.medium(), queue);
-        count(total.computeIfAbsent(r.medium(), m -> new Tally()), r, t);
-        count(byQueue.computeIfAbsent(r.medium(), m -> new TreeMap<>()).computeIfAbsent(queue, q -> new Tally()), r, t);
+        count(b.total.computeIfAbsent(r.medium(), m -> new Tally()), r, t);
+        count(b.byQueue.computeIfAbsent(r.medium(), m -> new TreeMap<>()).computeIfAbsent(queue, q -> new Tally()),
+                r, t);
     }
 
     private static void count(Tally x, ContactRecord r, long t) {
@@ -135,56 +206,96 @@ public final class ContactKpis {
 
     /** An agent's new load (from {@link ContactEvent.LoadChanged}); time since the previous one accrues. */
     public synchronized void load(AgentLoad l, Instant now) {
+        latestMillis = Math.max(latestMillis, now.toEpochMilli());
         AgentTime a = agents.computeIfAbsent(l.agent(), x -> new AgentTime());
         accrue(a, now);
         a.last = l;
         a.at = now;
     }
 
+    /** Adds the agent's time since the last change to the buckets it fell in (split at bucket boundaries). */
     private void accrue(AgentTime a, Instant now) {
         if (a.last == null || !now.isAfter(a.at)) {
             return;
         }
-        long ms = Duration.between(a.at, now).toMillis();
         Capacity load = a.last.load();
-        if (a.last.ready() || !load.isEmpty()) {
-            staffedMillis += ms;
-        }
-        if (!load.isEmpty()) {
-            busyAnyMillis += ms;
-        }
-        for (Medium m : Medium.values()) {
-            if (load.of(m) > 0) {
-                busyMillis.merge(m, ms, Long::sum);
+        boolean staffed = a.last.ready() || !load.isEmpty();
+        long from = a.at.toEpochMilli();
+        long to = now.toEpochMilli();
+        long nowMillis = Math.max(latestMillis, to);
+        // only the part inside the window can count: skip whole buckets before it
+        from = Math.max(from, (Math.floorDiv(nowMillis, bucketMillis) - ring.length + 1) * bucketMillis);
+        while (from < to) {
+            long end = Math.min(to, (Math.floorDiv(from, bucketMillis) + 1) * bucketMillis);
+            long ms = end - from;
+            Bucket b = bucket(from, nowMillis);
+            if (b != null) {
+                if (staffed) {
+                    b.staffedMillis += ms;
+                }
+                if (!load.isEmpty()) {
+                    b.busyAnyMillis += ms;
+                }
+                for (Medium m : Medium.values()) {
+                    if (load.of(m) > 0) {
+                        b.busyMillis.merge(m, ms, Long::sum);
+                    }
+                }
             }
+            from = end;
         }
         a.at = now;
     }
 
-    public synchronized void reset() {
-        byQueue.clear();
-        total.clear();
-        busyMillis.clear();
-        busyAnyMillis = 0;
-        staffedMillis = 0;
+    /** The bucket for {@code millis}, or null when that time is outside the window ending at {@code nowMillis}. */
+    private Bucket bucket(long millis, long nowMillis) {
+        long now = Math.floorDiv(nowMillis, bucketMillis);
+        long idx = Math.min(Math.floorDiv(millis, bucketMillis), now);
+        if (idx <= now - ring.length) {
+            return null;
+        }
+        int slot = (int) Math.floorMod(idx, (long) ring.length);
+        if (index[slot] != idx) {
+            ring[slot].clear(); // an older bucket that has left the window: reuse it
+            index[slot] = idx;
+        }
+        return ring[slot];
     }
 
+    public synchronized void reset() {
+        for (int i = 0; i < ring.length; i++) {
+            ring[i].clear();
+            index[i] = Long.MIN_VALUE;
+        }
+        agents.values().forEach(a -> a.last = null);
+    }
+
+    /** The figures over the window ending at {@code now}. */
     public synchronized Snapshot snapshot(Instant now) {
+        latestMillis = Math.max(latestMillis, now.toEpochMilli());
         agents.values().forEach(a -> accrue(a, now));
+        long nowIdx = Math.floorDiv(latestMillis, bucketMillis);
+        Bucket sum = new Bucket();
+        for (int i = 0; i < ring.length; i++) {
+            if (index[i] > nowIdx - ring.length && index[i] <= nowIdx) {
+                ring[i].addInto(sum);
+            }
+        }
         List<Figures> out = new ArrayList<>();
         for (Medium m : Medium.values()) {
-            Tally t = total.get(m);
+            Tally t = sum.total.get(m);
             if (t == null) {
                 continue;
             }
             out.add(figures(m, null, t));
-            byQueue.get(m).forEach((q, x) -> out.add(figures(m, q, x)));
+            sum.byQueue.get(m).forEach((q, x) -> out.add(figures(m, q, x)));
         }
         Map<Medium, Double> per = new EnumMap<>(Medium.class);
         for (Medium m : Medium.values()) {
-            per.put(m, pct(busyMillis.getOrDefault(m, 0L), staffedMillis));
+            per.put(m, pct(sum.busyMillis.getOrDefault(m, 0L), sum.staffedMillis));
         }
-        return new Snapshot(now, out, new Occupancy(per, pct(busyAnyMillis, staffedMillis), staffedMillis / 1000));
+        return new Snapshot(now, ring.length * bucketMillis / 1000, out,
+                new Occupancy(per, pct(sum.busyAnyMillis, sum.staffedMillis), sum.staffedMillis / 1000));
     }
 
     private Figures figures(Medium m, String queue, Tally x) {

@@ -72,6 +72,51 @@ class ContactKpisTest {
         assertEquals(0.0, s.occupancy().perMedium().get(Medium.EMAIL), 1e-9);
     }
 
+    private static ContactRecord ended(Medium m, CallResult result, long wait, Instant end) {
+        return new ContactRecord("x", m, "support", "ann", null, result, wait, 100, EndedBy.AGENT,
+                end.minusSeconds(wait + 100), end.minusSeconds(100), end, null, Map.of());
+    }
+
+    /** The voice engine's window: 30 minutes of 1-minute buckets, the current bucket and the 29 whole ones before. */
+    @Test
+    void contactsCountInTheSlidingWindowOfTheirEnd() {
+        ContactKpis k = new ContactKpis(ContactKpis.Settings.defaults(), java.time.Duration.ofMinutes(30),
+                java.time.Duration.ofMinutes(1));
+        k.record(ended(Medium.CHAT, CallResult.ANSWERED, 10, T0));                    // bucket 09:00
+        k.record(ended(Medium.CHAT, CallResult.ABANDONED, 90, T0.plusSeconds(600)));  // bucket 09:10
+        k.record(ended(Medium.EMAIL, CallResult.ANSWERED, 3600, T0.plusSeconds(1200)));
+        ContactKpis.Snapshot at1229 = k.snapshot(T0.plusSeconds(29 * 60 + 59));
+        assertEquals(1800, at1229.windowSeconds());
+        assertEquals(2, at1229.of(Medium.CHAT, "support").offered(), "09:00 is still the oldest bucket");
+        assertEquals(50.0, at1229.of(Medium.CHAT, "support").serviceLevelPercent(), 1e-9);
+
+        ContactKpis.Snapshot at1230 = k.snapshot(T0.plusSeconds(30 * 60));
+        assertEquals(1, at1230.of(Medium.CHAT, "support").offered(), "the 09:00 chat has left the window");
+        assertEquals(0.0, at1230.of(Medium.CHAT, "support").serviceLevelPercent(), 1e-9);
+        assertEquals(100.0, at1230.of(Medium.CHAT, "support").abandonRatePercent(), 1e-9);
+        assertEquals(1, at1230.of(Medium.EMAIL, null).answered());
+
+        k.record(ended(Medium.CHAT, CallResult.ANSWERED, 5, T0.minusSeconds(60))); // ended before the window
+        assertEquals(1, k.snapshot(T0.plusSeconds(30 * 60)).of(Medium.CHAT, null).offered());
+        assertNull(k.snapshot(T0.plusSeconds(3 * 3600)).of(Medium.CHAT, null), "all gone three hours later");
+    }
+
+    @Test
+    void occupancyCountsOnlyTheAgentTimeInsideTheWindow() {
+        ContactKpis k = new ContactKpis(ContactKpis.Settings.defaults(), java.time.Duration.ofMinutes(30),
+                java.time.Duration.ofMinutes(1));
+        // ready and idle for 50 minutes, then on a chat for 10 minutes
+        k.load(new AgentLoad("ann", null, List.of("support"), true, Capacity.DEFAULT, Capacity.NONE, false, T0), T0);
+        k.load(new AgentLoad("ann", null, List.of(), true, Capacity.DEFAULT, new Capacity(0, 1, 0), false, T0),
+                T0.plusSeconds(50 * 60));
+        // at 10:00:00 the window is the bucket 10:00 (empty so far) and the 29 before it: 09:31 to 10:00
+        ContactKpis.Snapshot s = k.snapshot(T0.plusSeconds(60 * 60));
+        assertEquals(29 * 60, s.occupancy().staffedSeconds(), "the window's time only, not the hour");
+        assertEquals(100.0 * 10 / 29, s.occupancy().perMedium().get(Medium.CHAT), 1e-9, "10 of 29 minutes");
+        assertEquals(100.0 * 10 / 29, s.occupancy().anyMedium(), 1e-9);
+        assertEquals(0.0, s.occupancy().perMedium().get(Medium.VOICE), 1e-9);
+    }
+
     @Test
     void noContactsNoRatio() {
         ContactKpis.Snapshot s = new ContactKpis(ContactKpis.Settings.defaults()).snapshot(T0);

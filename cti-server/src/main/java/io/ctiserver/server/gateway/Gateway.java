@@ -85,6 +85,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
     private final DispositionStore dispositions = new DispositionStore(10_000);
     private final CommandHandler commands;
     private final Reports reports;
+    private final java.util.function.Supplier<?> mediaKpis;
     private final Operations operations;
     private final StoredData stored;
     private final ThreadPoolExecutor loginExecutor;
@@ -98,6 +99,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         this.config = Objects.requireNonNull(b.config, "config");
         this.state = Objects.requireNonNull(b.state, "stateView");
         this.reports = b.reports;
+        this.mediaKpis = b.mediaKpis;
         this.operations = b.operations;
         this.clock = b.clock;
         this.users = new UserDirectory(config.users(), config.defaultPbx());
@@ -166,7 +168,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
 
     private void tick() {
         try {
-            fanout.publishKpi(Figures.kpi(state, clock.instant(), reports.kpis()));
+            fanout.publishKpi(Figures.kpi(state, clock.instant(), reports.kpis(), mediaKpis.get()));
             sessions.sweep(System.nanoTime(), s -> LOG.debug("session {} expired", s.id()));
             tokens.sweep();
         } catch (RuntimeException e) {
@@ -251,6 +253,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         private final List<Function<CommandSupport, CommandFamily>> extraFamilies = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private Reports reports = Reports.NONE;
+        private java.util.function.Supplier<?> mediaKpis = () -> null;
         private PhonesConfig phones = PhonesConfig.defaults();
         private PresenceView presence = java.util.List::of;
         private Operations operations = Operations.NONE;
@@ -303,6 +306,15 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
 
         public Builder callDataSink(CallDataSink s) {
             this.dataSink = s;
+            return this;
+        }
+
+        /**
+         * The chat and email KPIs over the sliding window (the omni engine's {@code kpis()}), carried as
+         * {@code media} in every {@code kpi} event; must not block. Without it {@code media} is null.
+         */
+        public Builder mediaKpis(java.util.function.Supplier<?> s) {
+            this.mediaKpis = Objects.requireNonNull(s);
             return this;
         }
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param defaultQueue    where chats and emails go when nothing else says (the pre-chat topic may name a queue)
  * @param teams           team name to agent usernames (capacity per team)
  * @param transcriptLimit entries one conversation may hold; beyond, the customer's messages are refused
- * @param storeCapacity   finished contacts kept by the in-memory store (until the database store is wired)
+ * @param storeCapacity   finished contacts kept by the in-memory store when storage is off (on: the database)
  */
 public record OmniConfig(Boolean enabled, String defaultQueue, CapacityConfig capacity, List<QueueSettings> queues,
                          Map<String, List<String>> teams, Chat chat, Bot bot, Email email, ContactKpis.Settings kpi,
@@ -105,21 +105,49 @@ public record OmniConfig(Boolean enabled, String defaultQueue, CapacityConfig ca
     /**
      * A mailbox read over IMAP, replies over SMTP.
      *
-     * @param pollSeconds how often the inbox is read
-     * @param address     the From of replies
+     * @param pollSeconds      how often the inbox is read
+     * @param address          the From of replies
+     * @param imapSecurity     {@code none} (plain IMAP), {@code tls} (IMAPS: TLS from the first byte, port 993) or
+     *                         {@code starttls} (IMAP upgraded with STARTTLS, refused if the server does not offer it)
+     * @param smtpSecurity     {@code none}, {@code tls} (SMTPS, port 465) or {@code starttls} (port 587, required)
+     * @param trustCertificate a PEM file with the certificate(s) to trust (a self-signed server); absent: the JVM's
+     *                         trust store. With TLS the certificate and the host name are always verified.
      */
     public record Email(String imapHost, Integer imapPort, String smtpHost, Integer smtpPort, String username,
                         @Secret String password, String folder, String address, String queue, Integer pollSeconds,
-                        Long maxMessageBytes) {
+                        Long maxMessageBytes, String imapSecurity, String smtpSecurity,
+                        @io.ctiserver.config.InputFile String trustCertificate) {
+
+        public static final java.util.Set<String> SECURITY = java.util.Set.of("none", "tls", "starttls");
+
         public Email {
             folder = folder == null ? "INBOX" : folder;
             pollSeconds = pollSeconds == null ? 30 : pollSeconds;
             maxMessageBytes = maxMessageBytes == null ? 1L << 20 : maxMessageBytes;
+            imapSecurity = imapSecurity == null ? "none" : imapSecurity.toLowerCase(java.util.Locale.ROOT);
+            smtpSecurity = smtpSecurity == null ? "none" : smtpSecurity.toLowerCase(java.util.Locale.ROOT);
+            if (!SECURITY.contains(imapSecurity)) {
+                throw new IllegalArgumentException("omni.email.imapSecurity: one of none, tls, starttls; got "
+                        + imapSecurity);
+            }
+            if (!SECURITY.contains(smtpSecurity)) {
+                throw new IllegalArgumentException("omni.email.smtpSecurity: one of none, tls, starttls; got "
+                        + smtpSecurity);
+            }
+        }
+
+        /** Plain IMAP and SMTP, as before TLS was configurable (tests, the demo). */
+        public Email(String imapHost, Integer imapPort, String smtpHost, Integer smtpPort, String username,
+                     String password, String folder, String address, String queue, Integer pollSeconds,
+                     Long maxMessageBytes) {
+            this(imapHost, imapPort, smtpHost, smtpPort, username, password, folder, address, queue, pollSeconds,
+                    maxMessageBytes, null, null, null);
         }
 
         @Override
         public String toString() {
-            return "Email[" + username + "@" + imapHost + ":" + imapPort + ", smtp " + smtpHost + ":" + smtpPort + "]";
+            return "Email[" + username + "@" + imapHost + ":" + imapPort + " (" + imapSecurity + "), smtp " + smtpHost
+                    + ":" + smtpPort + " (" + smtpSecurity + ")]";
         }
     }
 }

@@ -1,8 +1,10 @@
 package io.ctiserver.server.omni;
 
 import io.ctiserver.ami.AmiActionSender;
+import io.ctiserver.contact.ContactStore;
 import io.ctiserver.contact.InMemoryContactStore;
 import io.ctiserver.events.CtiStateView;
+import io.ctiserver.kpi.KpiSettings;
 import io.ctiserver.server.gateway.Gateway;
 import io.ctiserver.server.gateway.auth.User;
 import io.ctiserver.server.gateway.auth.UserDirectory;
@@ -41,7 +43,17 @@ public final class OmniModule implements AutoCloseable {
         this.service = service;
     }
 
+    /** With the in-memory contact store (storage off). */
     public static OmniModule create(OmniConfig config) throws IOException {
+        return create(config, null, null);
+    }
+
+    /**
+     * @param store where finished contacts go: the database's ({@code storage.contacts()}) when storage is on; null
+     *              keeps the last {@code omni.storeCapacity} in memory
+     * @param kpi   the voice KPI engine's settings, whose sliding window the contact KPIs share; null: 30 x 1 min
+     */
+    public static OmniModule create(OmniConfig config, ContactStore store, KpiSettings kpi) throws IOException {
         KnowledgeBase kb = config.bot().knowledgeBase() == null ? null : KnowledgeBase.load(config.bot().knowledgeBase());
         Bot bot = null;
         if (config.bot().enabled()) {
@@ -53,16 +65,22 @@ public final class OmniModule implements AutoCloseable {
                 throw new IllegalArgumentException("omni.bot is enabled but has neither url nor knowledgeBase");
             }
         }
-        return new OmniModule(new OmniService(config, new InMemoryContactStore(config.storeCapacity()), bot, kb,
-                Clock.systemUTC()));
+        KpiSettings k = kpi == null ? KpiSettings.defaults() : kpi;
+        return new OmniModule(new OmniService(config,
+                store != null ? store : new InMemoryContactStore(config.storeCapacity()), bot, kb, Clock.systemUTC(),
+                k.window(), k.bucket()));
     }
 
     public OmniService service() {
         return service;
     }
 
-    /** Adds the chat command family; the gateway's user directory is taken from it. */
+    /**
+     * Adds the chat command family (the gateway's user directory is taken from it) and the per-medium KPIs of the
+     * periodic {@code kpi} event.
+     */
     public Gateway.Builder addTo(Gateway.Builder b) {
+        b.mediaKpis(service::kpis); // chat and email KPIs ride in the periodic kpi event
         return b.commandFamily(support -> {
             users.set(support.users());
             return new ChatCommands(support, service);

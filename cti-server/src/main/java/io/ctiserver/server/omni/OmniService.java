@@ -94,12 +94,18 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     private long nextId;
 
     public OmniService(OmniConfig config, ContactStore store, Bot bot, KnowledgeBase kb, Clock clock) {
+        this(config, store, bot, kb, clock, ContactKpis.DEFAULT_WINDOW, ContactKpis.DEFAULT_BUCKET);
+    }
+
+    /** @param kpiWindow the voice KPI engine's sliding window and bucket, so that every medium counts alike */
+    public OmniService(OmniConfig config, ContactStore store, Bot bot, KnowledgeBase kb, Clock clock,
+                       java.time.Duration kpiWindow, java.time.Duration kpiBucket) {
         this.config = config;
         this.clock = clock;
         this.store = store;
         this.bot = bot;
         this.kb = kb;
-        this.kpis = new ContactKpis(config.kpi());
+        this.kpis = new ContactKpis(config.kpi(), kpiWindow, kpiBucket);
         List<QueueSettings> queues = new ArrayList<>(config.queues());
         this.router = new ContactRouter(config.capacity(), queues);
         this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(INBOX),

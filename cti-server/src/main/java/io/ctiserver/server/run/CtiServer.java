@@ -214,7 +214,8 @@ public final class CtiServer implements AutoCloseable {
         ServerReports reports = new ServerReports(kpis, agi.dryRun(), agi.routingConfig());
         closeables.add(reports);
         OmniConfig omniConfig = config.section("omni", OmniConfig.class, null);
-        OmniModule omniModule = omniConfig != null && omniConfig.enabled() ? OmniModule.create(omniConfig) : null;
+        OmniModule omniModule = omniConfig != null && omniConfig.enabled()
+                ? OmniModule.create(omniConfig, storage == null ? null : storage.contacts(), kpis.settings()) : null;
         Gateway.Builder gatewayBuilder = Gateway.builder()
                 .config(gatewayConfig)
                 .stateView(state)

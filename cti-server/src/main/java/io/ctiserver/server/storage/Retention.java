@@ -35,6 +35,8 @@ public final class Retention {
         put("surveys", "time_ms", r.surveysDays());
         put("audit_log", "time_ms", r.auditDays());
         put("route_decisions", "time_ms", r.routeDecisionsDays());
+        put("contacts", "ended_ms", r.contactsDays());
+        put("contact_transcripts", "ended_ms", r.contactsDays()); // a transcript goes with its contact
         put("interval_queue", "interval_ms", r.intervalsDays());
         put("interval_agent", "interval_ms", r.intervalsDays());
     }

@@ -19,7 +19,9 @@ import java.math.BigDecimal;
     @JsonSubTypes.Type(value = Row.Disposition.class, name = "disp"),
     @JsonSubTypes.Type(value = Row.Survey.class, name = "survey"),
     @JsonSubTypes.Type(value = Row.Audit.class, name = "audit"),
-    @JsonSubTypes.Type(value = Row.RouteDecision.class, name = "route")
+    @JsonSubTypes.Type(value = Row.RouteDecision.class, name = "route"),
+    @JsonSubTypes.Type(value = Row.Contact.class, name = "contact"),
+    @JsonSubTypes.Type(value = Row.TranscriptLine.class, name = "line")
 })
 public sealed interface Row {
 
@@ -76,5 +78,36 @@ public sealed interface Row {
     record RouteDecision(String id, long timeMs, String callId, String uniqueid, String linkedId, String callerNumber,
                          String queue, String agent, boolean vip, String reason, boolean fallback, long elapsedMicros)
             implements Row {
+    }
+
+    /**
+     * A finished chat or email (the record of {@code io.ctiserver.contact.ContactRecord}). Key: contactId. Its whole
+     * record is kept as JSON beside the columns queries filter on, as for calls; its transcript travels as
+     * {@link TranscriptLine} rows offered just before it.
+     *
+     * @param entries how many transcript lines the contact has
+     */
+    record Contact(String contactId, String medium, String queue, String agent, String customerName,
+                   String customerEmail, String customerPhone, String customerNorm, String customerId, String result,
+                   long waitSeconds, long handleSeconds, String endedBy, long offeredMs, Long answeredMs,
+                   long endedMs, String disposition, int entries, String json) implements Row {
+        @Override
+        public long timeMs() {
+            return endedMs;
+        }
+    }
+
+    /**
+     * One entry of a contact's transcript. Key: (contactId, seq). One row per entry keeps each journal line small
+     * (an email may be a megabyte; a thread many).
+     *
+     * @param endedMs the contact's end, so that retention removes the transcript with its contact
+     */
+    record TranscriptLine(String contactId, long seq, long atMs, String author, String name, String text,
+                          String metaJson, long endedMs) implements Row {
+        @Override
+        public long timeMs() {
+            return endedMs;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.ctiserver.server.storage;
 
+import io.ctiserver.server.storage.contacts.DatabaseContactStore;
 import io.ctiserver.server.storage.history.CallHistoryStore;
 import io.ctiserver.server.storage.journal.Journal;
 import io.ctiserver.server.storage.journal.StorageWriter;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's memory: a database (embedded H2 by default, PostgreSQL by URL) written through a local journal, and
- * read by the history API, the screen pop's recent calls, routing's last agent and the interval reports.
+ * read by the history API, the screen pop's recent calls, routing's last agent, the interval reports and the stored
+ * chats and emails ({@link #contacts()}).
  *
  * <pre>{@code
  * Storage storage = Storage.start(config.section("storage", StorageConfig.class, StorageConfig.defaults()));
@@ -34,6 +36,7 @@ public final class Storage implements AutoCloseable {
     private final Database db;
     private final StorageWriter writer;
     private final CallHistoryStore history;
+    private final DatabaseContactStore contacts;
     private final ReportStore reports;
     private final IntervalAggregator aggregator;
     private final Retention retention;
@@ -50,6 +53,7 @@ public final class Storage implements AutoCloseable {
                     retention.runDue();
                 });
         this.history = new CallHistoryStore(db, config.maxReportDays());
+        this.contacts = new DatabaseContactStore(db, writer::offer, config.maxReportDays());
         this.reports = new ReportStore(db, config);
     }
 
@@ -95,6 +99,11 @@ public final class Storage implements AutoCloseable {
         return history;
     }
 
+    /** Finished chats and emails with their transcripts: the omni engine's store when storage is on. */
+    public DatabaseContactStore contacts() {
+        return contacts;
+    }
+
     public ReportStore reports() {
         return reports;
     }
@@ -118,6 +127,7 @@ public final class Storage implements AutoCloseable {
     /** Drains what it can in a few seconds; the rest stays in the journal for the next start. */
     @Override
     public void close() {
+        contacts.close();
         writer.close(5_000);
         db.close();
     }

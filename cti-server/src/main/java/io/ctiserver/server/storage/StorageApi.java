@@ -11,6 +11,7 @@ import io.ctiserver.server.gateway.StoredData;
 import io.ctiserver.server.gateway.auth.User;
 import io.ctiserver.server.gateway.commands.CommandError;
 import io.ctiserver.server.gateway.commands.CommandError.Code;
+import io.ctiserver.server.storage.contacts.DatabaseContactStore;
 import io.ctiserver.server.storage.history.CallHistoryStore;
 import io.ctiserver.server.storage.history.CallHistoryStore.Visibility;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,7 @@ public final class StorageApi implements StoredData, CtiEventListener, AutoClose
     private static final long FRESH_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final int CACHE = 20_000;
     private static final Set<String> RESULTS = Set.of("answered", "abandoned", "unanswered", "failed");
+    private static final Set<String> MEDIA = Set.of("chat", "email");
 
     private final Storage storage;
     private final ThreadPoolExecutor readers;
@@ -175,6 +177,18 @@ public final class StorageApi implements StoredData, CtiEventListener, AutoClose
                         .map(StorageApi::json)
                         .orElseGet(() -> error(Code.NOT_FOUND, "no stored call '" + id + "' you may see"));
             }
+            if (path.equals("/api/history/contacts")) {
+                return json(contacts(params, user));
+            }
+            if (path.startsWith("/api/history/contacts/")) {
+                String id = java.net.URLDecoder.decode(path.substring("/api/history/contacts/".length()),
+                        StandardCharsets.UTF_8);
+                DatabaseContactStore.Visibility v = contactVisibility(user);
+                return storage.contacts().stored(id)
+                        .filter(c -> v.sees(c.record()))
+                        .map(c -> json(Map.of("record", c.record(), "transcript", c.transcript())))
+                        .orElseGet(() -> error(Code.NOT_FOUND, "no stored contact '" + id + "' you may see"));
+            }
             if (path.equals("/api/reports/intervals")) {
                 return intervals(params, accept, user);
             }
@@ -208,6 +222,23 @@ public final class StorageApi implements StoredData, CtiEventListener, AutoClose
                 text(p, "number"), text(p, "agent"), text(p, "queue"), result, limit, text(p, "cursor"),
                 visibility(user)));
         return page;
+    }
+
+    private Object contacts(Map<String, List<String>> p, User user) throws SQLException {
+        Instant[] r = range(p, storage.contacts().maxDays());
+        String medium = text(p, "medium");
+        if (medium != null && !MEDIA.contains(medium)) {
+            throw new BadParameter("medium: one of chat, email (calls are in /api/history/calls)");
+        }
+        int limit = integer(p, "limit", 50, 1, DatabaseContactStore.MAX_LIMIT);
+        return storage.contacts().contacts(new DatabaseContactStore.Query(r[0], r[1], medium, text(p, "agent"),
+                text(p, "queue"), text(p, "customer"), limit, text(p, "cursor"), contactVisibility(user)));
+    }
+
+    /** Chats and emails belong to agents by username (calls by interface). */
+    private static DatabaseContactStore.Visibility contactVisibility(User u) {
+        return u.role().seesEverything() ? DatabaseContactStore.Visibility.ALL
+                : new DatabaseContactStore.Visibility(u.username(), u.queues());
     }
 
     private Answer intervals(Map<String, List<String>> p, String accept, User user) throws SQLException {

@@ -33,14 +33,14 @@ public record StorageConfig(Boolean enabled, String url, String user, String pas
     public static final String DEFAULT_URL = "jdbc:h2:file:./data/cti;DB_CLOSE_ON_EXIT=FALSE";
     public static final String DEFAULT_JOURNAL = "data/journal";
 
-    /** Days kept per table; the purge runs daily. */
+    /** Days kept per table; the purge runs daily. {@code contactsDays}: chats and emails with their transcripts. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Retention(Integer callRecordsDays, Integer agentStatesDays, Integer intervalsDays,
                             Integer auditDays, Integer dispositionsDays, Integer surveysDays,
-                            Integer routeDecisionsDays) {
+                            Integer routeDecisionsDays, Integer contactsDays) {
 
         public static Retention defaults() {
-            return new Retention(400, 400, 3 * 366, 400, 400, 400, 400);
+            return new Retention(400, 400, 3 * 366, 400, 400, 400, 400, 400);
         }
 
         Retention withDefaults() {
@@ -48,7 +48,7 @@ public record StorageConfig(Boolean enabled, String url, String user, String pas
             return new Retention(or(callRecordsDays, d.callRecordsDays), or(agentStatesDays, d.agentStatesDays),
                     or(intervalsDays, d.intervalsDays), or(auditDays, d.auditDays),
                     or(dispositionsDays, d.dispositionsDays), or(surveysDays, d.surveysDays),
-                    or(routeDecisionsDays, d.routeDecisionsDays));
+                    or(routeDecisionsDays, d.routeDecisionsDays), or(contactsDays, d.contactsDays));
         }
     }
 
@@ -87,6 +87,7 @@ public record StorageConfig(Boolean enabled, String url, String user, String pas
         positive("retention.dispositionsDays", r.dispositionsDays());
         positive("retention.surveysDays", r.surveysDays());
         positive("retention.routeDecisionsDays", r.routeDecisionsDays());
+        positive("retention.contactsDays", r.contactsDays());
         return c;
     }
 

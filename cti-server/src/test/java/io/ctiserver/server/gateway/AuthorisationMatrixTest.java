@@ -15,6 +15,10 @@ import io.ctiserver.kpi.KpiSnapshot;
 import io.ctiserver.kpi.ServiceLevelFormula;
 import io.ctiserver.server.gateway.auth.Role;
 import io.ctiserver.server.gateway.auth.UserConfig;
+import io.ctiserver.server.storage.Storage;
+import io.ctiserver.server.storage.StorageApi;
+import io.ctiserver.server.storage.StorageConfig;
+import io.ctiserver.server.storage.testing.Rows;
 import io.ctiserver.testing.Captures;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -32,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every command and every REST endpoint, for every role, on the user's own call (or self) and on another agent's:
@@ -47,7 +52,8 @@ class AuthorisationMatrixTest {
     /** The REST endpoints: a new one must get a row (and a case in {@link #endpoint}). */
     static final Set<String> ENDPOINTS = Set.of("GET /api/calls", "GET /api/calls/{callId}", "GET /api/agents",
             "GET /api/queues", "GET /api/kpis", "GET /api/route", "POST /api/logout", "POST /api/login",
-            "GET /api/health", "GET /api/openapi.json");
+            "GET /api/health", "GET /api/openapi.json", "GET /api/history/contacts",
+            "GET /api/history/contacts/{contactId}");
 
     /** Commands acting on an agent (self, or {@code agent}); all others act on a call ({@code callId}). */
     static final Set<String> AGENT_COMMANDS = Set.of("queue.login", "queue.logout", "pause", "unpause", "wrapup.end",
@@ -80,6 +86,11 @@ class AuthorisationMatrixTest {
             "sup", "PJSIP/sup1", "admin", "PJSIP/admin1");
 
     private static Fixture f;
+    private static Storage storage;
+    private static StorageApi storedData;
+
+    @TempDir
+    static Path storageDir;
     private static final Map<String, WsClient> desktops = new HashMap<>();
     private static WsClient anonymousDesktop;
 
@@ -118,7 +129,20 @@ class AuthorisationMatrixTest {
                 return CompletableFuture.completedFuture(Map.of("queue", "support", "number", number));
             }
         };
-        f = new Fixture(config, b -> b.reports(reports)
+        // stored chats and emails, one per user with an interface, in that user's queue (agent202: sales)
+        storage = Storage.start(StorageConfig.of("jdbc:h2:file:" + storageDir.resolve("db").toAbsolutePath(), "sa",
+                "", storageDir.resolve("journal")));
+        for (String user : IFACE.keySet()) {
+            storage.contacts().save(Rows.email("contact-" + user, Instant.now().minusSeconds(3600), user,
+                    user.equals("agent202") ? "sales" : "support", 2));
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (storage.writer().written() < IFACE.size() * 3L) {
+            assertTrue(System.nanoTime() < deadline, "stored contacts written");
+            Thread.sleep(20);
+        }
+        storedData = new StorageApi(storage);
+        f = new Fixture(config, b -> b.reports(reports).storedData(storedData)
                 .callDataSink((pbx, callId, data) -> CompletableFuture.completedFuture(true)));
         for (String user : IFACE.keySet()) {
             String iface = IFACE.get(user);
@@ -143,6 +167,12 @@ class AuthorisationMatrixTest {
         }
         if (f != null) {
             f.close();
+        }
+        if (storedData != null) {
+            storedData.close();
+        }
+        if (storage != null) {
+            storage.close();
         }
     }
 
@@ -304,6 +334,10 @@ class AuthorisationMatrixTest {
             case "GET /api/calls/{callId}" -> code(f.get("/api/calls/" + callId, token));
             case "GET /api/agents" -> listed(f.get("/api/agents", token), "\"" + iface + "\"");
             case "GET /api/kpis" -> listed(f.get("/api/kpis", token), "\"" + iface + "\"");
+            case "GET /api/history/contacts" -> listed(f.get("/api/history/contacts", token),
+                    "\"contact-" + (target == null ? "agent202" : target) + "\"");
+            case "GET /api/history/contacts/{contactId}" -> code(f.get("/api/history/contacts/contact-"
+                    + (target == null ? "agent202" : target), token));
             default -> throw new AssertionError("no check for endpoint " + name);
         };
     }

@@ -32,6 +32,19 @@ class SecretsNotLoggedTest {
     private static final String AMI_SECRET = "ami-Secret-7f3e";
     private static final String PASSWORD = "desk-Secret-91c2";
     private static final String KEY_PASSWORD = "tls-Key-Secret-55aa";
+    private static final String MAIL_PASSWORD = "mail-Secret-0d4b";
+
+    /** A mailbox on a port nobody listens on: the first poll fails and is logged (without the password). */
+    private static void mailbox(ObjectNode root) throws java.io.IOException {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        root.withObject("/omni").putObject("email").put("imapHost", "127.0.0.1").put("imapPort", closed)
+                .put("smtpHost", "127.0.0.1").put("smtpPort", closed).put("username", "support")
+                .put("password", MAIL_PASSWORD).put("address", "support@example.com").put("imapSecurity", "tls")
+                .put("smtpSecurity", "starttls");
+    }
 
     /** The configuration records print no secret: they end up in logs and exception messages. */
     @Test
@@ -41,12 +54,17 @@ class SecretsNotLoggedTest {
                 .put("keyPassword", KEY_PASSWORD);
         root.withObject("/pbx").putArray("servers").addObject().put("id", "pbx1").put("host", "h")
                 .put("username", "cti").put("secret", AMI_SECRET);
+        mailbox(root);
         ServerConfig config = ServerConfig.of(root);
         String hash = root.at("/gateway/users/0/password").asText();
+        io.ctiserver.server.omni.OmniConfig omni = config.section("omni", io.ctiserver.server.omni.OmniConfig.class,
+                null);
+        assertEquals(MAIL_PASSWORD, omni.email().password(), "the mail password is bound");
         List<Object> records = List.of(config.section("gateway", GatewayConfig.class, null),
-                config.section("pbx", AmiClientConfig.class, null));
+                config.section("pbx", AmiClientConfig.class, null), omni, omni.email());
         for (Object r : records) {
             String text = r.toString();
+            assertFalse(text.contains(MAIL_PASSWORD), "mail password printed: " + text);
             assertFalse(text.contains(KEY_PASSWORD), "TLS key password printed: " + text);
             assertFalse(text.contains(AMI_SECRET), "AMI secret printed: " + text);
             assertFalse(text.contains(hash.substring(hash.lastIndexOf('$') + 1)), "password hash printed: " + text);
@@ -109,6 +127,7 @@ class SecretsNotLoggedTest {
         try {
             ObjectNode config = DemoServers.withPassword(DemoServers.config(), PASSWORD);
             config.withObject("/sim").putArray("users").addObject().put("name", "cti").put("secret", AMI_SECRET);
+            mailbox(config);
             String token;
             List<String> audit;
             String hash = config.at("/gateway/users/0/password").asText();
@@ -126,11 +145,14 @@ class SecretsNotLoggedTest {
             }
             assertFalse(lines.isEmpty(), "the capture saw the server's logs");
             assertTrue(lines.stream().anyMatch(l -> l.contains("logged in")), "AMI login was logged: " + lines);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("mailbox support@127.0.0.1")),
+                    "the failed mailbox poll was logged: " + lines);
             assertTrue(audit.stream().anyMatch(l -> l.contains("login")), "logins were audited: " + audit);
             List<String> everything = new ArrayList<>(lines);
             everything.addAll(audit);
             for (String line : everything) {
                 assertFalse(line.contains(AMI_SECRET), "AMI secret in a log or audit line: " + line);
+                assertFalse(line.contains(MAIL_PASSWORD), "mail password in a log or audit line: " + line);
                 assertFalse(line.contains(PASSWORD), "desktop password in a log or audit line: " + line);
                 assertFalse(line.contains(token), "desktop token in a log or audit line: " + line);
                 assertFalse(line.contains(hash.substring(hash.lastIndexOf('$') + 1)),

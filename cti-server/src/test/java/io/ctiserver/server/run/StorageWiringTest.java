@@ -1,15 +1,23 @@
 package io.ctiserver.server.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctiserver.events.Json;
+import io.ctiserver.server.omni.CustomerLink;
+import io.ctiserver.server.omni.OmniService;
 import io.ctiserver.server.storage.Storage;
+import io.ctiserver.server.storage.contacts.DatabaseContactStore;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +56,78 @@ class StorageWiringTest {
             assertTrue(count(again.storage(), "call_records") >= calls, "the stored calls are still there");
             assertEquals("ok", again.storage().health().status());
         }
+    }
+
+    /**
+     * Issue 15: "the transcript is stored with the contact record". A chat handed from the bot to agent201, answered
+     * and closed over the desktop WebSocket, is read back by the agent's {@code contact.record} and the supervisor's
+     * {@code GET /api/history/contacts/{id}} from a second server on the same database.
+     */
+    @Test
+    void aChatClosedOnTheDesktopIsStoredWithItsTranscriptAndSurvivesARestart() throws Exception {
+        ObjectNode root = DemoServers.withPassword(DemoServers.config(), "pw");
+        String id;
+        try (CtiServer server = DemoServers.start(root)) {
+            OmniService omni = server.omni().service();
+            assertInstanceOf(DatabaseContactStore.class, omni.store(), "storage on: the database keeps contacts");
+            try (DesktopClient agent = DesktopClient.login(server.gateway().port(), "agent201", "pw")) {
+                assertTrue(command(agent, Map.of("command", "contact.ready", "ready", true)).path("ok").asBoolean());
+                id = omni.startChat(new OmniService.ChatStart("Eve", "eve@example.com", null, "support"),
+                        new CustomerLink() {
+                            @Override
+                            public void send(byte[] frame) {
+                            }
+
+                            @Override
+                            public void close(byte[] lastFrame) {
+                            }
+                        }).get(5, TimeUnit.SECONDS);
+                omni.customerMessage(id, "where is my parcel?").get(5, TimeUnit.SECONDS);
+                omni.customerAsksAgent(id).get(5, TimeUnit.SECONDS);
+                String contactId = id;
+                agent.awaitKeepingOthers(f -> f.path("type").asText().equals("contact.offered"),
+                        Duration.ofSeconds(10), "the offer");
+                for (Map<String, Object> c : List.<Map<String, Object>>of(
+                        Map.of("command", "contact.accept", "contactId", contactId),
+                        Map.of("command", "contact.reply", "contactId", contactId, "text", "It left today."),
+                        Map.of("command", "contact.close", "contactId", contactId, "disposition", "solved"))) {
+                    JsonNode r = command(agent, c);
+                    assertTrue(r.path("ok").asBoolean(), c + " -> " + r);
+                }
+            }
+        }
+        try (CtiServer again = DemoServers.start(root.deepCopy())) {
+            try (DesktopClient agent = DesktopClient.login(again.gateway().port(), "agent201", "pw");
+                 DesktopClient sup = DesktopClient.login(again.gateway().port(), "supervisor", "pw")) {
+                JsonNode r = command(agent, Map.of("command", "contact.record", "contactId", id));
+                assertTrue(r.path("ok").asBoolean(), r.toString());
+                JsonNode data = r.path("data");
+                assertEquals("agent201", data.path("record").path("agent").asText(), data.toString());
+                assertEquals("chat", data.path("record").path("medium").asText());
+                List<String> texts = new java.util.ArrayList<>();
+                data.path("transcript").forEach(e -> texts.add(e.path("text").asText()));
+                assertTrue(texts.contains("where is my parcel?") && texts.contains("It left today."),
+                        texts.toString());
+
+                DesktopClient.Rest one = sup.get("/api/history/contacts/" + id);
+                assertEquals(200, one.status(), one.body().toString());
+                assertEquals(texts.size(), one.body().path("transcript").size());
+                DesktopClient.Rest page = sup.get("/api/history/contacts?medium=chat");
+                assertEquals(id, page.body().path("contacts").path(0).path("record").path("contactId").asText());
+            }
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
+
+    private static JsonNode command(DesktopClient d, Map<String, Object> fields) throws Exception {
+        String id = "s" + IDS.incrementAndGet();
+        Map<String, Object> msg = new java.util.LinkedHashMap<>(fields);
+        msg.put("type", "command");
+        msg.put("id", id);
+        d.send(msg);
+        return d.awaitKeepingOthers(f -> f.path("type").asText().equals("result")
+                && f.path("id").asText().equals(id), Duration.ofSeconds(10), "the result of " + fields);
     }
 
     private static long count(Storage s, String table) throws Exception {

@@ -24,11 +24,12 @@ public final class Figures {
 
     /**
      * The supervisors' figures: live counts from the state view, and {@code kpis} (service level, ASA, abandon rate,
-     * AHT, occupancy, FCR, CSAT over the window and today) from the KPI engine, null when none runs.
+     * AHT, occupancy, FCR, CSAT over the window and today) from the KPI engine, null when none runs; {@code media}:
+     * the per-medium contact KPIs over the same window (cti-core {@code ContactKpis.Snapshot}), null without omni.
      */
     public record Kpi(int waitingCalls, long longestWaitSeconds, int activeCalls, int agentsLoggedIn,
                       int agentsAvailable, int agentsOnCall, int agentsRinging, int agentsWrapUp, int agentsPaused,
-                      KpiSnapshot kpis) {
+                      KpiSnapshot kpis, Object media) {
     }
 
     public static QueueStats queueStats(QueueView q, Instant now) {
@@ -58,6 +59,10 @@ public final class Figures {
     }
 
     public static Kpi kpi(CtiStateView state, Instant now, KpiSnapshot kpis) {
+        return kpi(state, now, kpis, null);
+    }
+
+    public static Kpi kpi(CtiStateView state, Instant now, KpiSnapshot kpis, Object media) {
         List<CallView> calls = state.calls();
         int waiting = 0;
         long longest = 0;
@@ -88,6 +93,7 @@ public final class Figures {
             }
             loggedIn++;
         }
-        return new Kpi(waiting, longest, calls.size(), loggedIn, available, onCall, ringing, wrapUp, paused, kpis);
+        return new Kpi(waiting, longest, calls.size(), loggedIn, available, onCall, ringing, wrapUp, paused, kpis,
+                media);
     }
 }

@@ -15,6 +15,7 @@ import jakarta.mail.search.FlagTerm;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -46,6 +47,8 @@ public final class MailChannel implements EmailOutbox, AutoCloseable {
     private final OmniConfig.Email config;
     private final OmniService omni;
     private final Session session;
+    private final String imapProtocol;
+    private final String smtpProtocol;
     private final ScheduledExecutorService poller;
     private final ThreadPoolExecutor sender;
     private volatile Status status = new Status(null, 0, null);
@@ -54,25 +57,89 @@ public final class MailChannel implements EmailOutbox, AutoCloseable {
     private MailChannel(OmniConfig.Email config, OmniService omni) {
         this.config = config;
         this.omni = omni;
+        this.imapProtocol = config.imapSecurity().equals("tls") ? "imaps" : "imap";
+        this.smtpProtocol = config.smtpSecurity().equals("tls") ? "smtps" : "smtp";
+        SSLSocketFactory tls = config.imapSecurity().equals("none") && config.smtpSecurity().equals("none") ? null
+                : socketFactory(config.trustCertificate());
         Properties p = new Properties();
-        p.put("mail.imap.connectiontimeout", TIMEOUT_MS);
-        p.put("mail.imap.timeout", TIMEOUT_MS);
-        p.put("mail.smtp.connectiontimeout", TIMEOUT_MS);
-        p.put("mail.smtp.timeout", TIMEOUT_MS);
-        p.put("mail.smtp.writetimeout", TIMEOUT_MS);
         if (config.imapHost() != null) {
-            p.put("mail.imap.host", config.imapHost());
-            p.put("mail.imap.port", String.valueOf(config.imapPort()));
+            protocol(p, imapProtocol, config.imapHost(), config.imapPort(), config.imapSecurity(), tls);
         }
         if (config.smtpHost() != null) {
-            p.put("mail.smtp.host", config.smtpHost());
-            p.put("mail.smtp.port", String.valueOf(config.smtpPort()));
-            p.put("mail.smtp.auth", String.valueOf(config.username() != null));
+            protocol(p, smtpProtocol, config.smtpHost(), config.smtpPort(), config.smtpSecurity(), tls);
+            p.put("mail." + smtpProtocol + ".auth", String.valueOf(config.username() != null));
+            p.put("mail." + smtpProtocol + ".writetimeout", String.valueOf(TIMEOUT_MS));
         }
         this.session = Session.getInstance(p);
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "omni-mail-read"));
         this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1000),
                 r -> daemon(r, "omni-mail-send"));
+    }
+
+    /**
+     * One protocol's properties. With TLS (implicit or STARTTLS) the server's certificate is checked against
+     * {@code tls}'s trust and its name against the host ({@code ssl.checkserveridentity}, which Jakarta Mail leaves
+     * off by default); STARTTLS is required, never silently skipped.
+     */
+    private static void protocol(Properties p, String protocol, String host, Integer port, String security,
+                                 SSLSocketFactory tls) {
+        String k = "mail." + protocol + ".";
+        p.put(k + "host", host);
+        p.put(k + "port", String.valueOf(port));
+        p.put(k + "connectiontimeout", String.valueOf(TIMEOUT_MS));
+        p.put(k + "timeout", String.valueOf(TIMEOUT_MS));
+        if (security.equals("none")) {
+            return;
+        }
+        p.put(k + "ssl.socketFactory", tls);
+        p.put(k + "ssl.checkserveridentity", "true");
+        if (security.equals("starttls")) {
+            p.put(k + "starttls.enable", "true");
+            p.put(k + "starttls.required", "true");
+        } else {
+            p.put(k + "ssl.enable", "true");
+        }
+    }
+
+    /** Trusts the certificates of a PEM file, or the JVM's trust store when there is none. */
+    static SSLSocketFactory socketFactory(String trustPem) {
+        if (trustPem == null) {
+            return (SSLSocketFactory) SSLSocketFactory.getDefault();
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(trustPem))) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificates(in)) {
+                ks.setCertificateEntry("trusted-" + i++, c);
+            }
+            if (i == 0) {
+                throw new IllegalArgumentException("omni.email.trustCertificate: no certificate in " + trustPem);
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx.getSocketFactory();
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("omni.email.trustCertificate: cannot read " + trustPem + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** What went wrong, in words an operator acts on: an untrusted certificate says so and names the fix. */
+    static String explain(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof java.security.cert.CertificateException
+                    || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+                return "TLS handshake refused: the mail server's certificate is not trusted or does not match the host"
+                        + " (for a self-signed server set omni.email.trustCertificate to its PEM certificate): "
+                        + t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /** Sends replies for {@code omni}; reads the mailbox only when asked ({@link #pollNow}). */
@@ -108,7 +175,7 @@ public final class MailChannel implements EmailOutbox, AutoCloseable {
             int n = poll();
             status = new Status(Instant.now(), n, null);
         } catch (Exception e) {
-            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+            String why = explain(e);
             if (status.error() == null) {
                 LOG.error("mailbox {}@{}:{} not read ({}); messages stay on the server; retrying every {} s",
                         config.username(), config.imapHost(), config.imapPort(), why, config.pollSeconds());
@@ -120,7 +187,7 @@ public final class MailChannel implements EmailOutbox, AutoCloseable {
 
     private int poll() throws Exception {
         if (store == null || !store.isConnected()) {
-            store = session.getStore("imap");
+            store = session.getStore(imapProtocol);
             store.connect(config.imapHost(), config.imapPort(), config.username(), config.password());
         }
         Folder folder = store.getFolder(config.folder());
@@ -203,10 +270,15 @@ public final class MailChannel implements EmailOutbox, AutoCloseable {
             m.setHeader("References", String.join(" ", r.references()));
         }
         m.saveChanges(); // assigns the Message-ID
-        if (config.username() != null) {
-            Transport.send(m, config.username(), config.password());
-        } else {
-            Transport.send(m);
+        try (Transport t = session.getTransport(smtpProtocol)) {
+            if (config.username() != null) {
+                t.connect(config.smtpHost(), config.smtpPort(), config.username(), config.password());
+            } else {
+                t.connect();
+            }
+            t.sendMessage(m, m.getAllRecipients());
+        } catch (MessagingException e) {
+            throw new MessagingException(explain(e), e);
         }
         return m.getMessageID();
     }

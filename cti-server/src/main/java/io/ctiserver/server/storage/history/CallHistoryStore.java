@@ -227,13 +227,13 @@ public final class CallHistoryStore {
         return new StoredCall(rs.getString(3), d);
     }
 
-    static String encodeCursor(long startedMs, long id) {
+    public static String encodeCursor(long startedMs, long id) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((startedMs + ":" + id).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** @throws IllegalArgumentException when it is not a cursor this store gave out */
-    static long[] decodeCursor(String cursor) {
+    public static long[] decodeCursor(String cursor) {
         try {
             String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
             int colon = s.indexOf(':');

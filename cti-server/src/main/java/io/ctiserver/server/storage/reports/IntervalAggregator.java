@@ -63,7 +63,7 @@ public final class IntervalAggregator {
                 for (long s = first; s < a.endMs(); s += INTERVAL_MS) {
                     dirty.add(s);
                 }
-            } else if (!(r instanceof Row.Audit) && !(r instanceof Row.RouteDecision)) {
+            } else if (r instanceof Row.Call || r instanceof Row.Disposition || r instanceof Row.Survey) {
                 dirty.add(intervalOf(r.timeMs()));
             }
         }

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class RowWriter {
 
-    private enum Kind { CALL, AGENT, DISP, SURVEY, AUDIT, ROUTE }
+    private enum Kind { CALL, AGENT, DISP, SURVEY, AUDIT, ROUTE, LINE, CONTACT }
 
     private final Map<Kind, String> sql = new EnumMap<>(Kind.class);
 
@@ -34,6 +34,12 @@ public final class RowWriter {
                 List.of("time_ms", "username", "role", "command", "target", "result", "detail")));
         sql.put(Kind.ROUTE, d.upsert("route_decisions", List.of("id"), List.of("time_ms", "call_id", "uniqueid",
                 "linked_id", "caller_number", "queue", "agent", "vip", "reason", "fallback", "elapsed_us")));
+        sql.put(Kind.LINE, d.upsert("contact_transcripts", List.of("contact_id", "seq"),
+                List.of("at_ms", "author", "name", "body", "meta_json", "ended_ms")));
+        sql.put(Kind.CONTACT, d.upsert("contacts", List.of("contact_id"), List.of("medium", "queue", "agent",
+                "customer_name", "customer_email", "customer_phone", "customer_norm", "customer_id", "result",
+                "wait_seconds", "handle_seconds", "ended_by", "offered_ms", "answered_ms", "ended_ms", "disposition",
+                "entries", "record_json")));
     }
 
     /** Writes every row, all or nothing. */
@@ -91,6 +97,10 @@ public final class RowWriter {
             return List.of("s", x.callId());
         } else if (r instanceof Row.Audit x) {
             return List.of("u", x.id());
+        } else if (r instanceof Row.Contact x) {
+            return List.of("k", x.contactId());
+        } else if (r instanceof Row.TranscriptLine x) {
+            return List.of("l", x.contactId(), x.seq());
         }
         return List.of("r", ((Row.RouteDecision) r).id());
     }
@@ -106,6 +116,10 @@ public final class RowWriter {
             return Kind.SURVEY;
         } else if (r instanceof Row.Audit) {
             return Kind.AUDIT;
+        } else if (r instanceof Row.Contact) {
+            return Kind.CONTACT;
+        } else if (r instanceof Row.TranscriptLine) {
+            return Kind.LINE;
         }
         return Kind.ROUTE;
     }
@@ -128,7 +142,7 @@ public final class RowWriter {
             ps.setLong(i++, r.talkSeconds());
             ps.setInt(i++, r.transfers());
             ps.setLong(i++, r.startedMs());
-                setLong(ps, i++, r.answeredMs());
+            setLong(ps, i++, r.answeredMs());
             ps.setLong(i++, r.endedMs());
             ps.setString(i, r.json());
         } else if (row instanceof Row.AgentInterval r) {
@@ -179,6 +193,35 @@ public final class RowWriter {
             ps.setString(i++, r.reason());
             ps.setBoolean(i++, r.fallback());
             ps.setLong(i, r.elapsedMicros());
+        } else if (row instanceof Row.TranscriptLine r) {
+            ps.setString(i++, r.contactId());
+            ps.setLong(i++, r.seq());
+            ps.setLong(i++, r.atMs());
+            ps.setString(i++, r.author());
+            ps.setString(i++, r.name());
+            ps.setString(i++, r.text());
+            ps.setString(i++, r.metaJson());
+            ps.setLong(i, r.endedMs());
+        } else if (row instanceof Row.Contact r) {
+            ps.setString(i++, r.contactId());
+            ps.setString(i++, r.medium());
+            ps.setString(i++, r.queue());
+            ps.setString(i++, r.agent());
+            ps.setString(i++, r.customerName());
+            ps.setString(i++, r.customerEmail());
+            ps.setString(i++, r.customerPhone());
+            ps.setString(i++, r.customerNorm());
+            ps.setString(i++, r.customerId());
+            ps.setString(i++, r.result());
+            ps.setLong(i++, r.waitSeconds());
+            ps.setLong(i++, r.handleSeconds());
+            ps.setString(i++, r.endedBy());
+            ps.setLong(i++, r.offeredMs());
+            setLong(ps, i++, r.answeredMs());
+            ps.setLong(i++, r.endedMs());
+            ps.setString(i++, r.disposition());
+            ps.setInt(i++, r.entries());
+            ps.setString(i, r.json());
         }
     }
 

@@ -76,7 +76,7 @@ public final class ChatCommands implements CommandFamily {
             case "contact.get" -> omni.details(u.username(), u.role().supervises(), id(inv))
                     .thenApply(d -> Map.of("contact", d));
             case "contact.list" -> omni.contactsOf(u.username()).thenApply(l -> Map.of("contacts", l));
-            case "contact.record" -> CompletableFuture.completedFuture(record(inv));
+            case "contact.record" -> record(inv);
             case "kb.search" -> CompletableFuture.completedFuture(kb(inv));
             case "contact.kpis" -> {
                 if (!u.role().supervises()) {
@@ -124,15 +124,21 @@ public final class ChatCommands implements CommandFamily {
         return omni.transfer(inv.user().username(), id, agent, queue).thenApply(v -> Map.of());
     }
 
-    private Map<String, Object> record(Invocation inv) {
+    /** A stored contact; the store may read a database, so this runs on the store's thread, not the caller's. */
+    private CompletableFuture<Map<String, Object>> record(Invocation inv) {
         String id = id(inv);
-        StoredContact c = omni.store().find(id)
-                .orElseThrow(() -> new CommandException(Code.NOT_FOUND, "no stored contact '" + id + "'"));
         User u = inv.user();
-        if (!u.role().supervises() && !u.username().equals(c.record().agent())) {
-            throw new CommandException(Code.FORBIDDEN, "contact " + id + " was not yours");
-        }
-        return Map.of("record", c.record(), "transcript", c.transcript());
+        return omni.store().findAsync(id).handle((found, ex) -> {
+            if (ex != null) {
+                throw new CommandException(Code.PBX_UNAVAILABLE, "the contact store did not answer; retry");
+            }
+            StoredContact c = found.orElseThrow(
+                    () -> new CommandException(Code.NOT_FOUND, "no stored contact '" + id + "'"));
+            if (!u.role().supervises() && !u.username().equals(c.record().agent())) {
+                throw new CommandException(Code.FORBIDDEN, "contact " + id + " was not yours");
+            }
+            return Map.of("record", c.record(), "transcript", c.transcript());
+        });
     }
 
     private Map<String, Object> kb(Invocation inv) {
