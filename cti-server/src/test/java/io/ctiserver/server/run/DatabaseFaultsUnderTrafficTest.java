@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -175,21 +177,43 @@ class DatabaseFaultsUnderTrafficTest {
     void aServerKilledMidTrafficKeepsEveryRecordItAccepted() throws Exception {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), ServerCrashChild.class.getName(), dir.toString());
-        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("child.log").toFile()).start();
-        Set<String> durable = new TreeSet<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            String line;
-            while (durable.size() < 40 && (line = out.readLine()) != null) {
-                if (line.startsWith(ServerCrashChild.DURABLE)) {
-                    durable.add(line.substring(ServerCrashChild.DURABLE.length()));
+        Path log = dir.resolve("child.log");
+        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    lines.add(line);
                 }
-                assertTrue(System.nanoTime() < deadline, "the child reported " + durable.size() + " records in 90 s");
+            } catch (java.io.IOException e) {
+                // the pipe closed with the kill
             }
-            assertEquals(40, durable.size(), "the child ended before reporting 40 records; see " + dir
-                    .resolve("child.log"));
-            p.destroyForcibly(); // the child goes on taking calls until this instant; the JDK closes the pipe here
+        }, "child-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        Set<String> durable = new TreeSet<>();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (durable.size() < 40) {
+                String line = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (line != null && line.startsWith(ServerCrashChild.DURABLE)) {
+                    durable.add(line.substring(ServerCrashChild.DURABLE.length()));
+                } else if (line == null) {
+                    assertTrue(p.isAlive(), "the child died before reporting 40 records: " + tail(log));
+                    assertTrue(System.nanoTime() < deadline, "the child reported " + durable.size()
+                            + " records in 90 s: " + tail(log));
+                }
+            }
+        } finally {
+            p.destroyForcibly(); // the child goes on taking calls until this instant
+        }
+        // lines read before the kill were printed before it: those records were durable too
+        for (String line : lines) {
+            if (line.startsWith(ServerCrashChild.DURABLE)) {
+                durable.add(line.substring(ServerCrashChild.DURABLE.length()));
+            }
         }
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(137, p.exitValue(), "killed by SIGKILL");
@@ -212,6 +236,16 @@ class DatabaseFaultsUnderTrafficTest {
             assertTrue(stored.values().stream().allMatch(n -> n == 1), "a call stored twice: " + stored);
             System.out.printf("DatabaseFaultsUnderTrafficTest: child killed after %d durable records; %d stored "
                     + "after the restart%n", durable.size(), stored.size());
+        }
+    }
+
+    /** The end of the child's log, for a failure message (the temporary folder is deleted after the test). */
+    private static String tail(Path log) {
+        try {
+            String text = java.nio.file.Files.readString(log);
+            return text.substring(Math.max(0, text.length() - 3_000));
+        } catch (java.io.IOException e) {
+            return "(no log: " + e + ")";
         }
     }
 

@@ -31,6 +31,29 @@ public final class ServerCrashChild {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
+        // Never outlive the test: exit when the parent goes away (stdin ends) or after two minutes whatever happens.
+        Thread orphan = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the parent writes nothing
+                }
+            } catch (java.io.IOException ignored) {
+                // the parent is gone
+            }
+            Runtime.getRuntime().halt(3);
+        }, "parent-watch");
+        orphan.setDaemon(true);
+        orphan.start();
+        Thread limit = new Thread(() -> {
+            try {
+                Thread.sleep(120_000);
+            } catch (InterruptedException ignored) {
+                // exit anyway
+            }
+            Runtime.getRuntime().halt(4);
+        }, "time-limit");
+        limit.setDaemon(true);
+        limit.start();
         PbxFaultsUnderTrafficTest.Rig r = PbxFaultsUnderTrafficTest.rig(10.0, 5000, root -> storeIn(root, dir));
         StorageWriter writer = r.server().storage().writer();
         ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
