@@ -105,6 +105,10 @@ class MetricsEndpointTest {
                   "secret": "cti", "reconnectMinMs": 50, "reconnectMaxMs": 200}]},
                  "agi": {"port": 0}, "gateway": {"port": 0, "defaultPbx": "pbx1"}}
                 """.formatted(amiPort));
+        // storage in a temporary folder, never the working directory's data/
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cti-metrics-storage-");
+        root.putObject("storage").put("url", "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath())
+                .put("journalDir", dir.resolve("journal").toString());
         try (CtiServer server = CtiServer.start(ServerConfig.of(root))) {
             int port = server.gateway().port();
             awaitTrue(() -> get(port, "/api/ready", null).statusCode() == 200, "ready once the AMI link is up");
