@@ -1,10 +1,12 @@
 package io.ctiserver.server.gateway;
 
+import io.ctiserver.config.DefaultIs;
 import io.ctiserver.config.InputFile;
 import io.ctiserver.config.Range;
 import io.ctiserver.config.Secret;
 
 import io.ctiserver.server.gateway.auth.UserConfig;
+import io.ctiserver.server.gateway.session.OutboundBudget;
 import java.util.List;
 
 /**
@@ -19,6 +21,8 @@ import java.util.List;
  * @param crmUrlTemplate       screen-pop link, e.g. {@code https://crm.example/customers/{customerId}?phone={callerNumber}}
  * @param maxFrameBytes        largest WebSocket frame (and REST body) accepted
  * @param outboundQueueFrames  frames waiting to be written to one desktop before it is closed as not reading
+ * @param outboundBudgetBytes  unwritten bytes all desktops together may hold (each is a direct-memory copy); beyond,
+ *                             the desktops holding the most are closed as not reading
  * @param resumeBufferEvents   events kept per session for resume
  * @param resumeWindowSeconds  how long an event stays resumable (bounds the memory of events held for detached desktops)
  * @param sessionGraceSeconds  how long a disconnected session can be resumed
@@ -40,6 +44,7 @@ public record GatewayConfig(
         String crmUrlTemplate,
         int maxFrameBytes,
         int outboundQueueFrames,
+        @DefaultIs("a quarter of the JVM's max direct memory") Long outboundBudgetBytes,
         int resumeBufferEvents,
         long resumeWindowSeconds,
         long sessionGraceSeconds,
@@ -59,6 +64,8 @@ public record GatewayConfig(
         crmUrlTemplate = crmUrlTemplate == null ? "" : crmUrlTemplate;
         maxFrameBytes = maxFrameBytes <= 0 ? 65536 : maxFrameBytes;
         outboundQueueFrames = outboundQueueFrames <= 0 ? 1024 : outboundQueueFrames;
+        outboundBudgetBytes = outboundBudgetBytes == null || outboundBudgetBytes <= 0
+                ? OutboundBudget.defaultLimitBytes() : outboundBudgetBytes;
         resumeBufferEvents = resumeBufferEvents <= 0 ? 256 : resumeBufferEvents;
         resumeWindowSeconds = resumeWindowSeconds <= 0 ? 60 : resumeWindowSeconds;
         sessionGraceSeconds = sessionGraceSeconds <= 0 ? 120 : sessionGraceSeconds;
@@ -82,6 +89,17 @@ public record GatewayConfig(
                 commandBurst, kpiIntervalMillis, defaultPbx, dialplan, null);
     }
 
+    /** With the default outbound budget. */
+    public GatewayConfig(String bind, Integer port, Tls tls, String staticDir, List<UserConfig> users,
+                         long tokenTtlSeconds, String crmUrlTemplate, int maxFrameBytes, int outboundQueueFrames,
+                         int resumeBufferEvents, long resumeWindowSeconds, long sessionGraceSeconds,
+                         long authTimeoutSeconds, double commandsPerSecond, int commandBurst, long kpiIntervalMillis,
+                         String defaultPbx, Dialplan dialplan, Desktop desktop) {
+        this(bind, port, tls, staticDir, users, tokenTtlSeconds, crmUrlTemplate, maxFrameBytes, outboundQueueFrames,
+                null, resumeBufferEvents, resumeWindowSeconds, sessionGraceSeconds, authTimeoutSeconds,
+                commandsPerSecond, commandBurst, kpiIntervalMillis, defaultPbx, dialplan, desktop);
+    }
+
     /** Defaults everywhere, port 8080, no users. */
     public static GatewayConfig defaults() {
         return new GatewayConfig(null, 8080, null, null, null, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null);
@@ -89,14 +107,20 @@ public record GatewayConfig(
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bind, newPort, tls, staticDir, users, tokenTtlSeconds, crmUrlTemplate, maxFrameBytes,
-                outboundQueueFrames, resumeBufferEvents, resumeWindowSeconds, sessionGraceSeconds, authTimeoutSeconds,
-                commandsPerSecond, commandBurst, kpiIntervalMillis, defaultPbx, dialplan, desktop);
+                outboundQueueFrames, outboundBudgetBytes, resumeBufferEvents, resumeWindowSeconds, sessionGraceSeconds,
+                authTimeoutSeconds, commandsPerSecond, commandBurst, kpiIntervalMillis, defaultPbx, dialplan, desktop);
+    }
+
+    public GatewayConfig withOutboundBudgetBytes(long bytes) {
+        return new GatewayConfig(bind, port, tls, staticDir, users, tokenTtlSeconds, crmUrlTemplate, maxFrameBytes,
+                outboundQueueFrames, bytes, resumeBufferEvents, resumeWindowSeconds, sessionGraceSeconds,
+                authTimeoutSeconds, commandsPerSecond, commandBurst, kpiIntervalMillis, defaultPbx, dialplan, desktop);
     }
 
     public GatewayConfig withUsers(List<UserConfig> newUsers) {
         return new GatewayConfig(bind, port, tls, staticDir, newUsers, tokenTtlSeconds, crmUrlTemplate, maxFrameBytes,
-                outboundQueueFrames, resumeBufferEvents, resumeWindowSeconds, sessionGraceSeconds, authTimeoutSeconds,
-                commandsPerSecond, commandBurst, kpiIntervalMillis, defaultPbx, dialplan, desktop);
+                outboundQueueFrames, outboundBudgetBytes, resumeBufferEvents, resumeWindowSeconds, sessionGraceSeconds,
+                authTimeoutSeconds, commandsPerSecond, commandBurst, kpiIntervalMillis, defaultPbx, dialplan, desktop);
     }
 
     /** PEM files; {@code keyPassword} may be null for an unencrypted key. */

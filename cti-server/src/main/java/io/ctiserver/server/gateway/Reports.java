@@ -15,8 +15,9 @@ public interface Reports {
 
     /**
      * Where a call from {@code number} would go, without placing it. Completes with the decision (any
-     * JSON-serialisable value), or exceptionally with {@link IllegalArgumentException} for a bad {@code time}.
-     * Must not block the caller: the decision runs elsewhere.
+     * JSON-serialisable value), or exceptionally with {@link IllegalArgumentException} for a bad {@code time}, or
+     * with {@link java.util.concurrent.RejectedExecutionException} when too many what-ifs wait already (the gateway
+     * answers 429 with {@code Retry-After}). Must not block the caller: the decision runs elsewhere.
      *
      * @param time   ISO time as {@code route --dry-run --time} takes it, or null for now
      * @param dialed the dialled number, or null

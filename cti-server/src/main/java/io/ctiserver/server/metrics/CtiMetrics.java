@@ -208,6 +208,15 @@ public final class CtiMetrics implements AutoCloseable {
         FunctionCounter.builder("cti.desktop.sessions.cut", sessions, SessionRegistry::slowConsumerCuts)
                 .description("WebSocket connections closed because the desktop did not read (close code 1008)")
                 .register(registry);
+        Gauge.builder("cti.desktop.outbound.pending", sessions, s -> s.outboundBudget().pendingBytes())
+                .description("bytes written to desktop connections and not yet on their sockets, all desktops "
+                        + "together (direct memory)").baseUnit("bytes").register(registry);
+        Gauge.builder("cti.desktop.outbound.budget", sessions, s -> s.outboundBudget().limitBytes())
+                .description("gateway.outboundBudgetBytes: beyond it the desktops holding the most are closed")
+                .baseUnit("bytes").register(registry);
+        FunctionCounter.builder("cti.desktop.sessions.cut.budget", sessions, s -> s.outboundBudget().cuts())
+                .description("WebSocket connections closed because the desktops' outbound budget ran out (also "
+                        + "counted in cti_desktop_sessions_cut)").register(registry);
         KeyedGauges depth = new KeyedGauges(registry, "cti.desktop.outbound.frames", "user",
                 "frames waiting to be written to the user's busiest desktop connection", "frames");
         beforeScrape.add(() -> {

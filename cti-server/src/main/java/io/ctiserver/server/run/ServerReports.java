@@ -21,8 +21,11 @@ final class ServerReports implements Reports, AutoCloseable {
     private final KpiEngine kpis;
     private final RouteDryRun dryRun;
     private final RoutingConfig routing;
+    /** What-ifs that may wait for the one thread; beyond, one is refused (429). */
+    static final int WAITING_WHAT_IFS = 64;
+
     private final ExecutorService whatIfs = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(64), r -> {
+            new LinkedBlockingQueue<>(WAITING_WHAT_IFS), r -> {
                 Thread t = new Thread(r, "route-what-if");
                 t.setDaemon(true);
                 return t;
@@ -45,7 +48,8 @@ final class ServerReports implements Reports, AutoCloseable {
             return CompletableFuture.supplyAsync(
                     () -> dryRun.explain(number, RouteDryRun.parseTime(time, routing), dialed, ivr), whatIfs);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException("too many what-ifs at once; retry"));
+            return CompletableFuture.failedFuture(new java.util.concurrent.RejectedExecutionException(
+                    "too many route what-ifs at once (1 running, " + WAITING_WHAT_IFS + " waiting); retry shortly"));
         }
     }
 

@@ -29,6 +29,8 @@ final class Pbx {
     private final Map<String, Integer> techSeq = new HashMap<>();
     private final Consumer<AmiMessage> sink;
     private long uniqueSeq;
+    /** Uniqueids take at least this epoch second: set past the last second used when the PBX restarts. */
+    private long uniqueFloorSecond;
     long bootedAt;
     /** The FastAGI client, or null when the AGI step is disabled. */
     AgiStep agi;
@@ -157,7 +159,7 @@ final class Pbx {
     // ---- channels -----------------------------------------------------------------------------------------------
 
     private String nextUniqueid() {
-        return (now() / 1000) + "." + (uniqueSeq++);
+        return Math.max(now() / 1000, uniqueFloorSecond) + "." + (uniqueSeq++);
     }
 
     private String nextSeq(String key) {
@@ -439,6 +441,9 @@ final class Pbx {
             d.wrapUntil = 0;
         }
         uniqueSeq = 0;
+        // A real restart takes seconds, so its uniqueids (epoch second, then a counter from 0) never repeat the last
+        // run's; an instant restart must not either, or a new call would take an old call's id.
+        uniqueFloorSecond = now() / 1000 + 1;
         techSeq.clear();
         bootedAt = now();
     }

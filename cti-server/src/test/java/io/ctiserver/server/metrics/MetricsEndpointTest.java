@@ -56,6 +56,10 @@ class MetricsEndpointTest {
             assertTrue(text.contains("cti_queue_service_level_percent{queue=\"support\"}"), grep(text, "cti_queue"));
             assertEquals(0.0, value(text, "cti_desktops_connected"));
             assertEquals(0.0, value(text, "cti_desktop_sessions_cut_total"));
+            assertEquals(0.0, value(text, "cti_desktop_sessions_cut_budget_total"));
+            assertEquals(0.0, value(text, "cti_desktop_outbound_pending_bytes"));
+            assertEquals((double) io.ctiserver.server.gateway.session.OutboundBudget.defaultLimitBytes(),
+                    value(text, "cti_desktop_outbound_budget_bytes"), "a quarter of the max direct memory by default");
             assertEquals(0.0, value(text, "cti_desktop_events_dropped_total"));
             assertTrue(text.contains("jvm_memory_used_bytes{"), "JVM metrics");
             assertTrue(text.contains("process_uptime_seconds"), "process metrics");
@@ -101,6 +105,10 @@ class MetricsEndpointTest {
                   "secret": "cti", "reconnectMinMs": 50, "reconnectMaxMs": 200}]},
                  "agi": {"port": 0}, "gateway": {"port": 0, "defaultPbx": "pbx1"}}
                 """.formatted(amiPort));
+        // storage in a temporary folder, never the working directory's data/
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cti-metrics-storage-");
+        root.putObject("storage").put("url", "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath())
+                .put("journalDir", dir.resolve("journal").toString());
         try (CtiServer server = CtiServer.start(ServerConfig.of(root))) {
             int port = server.gateway().port();
             awaitTrue(() -> get(port, "/api/ready", null).statusCode() == 200, "ready once the AMI link is up");

@@ -248,6 +248,9 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                     ? e.getCause() : e;
             if (cause instanceof IllegalArgumentException) {
                 Http.sendError(ctx, keepAlive, CommandError.of(Code.INVALID_FIELD, cause.getMessage()));
+            } else if (cause instanceof RejectedExecutionException) {
+                // the what-if pool and its queue are full: the client's to retry, not a server fault
+                Http.sendBusy(ctx, keepAlive, CommandError.of(Code.RATE_LIMITED, cause.getMessage()), 1);
             } else if (cause instanceof UnsupportedOperationException) {
                 Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, cause.getMessage()));
             } else {

@@ -37,12 +37,26 @@ final class Http {
         sendJson(ctx, keepAlive, HttpResponseStatus.valueOf(error.httpStatus()), Map.of("ok", false, "error", error));
     }
 
+    /** A refusal for being busy: the error, and {@code Retry-After} with when to try again. */
+    static void sendBusy(ChannelHandlerContext ctx, boolean keepAlive, CommandError error, int retryAfterSeconds) {
+        send(ctx, keepAlive, HttpResponseStatus.valueOf(error.httpStatus()), json(Map.of("ok", false, "error", error)),
+                "application/json", retryAfterSeconds);
+    }
+
     static void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, byte[] body,
                      String contentType) {
+        send(ctx, keepAlive, status, body, contentType, 0);
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, byte[] body,
+                             String contentType, int retryAfterSeconds) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         res.headers().set("X-Content-Type-Options", "nosniff");
+        if (retryAfterSeconds > 0) {
+            res.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        }
         HttpUtil.setContentLength(res, body.length);
         if (keepAlive) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

@@ -45,16 +45,15 @@ public final class DesktopSession {
     private final Set<String> queues = ConcurrentHashMap.newKeySet();
     private final RateLimiter limiter;
     private final Runnable onSlowClose;
+    private final OutboundBudget budget;
 
     // Guarded by this.
     private long seq;
     private final ArrayDeque<Buffered> buffer = new ArrayDeque<>(8);
     private boolean gap;
     private Channel channel;
-    /** Frames written to {@code channel} and not yet on the socket: the bound of this connection's outbound queue. */
-    private AtomicInteger pending = new AtomicInteger();
-    /** Bytes of the frames counted in {@link #pending}: each is a direct-memory copy once Netty writes it. */
-    private AtomicLong pendingBytes = new AtomicLong();
+    /** What {@code channel} has not written yet; read without the lock by {@link OutboundBudget}. */
+    private volatile Outbound outbound = new Outbound(this, null);
 
     /**
      * Unwritten bytes beyond which a desktop is closed as not reading, whatever the frame count: every pending frame
@@ -76,7 +75,14 @@ public final class DesktopSession {
     /** As above; {@code onSlowClose} is told each time this session's connection is cut for not reading (metrics). */
     public DesktopSession(String id, User user, int bufferLimit, long windowNanos, int outboundLimit,
                           RateLimiter limiter, Runnable onSlowClose) {
+        this(id, user, bufferLimit, windowNanos, outboundLimit, limiter, onSlowClose, OutboundBudget.unlimited());
+    }
+
+    /** As above, counting this session's unwritten bytes in {@code budget}, shared by every session. */
+    public DesktopSession(String id, User user, int bufferLimit, long windowNanos, int outboundLimit,
+                          RateLimiter limiter, Runnable onSlowClose, OutboundBudget budget) {
         this.onSlowClose = onSlowClose;
+        this.budget = budget;
         this.id = id;
         this.user = user;
         this.bufferLimit = bufferLimit;
@@ -149,7 +155,7 @@ public final class DesktopSession {
             gap = true;
             return;
         }
-        AtomicInteger p = pending;
+        AtomicInteger p = outbound.frames;
         p.incrementAndGet();
         channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(snapshot.apply(seq))))
                 .addListener(f -> p.decrementAndGet());
@@ -180,8 +186,8 @@ public final class DesktopSession {
             old.writeAndFlush(new CloseWebSocketFrame(4409, "session resumed elsewhere")).addListener(f -> old.close());
         }
         closeReason = null;
-        AtomicInteger p = new AtomicInteger();
-        AtomicLong pb = new AtomicLong();
+        Outbound o = new Outbound(this, ch);
+        AtomicInteger p = o.frames;
         long first = buffer.isEmpty() ? seq + 1 : buffer.peekFirst().seq;
         boolean replayable = resuming && !gap && lastSeq >= first - 1 && lastSeq <= seq;
         if (replayable) {
@@ -200,8 +206,7 @@ public final class DesktopSession {
         }
         ch.flush();
         channel = ch;
-        pending = p;
-        pendingBytes = pb;
+        outbound = o;
         return !replayable;
     }
 
@@ -214,24 +219,39 @@ public final class DesktopSession {
     }
 
     private void send(Channel ch, long s, byte[] body) {
-        AtomicInteger p = pending;
-        AtomicLong pb = pendingBytes;
+        Outbound o = outbound;
+        if (o.closing()) {
+            return; // closed for the global budget on its event loop soon; the event stays in the resume buffer
+        }
+        AtomicInteger p = o.frames;
+        AtomicLong pb = o.bytes;
         long size = body.length + 24L;
         if (p.get() >= outboundLimit || (pb.get() > 0 && pb.get() + size > MAX_PENDING_BYTES)) {
-            closeSlow(ch);
+            closeSlow(ch, "outbound queue full (" + outboundLimit + " frames or " + (MAX_PENDING_BYTES >> 20)
+                    + " MiB): desktop not reading");
             return;
         }
         p.incrementAndGet();
         pb.addAndGet(size);
+        budget.add(size);
         ch.writeAndFlush(new TextWebSocketFrame(frame(s, body))).addListener(f -> {
             p.decrementAndGet();
             pb.addAndGet(-size);
+            budget.release(size);
         });
     }
 
-    private void closeSlow(Channel ch) {
-        String reason = "outbound queue full (" + outboundLimit + " frames or " + (MAX_PENDING_BYTES >> 20)
-                + " MiB): desktop not reading";
+    /** On {@code o}'s event loop: the budget chose it. */
+    private synchronized void closeOverBudget(Outbound o, long limitBytes) {
+        if (channel != o.channel) {
+            o.channel.close(); // replaced or detached meanwhile: still free what it holds
+            return;
+        }
+        closeSlow(o.channel, "desktops' outbound budget (" + OutboundBudget.size(limitBytes) + ") used up and this"
+                + " desktop held the most unwritten (" + OutboundBudget.size(o.bytes()) + "): desktop not reading");
+    }
+
+    private void closeSlow(Channel ch, String reason) {
         LOG.info("closing session {} of {}: {}", id, user.username(), reason);
         closeReason = reason;
         onSlowClose.run();
@@ -244,7 +264,57 @@ public final class DesktopSession {
 
     /** Frames waiting to be written to the current connection (tests and metrics). */
     public synchronized int pendingFrames() {
-        return pending.get();
+        return outbound.frames.get();
+    }
+
+    /** Bytes of event frames waiting to be written to the current connection (tests and metrics). */
+    public long pendingBytes() {
+        return outbound.bytes();
+    }
+
+    Outbound outbound() {
+        return outbound;
+    }
+
+    /**
+     * One connection's unwritten frames: the bound of its outbound queue ({@code outboundQueueFrames},
+     * {@link #MAX_PENDING_BYTES}) and its share of the {@link OutboundBudget}. Counted by writers under the session's
+     * lock; read without it by the budget.
+     */
+    static final class Outbound {
+        private final DesktopSession session;
+        private final Channel channel;
+        /** Frames written and not yet on the socket (event frames and snapshots). */
+        final AtomicInteger frames = new AtomicInteger();
+        /** Bytes of the event frames among them: each is a direct-memory copy once Netty writes it. */
+        final AtomicLong bytes = new AtomicLong();
+        private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Outbound(DesktopSession session, Channel channel) {
+            this.session = session;
+            this.channel = channel;
+        }
+
+        Channel channel() {
+            return channel;
+        }
+
+        long bytes() {
+            return bytes.get();
+        }
+
+        boolean closing() {
+            return closing.get();
+        }
+
+        /** Closes this connection as not reading, on its own event loop; false if already being closed. */
+        boolean closeForBudget(long limitBytes) {
+            if (channel == null || !closing.compareAndSet(false, true)) {
+                return false;
+            }
+            channel.eventLoop().execute(() -> session.closeOverBudget(this, limitBytes));
+            return true;
+        }
     }
 
     public synchronized int buffered() {

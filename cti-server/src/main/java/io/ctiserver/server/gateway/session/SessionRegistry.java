@@ -32,8 +32,16 @@ public final class SessionRegistry {
     private final Map<String, Set<DesktopSession>> byUser = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder slowConsumerCuts = new java.util.concurrent.atomic.LongAdder();
 
+    private final OutboundBudget budget;
+
     public SessionRegistry(GatewayConfig config) {
         this.config = config;
+        this.budget = new OutboundBudget(config.outboundBudgetBytes(), byId::values);
+    }
+
+    /** The unwritten bytes all desktops together may hold, and how many they hold now. */
+    public OutboundBudget outboundBudget() {
+        return budget;
     }
 
     /**
@@ -47,7 +55,8 @@ public final class SessionRegistry {
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         DesktopSession s = new DesktopSession(id, user, config.resumeBufferEvents(),
                 TimeUnit.SECONDS.toNanos(config.resumeWindowSeconds()), config.outboundQueueFrames(),
-                new RateLimiter(config.commandsPerSecond(), config.commandBurst()), slowConsumerCuts::increment);
+                new RateLimiter(config.commandsPerSecond(), config.commandBurst()), slowConsumerCuts::increment,
+                budget);
         byId.put(id, s);
         byUser.computeIfAbsent(user.username(), k -> ConcurrentHashMap.newKeySet()).add(s);
         if (user.role().seesEverything()) {
