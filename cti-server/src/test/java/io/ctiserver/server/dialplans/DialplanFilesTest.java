@@ -231,6 +231,14 @@ class DialplanFilesTest {
     }
 
     @Test
+    void theAttendedTransferHasAFeatureCodeAndNoPromptToLoseDigitsBehind() throws Exception {
+        // Asterisk 22 refuses Atxfer without an atxfer code, and lost the target's digits behind pbx-transfer (live run)
+        AsteriskConf features = AsteriskConf.read(dir.resolve("features.conf"));
+        assertEquals(List.of("*2"), features.all("featuremap").get(0).values("atxfer"));
+        assertEquals(List.of(""), features.all("general").get(0).values("transferannouncesound"));
+    }
+
+    @Test
     void patternMatchingIsAsterisks() {
         assertTrue(Dialplan.patternMatches("_X.", "5000"));
         assertFalse(Dialplan.patternMatches("_X.", "5"), ". is one or more");

@@ -35,6 +35,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -70,6 +72,10 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  *
  * <p>The Asterisk should have no other agent able to take calls in {@code support} (no registered phones, or its
  * members paused): the suite's calls must reach its own agent.
+ *
+ * <p>Known: on Asterisk 22.10.1 app_queue sometimes reports {@code AgentComplete Reason: caller} for a call the agent
+ * ended (the customer goes on to the survey), and the call record then says ended by the caller; the pop test
+ * asserts what happened (the agent) and fails then, with Asterisk's AgentComplete in its message.
  */
 @EnabledIfEnvironmentVariable(named = "CTI_LIVE_AMI", matches = ".+:[0-9]+",
         disabledReason = "not run: set CTI_LIVE_AMI=host:port (and CTI_LIVE_AMI_USER, CTI_LIVE_AMI_SECRET) to a "
@@ -118,6 +124,10 @@ class LiveAsteriskIT {
         users.addObject().put("username", SUPERVISOR).put("password", hash).put("role", "supervisor")
                 .put("device", SUPERVISOR_DEVICE);
         root.putObject("routing").put("defaultQueue", "support").putArray("ivrVariables").add("IVR_CHOICE");
+        // the call records go to a database of this run, never to ./data of the working directory
+        Path storage = Files.createTempDirectory("cti-live-");
+        root.putObject("storage").put("url", "jdbc:h2:file:" + storage.resolve("cti") + ";DB_CLOSE_ON_EXIT=FALSE")
+                .put("journalDir", storage.resolve("journal").toString());
         server = CtiServer.start(ServerConfig.of(root));
         server.tracker("live").addListener(events::add);
         awaitTrue(() -> server.amiClient("live").state() == AmiLinkState.FULLY_BOOTED, Duration.ofSeconds(30),
