@@ -224,10 +224,18 @@ class DialplanFilesTest {
         AsteriskConf manager = AsteriskConf.read(dir.resolve("manager.conf"));
         AsteriskConf.Section cti = manager.all("cti").get(0);
         assertEquals(List.of("call,agent,dialplan,system"), cti.values("read"));
-        assertEquals(List.of("call,agent,originate,reporting"), cti.values("write"));
+        assertEquals(List.of("call,agent,originate,reporting,system"), cti.values("write"));
         assertFalse(cti.values("writetimeout").isEmpty());
         assertTrue(cti.lines().stream().anyMatch(e -> e.getKey().startsWith("eventfilter(action(exclude)")));
         assertEquals(List.of("no"), manager.all("general").get(0).values("timestampevents"));
+    }
+
+    @Test
+    void theAttendedTransferHasAFeatureCodeAndNoPromptToLoseDigitsBehind() throws Exception {
+        // Asterisk 22 refuses Atxfer without an atxfer code, and lost the target's digits behind pbx-transfer (live run)
+        AsteriskConf features = AsteriskConf.read(dir.resolve("features.conf"));
+        assertEquals(List.of("*2"), features.all("featuremap").get(0).values("atxfer"));
+        assertEquals(List.of(""), features.all("general").get(0).values("transferannouncesound"));
     }
 
     @Test
