@@ -7,6 +7,7 @@ import io.ctiserver.events.AgentView;
 import io.ctiserver.events.CtiStateView;
 import io.ctiserver.presence.PresenceTracker;
 import io.ctiserver.server.bench.BenchCommand;
+import io.ctiserver.server.bench.Pacing;
 import io.ctiserver.server.cli.CliArgs;
 import io.ctiserver.server.gateway.Gateway;
 import io.ctiserver.server.gateway.GatewayConfig;
@@ -33,7 +34,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code bench presence}: the switchboard view at scale. A presence tracker with {@code --extensions} lines (5,000)
@@ -224,30 +224,19 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
      */
     private static void load(Gateway gw, PresenceTracker presence, int extensions, int rate, int seconds) {
         SplittableRandom rnd = new SplittableRandom(42);
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        long next = start;
         Instant since = Instant.now();
-        boolean presenceTurn = false;
-        boolean busy = false;
-        while (next < end) {
-            next += interval;
-            long wait;
-            while ((wait = next - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
+        long[] turn = {0}; // odd: a presence change, even: a call event; every other presence change is to busy
+        Pacing.paced(rate, seconds, () -> {
             int i = rnd.nextInt(extensions);
-            presenceTurn = !presenceTurn;
-            if (presenceTurn) {
-                busy = !busy;
-                presence.onMessage(status(i, busy ? "1" : "0", "bench-" + System.nanoTime()));
+            long t = ++turn[0];
+            if (t % 2 == 1) {
+                presence.onMessage(status(i, t % 4 == 1 ? "1" : "0", "bench-" + System.nanoTime()));
             } else {
                 AgentView agent = new AgentView("pbx1", "PJSIP/" + ext(i), "Agent " + i, AgentState.PAUSED,
                         "bench-" + System.nanoTime(), List.of(), null, since);
                 gw.onEvent(new AgentStateChanged("pbx1", since, agent, AgentState.AVAILABLE));
             }
-        }
+        });
     }
 
     private static AmiMessage status(int i, String status, String hint) {
