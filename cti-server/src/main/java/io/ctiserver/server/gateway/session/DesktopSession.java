@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Events arrive from the fan-out thread; attach/resume come from an event loop. Both hold this object's lock, so
  * an event is either in the buffer replayed on resume or written after it, never both and never neither.
  *
- * <p>The event body is shared by every session that receives it (serialised once); only the {@code {"seq":N,}}
- * prefix is per session.
+ * <p>The event body is shared by every session that receives it (serialised once, copied to direct memory once:
+ * {@link SharedBody}); only the {@code {"seq":N,}} prefix is per session. Frames go out through the {@link Outbox} of
+ * the connection's event loop, one task per loop for all its desktops.
  */
 public final class DesktopSession {
 
@@ -51,15 +52,19 @@ public final class DesktopSession {
     private final ArrayDeque<Buffered> buffer = new ArrayDeque<>(8);
     private boolean gap;
     private Channel channel;
+    /** The outbox of {@code channel}'s event loop. */
+    private Outbox outbox;
+    private final Outboxes outboxes;
     /** Frames written to {@code channel} and not yet on the socket: the bound of this connection's outbound queue. */
     private AtomicInteger pending = new AtomicInteger();
     /** Bytes of the frames counted in {@link #pending}: each is a direct-memory copy once Netty writes it. */
     private AtomicLong pendingBytes = new AtomicLong();
 
     /**
-     * Unwritten bytes beyond which a desktop is closed as not reading, whatever the frame count: every pending frame
-     * is a direct-memory copy, and 1,024 frames of a few KB for each of hundreds of desktops that fall behind together
-     * exhausted the direct memory in the soak (and killed the fan-out thread).
+     * Unwritten bytes beyond which a desktop is closed as not reading, whatever the frame count: 1,024 frames of a few
+     * KB for each of hundreds of desktops that fall behind together, each then a direct-memory copy, exhausted the
+     * direct memory in the soak (and killed the fan-out thread). The frames of one event now share one copy
+     * ({@link SharedBody}), but the bound stays: it is how far behind a desktop may fall.
      */
     public static final long MAX_PENDING_BYTES = 1 << 20;
     private long detachedAtNanos;
@@ -70,13 +75,17 @@ public final class DesktopSession {
 
     public DesktopSession(String id, User user, int bufferLimit, long windowNanos, int outboundLimit,
                           RateLimiter limiter) {
-        this(id, user, bufferLimit, windowNanos, outboundLimit, limiter, () -> { });
+        this(id, user, bufferLimit, windowNanos, outboundLimit, limiter, () -> { }, new Outboxes());
     }
 
-    /** As above; {@code onSlowClose} is told each time this session's connection is cut for not reading (metrics). */
-    public DesktopSession(String id, User user, int bufferLimit, long windowNanos, int outboundLimit,
-                          RateLimiter limiter, Runnable onSlowClose) {
+    /**
+     * As above; {@code onSlowClose} is told each time this session's connection is cut for not reading (metrics);
+     * {@code outboxes} are the gateway's, shared by all its sessions.
+     */
+    DesktopSession(String id, User user, int bufferLimit, long windowNanos, int outboundLimit, RateLimiter limiter,
+                   Runnable onSlowClose, Outboxes outboxes) {
         this.onSlowClose = onSlowClose;
+        this.outboxes = outboxes;
         this.id = id;
         this.user = user;
         this.bufferLimit = bufferLimit;
@@ -130,9 +139,22 @@ public final class DesktopSession {
 
     /** Appends an event (body = a JSON object serialised once) and writes it if a desktop is attached. */
     public void deliver(byte[] body, long nowNanos) {
+        SharedBody shared = new SharedBody(body);
+        try {
+            deliver(shared, nowNanos);
+        } finally {
+            shared.release();
+        }
+    }
+
+    /**
+     * As above, for an event that goes to many sessions: they share {@code body}'s direct copy. The caller releases
+     * {@code body} once it has delivered it to all of them (the frames keep their own references).
+     */
+    public void deliver(SharedBody body, long nowNanos) {
         synchronized (this) {
             long s = ++seq;
-            buffer.addLast(new Buffered(s, nowNanos, body));
+            buffer.addLast(new Buffered(s, nowNanos, body.json()));
             trim(nowNanos);
             if (channel != null) {
                 send(channel, s, body);
@@ -200,6 +222,7 @@ public final class DesktopSession {
         }
         ch.flush();
         channel = ch;
+        outbox = outboxes.of(ch.eventLoop());
         pending = p;
         pendingBytes = pb;
         return !replayable;
@@ -213,20 +236,17 @@ public final class DesktopSession {
         }
     }
 
-    private void send(Channel ch, long s, byte[] body) {
+    private void send(Channel ch, long s, SharedBody body) {
         AtomicInteger p = pending;
         AtomicLong pb = pendingBytes;
-        long size = body.length + 24L;
+        long size = body.json().length + 24L;
         if (p.get() >= outboundLimit || (pb.get() > 0 && pb.get() + size > MAX_PENDING_BYTES)) {
             closeSlow(ch);
             return;
         }
         p.incrementAndGet();
         pb.addAndGet(size);
-        ch.writeAndFlush(new TextWebSocketFrame(frame(s, body))).addListener(f -> {
-            p.decrementAndGet();
-            pb.addAndGet(-size);
-        });
+        outbox.offer(new Outbox.Frame(ch, s, body.retainedTail(), p, pb, size));
     }
 
     private void closeSlow(Channel ch) {

@@ -31,6 +31,7 @@ public final class SessionRegistry {
     private final Set<DesktopSession> presence = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<DesktopSession>> byUser = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder slowConsumerCuts = new java.util.concurrent.atomic.LongAdder();
+    private final Outboxes outboxes = new Outboxes();
 
     public SessionRegistry(GatewayConfig config) {
         this.config = config;
@@ -47,7 +48,7 @@ public final class SessionRegistry {
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         DesktopSession s = new DesktopSession(id, user, config.resumeBufferEvents(),
                 TimeUnit.SECONDS.toNanos(config.resumeWindowSeconds()), config.outboundQueueFrames(),
-                new RateLimiter(config.commandsPerSecond(), config.commandBurst()), slowConsumerCuts::increment);
+                new RateLimiter(config.commandsPerSecond(), config.commandBurst()), slowConsumerCuts::increment, outboxes);
         byId.put(id, s);
         byUser.computeIfAbsent(user.username(), k -> ConcurrentHashMap.newKeySet()).add(s);
         if (user.role().seesEverything()) {
