@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,8 @@ import java.util.concurrent.TimeUnit;
  *       line): latency from the ExtensionStatus entering the tracker to the frame decoded at each desktop; baseline
  *       in the same run, interleaved event by event: an {@code agent.state} call event fanned out to the same
  *       desktops (the call-event path of {@code bench ws}). {@code --rate} counts both kinds.</li>
+ *   <li><b>The floor</b>: frames of the same size at the presence changes' pace over as many bare loopback sockets
+ *       ({@link SocketFloor}): what this machine takes to move them, with no gateway at all.</li>
  * </ol>
  * The desktops run in a child JVM ({@link WsBenchClient} with its presence mode).
  */
@@ -127,6 +130,22 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
             }
             System.out.printf("target p99 < 5 ms for a change to %d desktops: %s (p99 %d us); events dropped: %d%n",
                     desktops, pres[2] > 0 && pres[2] < 5000 ? "met" : "NOT met", pres[2], gw.fanout().dropped());
+
+            // 3. The floor: as many frames of the same size over as many bare loopback sockets, no gateway.
+            int frameBytes = 2 + Json.MAPPER.writeValueAsBytes(Map.of("seq", 12_345, "type", "presence", "time",
+                    Instant.now(), "pbx", "pbx1", "payload", presence.entries().get(0))).length;
+            long[] floor;
+            try (SocketFloor f = new SocketFloor(desktops)) {
+                floor = f.measure(Math.max(1, rate / 2), seconds, warmup, frameBytes);
+            }
+            System.out.printf("%nthe floor, %d bare loopback sockets written %d bytes each per round, %d rounds/s "
+                    + "(no gateway, no WebSocket):%n", desktops, frameBytes, Math.max(1, rate / 2));
+            System.out.printf("%-26s %9d %9d %9d %9d %9d%n", "bare sockets (floor)", floor[0], floor[1], floor[2],
+                    floor[3], floor[4]);
+            if (floor[1] > 0 && floor[2] > 0) {
+                System.out.printf("%-26s %9s %8.2fx %8.2fx%n", "  presence change / floor", "",
+                        (double) pres[1] / floor[1], (double) pres[2] / floor[2]);
+            }
             return 0;
         }
     }
