@@ -57,7 +57,7 @@ public final class DesktopSession {
     private final Outboxes outboxes;
     /** Frames written to {@code channel} and not yet on the socket: the bound of this connection's outbound queue. */
     private AtomicInteger pending = new AtomicInteger();
-    /** Bytes of the frames counted in {@link #pending}: each is a direct-memory copy once Netty writes it. */
+    /** Bytes of the frames counted in {@link #pending}, each counted at its body's size (shared or not). */
     private AtomicLong pendingBytes = new AtomicLong();
 
     /**
