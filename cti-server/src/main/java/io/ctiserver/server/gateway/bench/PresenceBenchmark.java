@@ -7,6 +7,7 @@ import io.ctiserver.events.AgentView;
 import io.ctiserver.events.CtiStateView;
 import io.ctiserver.presence.PresenceTracker;
 import io.ctiserver.server.bench.BenchCommand;
+import io.ctiserver.server.bench.Pacing;
 import io.ctiserver.server.cli.CliArgs;
 import io.ctiserver.server.gateway.Gateway;
 import io.ctiserver.server.gateway.GatewayConfig;
@@ -28,12 +29,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code bench presence}: the switchboard view at scale. A presence tracker with {@code --extensions} lines (5,000)
@@ -46,6 +47,8 @@ import java.util.concurrent.locks.LockSupport;
  *       line): latency from the ExtensionStatus entering the tracker to the frame decoded at each desktop; baseline
  *       in the same run, interleaved event by event: an {@code agent.state} call event fanned out to the same
  *       desktops (the call-event path of {@code bench ws}). {@code --rate} counts both kinds.</li>
+ *   <li><b>The floor</b>: frames of the same size at the presence changes' pace over as many bare loopback sockets
+ *       ({@link SocketFloor}): what this machine takes to move them, with no gateway at all.</li>
  * </ol>
  * The desktops run in a child JVM ({@link WsBenchClient} with its presence mode).
  */
@@ -127,6 +130,22 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
             }
             System.out.printf("target p99 < 5 ms for a change to %d desktops: %s (p99 %d us); events dropped: %d%n",
                     desktops, pres[2] > 0 && pres[2] < 5000 ? "met" : "NOT met", pres[2], gw.fanout().dropped());
+
+            // 3. The floor: as many frames of the same size over as many bare loopback sockets, no gateway.
+            int frameBytes = 2 + Json.MAPPER.writeValueAsBytes(Map.of("seq", 12_345, "type", "presence", "time",
+                    Instant.now(), "pbx", "pbx1", "payload", presence.entries().get(0))).length;
+            long[] floor;
+            try (SocketFloor f = new SocketFloor(desktops)) {
+                floor = f.measure(Math.max(1, rate / 2), seconds, warmup, frameBytes);
+            }
+            System.out.printf("%nthe floor, %d bare loopback sockets written %d bytes each per round, %d rounds/s "
+                    + "(no gateway, no WebSocket):%n", desktops, frameBytes, Math.max(1, rate / 2));
+            System.out.printf("%-26s %9d %9d %9d %9d %9d%n", "bare sockets (floor)", floor[0], floor[1], floor[2],
+                    floor[3], floor[4]);
+            if (floor[1] > 0 && floor[2] > 0) {
+                System.out.printf("%-26s %9s %8.2fx %8.2fx%n", "  presence change / floor", "",
+                        (double) pres[1] / floor[1], (double) pres[2] / floor[2]);
+            }
             return 0;
         }
     }
@@ -224,30 +243,19 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
      */
     private static void load(Gateway gw, PresenceTracker presence, int extensions, int rate, int seconds) {
         SplittableRandom rnd = new SplittableRandom(42);
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        long next = start;
         Instant since = Instant.now();
-        boolean presenceTurn = false;
-        boolean busy = false;
-        while (next < end) {
-            next += interval;
-            long wait;
-            while ((wait = next - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
+        long[] turn = {0}; // odd: a presence change, even: a call event; every other presence change is to busy
+        Pacing.paced(rate, seconds, () -> {
             int i = rnd.nextInt(extensions);
-            presenceTurn = !presenceTurn;
-            if (presenceTurn) {
-                busy = !busy;
-                presence.onMessage(status(i, busy ? "1" : "0", "bench-" + System.nanoTime()));
+            long t = ++turn[0];
+            if (t % 2 == 1) {
+                presence.onMessage(status(i, t % 4 == 1 ? "1" : "0", "bench-" + System.nanoTime()));
             } else {
                 AgentView agent = new AgentView("pbx1", "PJSIP/" + ext(i), "Agent " + i, AgentState.PAUSED,
                         "bench-" + System.nanoTime(), List.of(), null, since);
                 gw.onEvent(new AgentStateChanged("pbx1", since, agent, AgentState.AVAILABLE));
             }
-        }
+        });
     }
 
     private static AmiMessage status(int i, String status, String hint) {

@@ -5,6 +5,7 @@ import io.ctiserver.events.AgentStateChanged;
 import io.ctiserver.events.AgentView;
 import io.ctiserver.events.CtiStateView;
 import io.ctiserver.server.bench.BenchCommand;
+import io.ctiserver.server.bench.Pacing;
 import io.ctiserver.server.cli.CliArgs;
 import io.ctiserver.server.gateway.Gateway;
 import io.ctiserver.server.gateway.GatewayConfig;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code bench ws}: N desktops on the gateway, a steady event load, and the latency from an event entering the gateway
@@ -169,22 +169,13 @@ public final class WsBenchmark implements BenchCommand.Benchmark {
     /** Plays the tracker: {@code rate} agent-state events per second for random agents, paced, for {@code seconds}. */
     private static void load(Gateway gw, int first, int n, int rate, int seconds) {
         SplittableRandom rnd = new SplittableRandom(42);
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        long next = start;
         Instant since = Instant.now();
-        while (next < end) {
-            next += interval;
-            long wait;
-            while ((wait = next - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
+        Pacing.paced(rate, seconds, () -> {
             int i = first + rnd.nextInt(n);
             AgentView agent = new AgentView("pbx1", iface(i), "Agent " + i, AgentState.PAUSED,
                     "bench-" + System.nanoTime(), List.of(), null, since);
             gw.onEvent(new AgentStateChanged("pbx1", since, agent, AgentState.AVAILABLE));
-        }
+        });
     }
 
     private static String iface(int i) {

@@ -29,6 +29,7 @@ import io.ctiserver.server.gateway.presence.PhoneEvent;
 import io.ctiserver.server.gateway.presence.PresenceFeed;
 import io.ctiserver.server.gateway.session.DesktopSession;
 import io.ctiserver.server.gateway.session.SessionRegistry;
+import io.ctiserver.server.gateway.session.SharedBody;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,6 +99,8 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private final List<EventTap> taps = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long mark;
     private long droppedSeen;
+    /** Fan-out thread only: the body being delivered, one direct copy shared by its desktops until it is dispatched. */
+    private SharedBody current;
 
     public EventFanout(SessionRegistry sessions, CtiStateView state, CustomerLookup customers, String crmTemplate,
                        Clock clock, int inboxCapacity) {
@@ -240,6 +243,8 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
                 // not die with it, or no desktop gets another event. Counted as a drop: every desktop is resynced.
                 dropped.incrementAndGet();
                 LOG.error("could not deliver {}: {}", in.event().getClass().getSimpleName(), e.toString());
+            } finally {
+                releaseShared();
             }
             long d = dropped.get();
             if (d != droppedSeen && inbox.isEmpty()) {
@@ -266,7 +271,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
                     pc.entry());
             for (DesktopSession s : sessions.presenceSessions()) {
                 if (presence.sees(s.user(), pc.entry())) {
-                    s.deliver(body, now);
+                    s.deliver(shared(body), now);
                 }
             }
             return;
@@ -383,7 +388,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
         deliver(sessions.queueSessions(c.queue()), body, m, now, false);
     }
 
-    private static void deliver(Set<DesktopSession> set, byte[] body, long m, long now, boolean supervisorsOnly) {
+    private void deliver(Set<DesktopSession> set, byte[] body, long m, long now, boolean supervisorsOnly) {
         for (DesktopSession s : set) {
             if (!s.markDispatch(m)) {
                 continue;
@@ -391,7 +396,24 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
             if (supervisorsOnly && !s.user().role().supervises()) {
                 continue;
             }
-            s.deliver(body, now);
+            s.deliver(shared(body), now);
+        }
+    }
+
+    /** {@code body} as its desktops share it: the same one for every route of one event. */
+    private SharedBody shared(byte[] body) {
+        if (current == null || current.json() != body) {
+            releaseShared();
+            current = new SharedBody(body);
+        }
+        return current;
+    }
+
+    /** The event is dispatched: its frames hold their own references to the shared copy. */
+    private void releaseShared() {
+        if (current != null) {
+            current.release();
+            current = null;
         }
     }
 

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Events arrive from the fan-out thread; attach/resume come from an event loop. Both hold this object's lock, so
  * an event is either in the buffer replayed on resume or written after it, never both and never neither.
  *
- * <p>The event body is shared by every session that receives it (serialised once); only the {@code {"seq":N,}}
- * prefix is per session.
+ * <p>The event body is shared by every session that receives it (serialised once, copied to direct memory once:
+ * {@link SharedBody}); only the {@code {"seq":N,}} prefix is per session. Frames go out through the {@link Outbox} of
+ * the connection's event loop, one task per loop for all its desktops.
  */
 public final class DesktopSession {
 
@@ -54,11 +55,15 @@ public final class DesktopSession {
     private Channel channel;
     /** What {@code channel} has not written yet; read without the lock by {@link OutboundBudget}. */
     private volatile Outbound outbound = new Outbound(this, null);
+    /** The outbox of {@code channel}'s event loop. */
+    private Outbox outbox;
+    private final Outboxes outboxes;
 
     /**
-     * Unwritten bytes beyond which a desktop is closed as not reading, whatever the frame count: every pending frame
-     * is a direct-memory copy, and 1,024 frames of a few KB for each of hundreds of desktops that fall behind together
-     * exhausted the direct memory in the soak (and killed the fan-out thread).
+     * Unwritten bytes beyond which a desktop is closed as not reading, whatever the frame count: 1,024 frames of a few
+     * KB for each of hundreds of desktops that fall behind together, each then a direct-memory copy, exhausted the
+     * direct memory in the soak (and killed the fan-out thread). The frames of one event now share one copy
+     * ({@link SharedBody}), but the bound stays: it is how far behind a desktop may fall.
      */
     public static final long MAX_PENDING_BYTES = 1 << 20;
     private long detachedAtNanos;
@@ -69,20 +74,20 @@ public final class DesktopSession {
 
     public DesktopSession(String id, User user, int bufferLimit, long windowNanos, int outboundLimit,
                           RateLimiter limiter) {
-        this(id, user, bufferLimit, windowNanos, outboundLimit, limiter, () -> { });
+        this(id, user, bufferLimit, windowNanos, outboundLimit, limiter, () -> { }, OutboundBudget.unlimited(),
+                new Outboxes());
     }
 
-    /** As above; {@code onSlowClose} is told each time this session's connection is cut for not reading (metrics). */
-    public DesktopSession(String id, User user, int bufferLimit, long windowNanos, int outboundLimit,
-                          RateLimiter limiter, Runnable onSlowClose) {
-        this(id, user, bufferLimit, windowNanos, outboundLimit, limiter, onSlowClose, OutboundBudget.unlimited());
-    }
-
-    /** As above, counting this session's unwritten bytes in {@code budget}, shared by every session. */
-    public DesktopSession(String id, User user, int bufferLimit, long windowNanos, int outboundLimit,
-                          RateLimiter limiter, Runnable onSlowClose, OutboundBudget budget) {
+    /**
+     * As above; {@code onSlowClose} is told each time this session's connection is cut for not reading (metrics);
+     * its unwritten bytes count in {@code budget}, shared by every session; {@code outboxes} are the gateway's,
+     * shared by all its sessions.
+     */
+    DesktopSession(String id, User user, int bufferLimit, long windowNanos, int outboundLimit, RateLimiter limiter,
+                   Runnable onSlowClose, OutboundBudget budget, Outboxes outboxes) {
         this.onSlowClose = onSlowClose;
         this.budget = budget;
+        this.outboxes = outboxes;
         this.id = id;
         this.user = user;
         this.bufferLimit = bufferLimit;
@@ -136,9 +141,22 @@ public final class DesktopSession {
 
     /** Appends an event (body = a JSON object serialised once) and writes it if a desktop is attached. */
     public void deliver(byte[] body, long nowNanos) {
+        SharedBody shared = new SharedBody(body);
+        try {
+            deliver(shared, nowNanos);
+        } finally {
+            shared.release();
+        }
+    }
+
+    /**
+     * As above, for an event that goes to many sessions: they share {@code body}'s direct copy. The caller releases
+     * {@code body} once it has delivered it to all of them (the frames keep their own references).
+     */
+    public void deliver(SharedBody body, long nowNanos) {
         synchronized (this) {
             long s = ++seq;
-            buffer.addLast(new Buffered(s, nowNanos, body));
+            buffer.addLast(new Buffered(s, nowNanos, body.json()));
             trim(nowNanos);
             if (channel != null) {
                 send(channel, s, body);
@@ -207,6 +225,7 @@ public final class DesktopSession {
         ch.flush();
         channel = ch;
         outbound = o;
+        outbox = outboxes.of(ch.eventLoop());
         return !replayable;
     }
 
@@ -218,14 +237,14 @@ public final class DesktopSession {
         }
     }
 
-    private void send(Channel ch, long s, byte[] body) {
+    private void send(Channel ch, long s, SharedBody body) {
         Outbound o = outbound;
         if (o.closing()) {
             return; // closed for the global budget on its event loop soon; the event stays in the resume buffer
         }
         AtomicInteger p = o.frames;
         AtomicLong pb = o.bytes;
-        long size = body.length + 24L;
+        long size = body.json().length + 24L;
         if (p.get() >= outboundLimit || (pb.get() > 0 && pb.get() + size > MAX_PENDING_BYTES)) {
             closeSlow(ch, "outbound queue full (" + outboundLimit + " frames or " + (MAX_PENDING_BYTES >> 20)
                     + " MiB): desktop not reading");
@@ -234,11 +253,7 @@ public final class DesktopSession {
         p.incrementAndGet();
         pb.addAndGet(size);
         budget.add(size);
-        ch.writeAndFlush(new TextWebSocketFrame(frame(s, body))).addListener(f -> {
-            p.decrementAndGet();
-            pb.addAndGet(-size);
-            budget.release(size);
-        });
+        outbox.offer(new Outbox.Frame(ch, s, body.retainedTail(), p, pb, size, budget));
     }
 
     /** On {@code o}'s event loop: the budget chose it. */

@@ -31,6 +31,7 @@ public final class SessionRegistry {
     private final Set<DesktopSession> presence = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<DesktopSession>> byUser = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder slowConsumerCuts = new java.util.concurrent.atomic.LongAdder();
+    private final Outboxes outboxes = new Outboxes();
 
     private final OutboundBudget budget;
 
@@ -56,7 +57,7 @@ public final class SessionRegistry {
         DesktopSession s = new DesktopSession(id, user, config.resumeBufferEvents(),
                 TimeUnit.SECONDS.toNanos(config.resumeWindowSeconds()), config.outboundQueueFrames(),
                 new RateLimiter(config.commandsPerSecond(), config.commandBurst()), slowConsumerCuts::increment,
-                budget);
+                budget, outboxes);
         byId.put(id, s);
         byUser.computeIfAbsent(user.username(), k -> ConcurrentHashMap.newKeySet()).add(s);
         if (user.role().seesEverything()) {

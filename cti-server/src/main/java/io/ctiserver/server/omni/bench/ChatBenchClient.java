@@ -1,5 +1,6 @@
 package io.ctiserver.server.omni.bench;
 
+import io.ctiserver.server.bench.Pacing;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -32,7 +33,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -158,20 +158,11 @@ public final class ChatBenchClient {
     /** {@code rate} messages per second from random customers, paced, for {@code seconds}. */
     private static void load(int rate, int seconds) {
         SplittableRandom rnd = new SplittableRandom(7);
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        long next = start;
-        while (next < end) {
-            next += interval;
-            long wait;
-            while ((wait = next - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
+        Pacing.paced(rate, seconds, () -> {
             Channel c = customers.get(rnd.nextInt(customers.size()));
             c.writeAndFlush(new TextWebSocketFrame("{\"type\":\"message\",\"text\":\"bench-" + System.nanoTime()
                     + "\"}"));
-        }
+        });
         System.out.println("LOADED");
     }
 

@@ -17,6 +17,7 @@ import io.ctiserver.routing.RouteRequest;
 import io.ctiserver.routing.Router;
 import io.ctiserver.routing.RoutingConfig;
 import io.ctiserver.server.bench.BenchCommand;
+import io.ctiserver.server.bench.Pacing;
 import io.ctiserver.server.cli.CliArgs;
 import io.ctiserver.server.gateway.Gateway;
 import io.ctiserver.server.gateway.GatewayConfig;
@@ -41,7 +42,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code bench chat}: two measurements, each against a baseline of the same run.
@@ -234,22 +234,13 @@ public final class ChatBenchmark implements BenchCommand.Benchmark {
     /** The tracker's part: {@code rate} agent-state events per second for random desktops' agents. */
     private static void callLoad(Gateway gw, int n, int rate, int seconds) {
         SplittableRandom rnd = new SplittableRandom(42);
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        long next = start;
         Instant since = Instant.now();
-        while (next < end) {
-            next += interval;
-            long wait;
-            while ((wait = next - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
+        Pacing.paced(rate, seconds, () -> {
             int i = rnd.nextInt(n);
             AgentView agent = new AgentView("pbx1", iface(i), "Agent " + i, AgentState.PAUSED,
                     "bench-" + System.nanoTime(), List.of(), null, since);
             gw.onEvent(new AgentStateChanged("pbx1", since, agent, AgentState.AVAILABLE));
-        }
+        });
     }
 
     private static String expect(BufferedReader out, String prefix) throws java.io.IOException {
