@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * Runs one target: its seeds first, then mutated inputs until {@code maxInputs} or {@code maxMillis}. An input that
- * throws, or takes longer than {@link #SLOW_MILLIS} twice in a row, is a finding (kept with its bytes, base64, to become a
- * regression test).
+ * Runs one target: its seeds first (all of them, whatever the time), then mutated inputs until {@code maxInputs} or
+ * {@code maxMillis}. An input that throws, or takes longer than {@link #SLOW_MILLIS} twice in a row, is a finding
+ * (kept with its bytes, base64, to become a regression test).
  */
 public final class Fuzzer {
 
@@ -46,7 +46,9 @@ public final class Fuzzer {
         long slowOnce = 0;
         List<byte[]> seeds = target.seeds();
         long nextReport = t0 + PROGRESS_NANOS;
-        while (inputs < maxInputs && System.nanoTime() < deadline && findings.size() < maxFindings) {
+        // The seeds always run (a short run on a busy machine may spend its time loading classes).
+        while (inputs < maxInputs && (inputs < seeds.size() || System.nanoTime() < deadline)
+                && findings.size() < maxFindings) {
             if ((inputs & 1023) == 0 && System.nanoTime() > nextReport) {
                 progress.accept(inputs, (System.nanoTime() - t0) / 1_000_000);
                 nextReport += PROGRESS_NANOS;

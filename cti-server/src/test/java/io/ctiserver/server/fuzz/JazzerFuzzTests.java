@@ -61,6 +61,15 @@ class JazzerFuzzTests {
         CONFIG.run(cap(in));
     }
 
+    /** The method fuzzing the target {@code name}: "rest-query" is restQuery. */
+    static String methodFor(String name) {
+        StringBuilder m = new StringBuilder();
+        for (String part : name.split("-")) {
+            m.append(m.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+        }
+        return m.toString();
+    }
+
     /** The bench loop's input limit, which every oracle assumes. */
     private static byte[] cap(byte[] in) {
         return in.length <= Fuzzer.MAX_INPUT ? in : java.util.Arrays.copyOf(in, Fuzzer.MAX_INPUT);
