@@ -3,11 +3,12 @@ package io.ctiserver.server.fuzz;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
- * Runs one target: its seeds first, then mutated inputs until {@code maxInputs} or {@code maxMillis}. An input that
- * throws, or takes longer than {@link #SLOW_MILLIS} twice in a row, is a finding (kept with its bytes, base64, to become a
- * regression test).
+ * Runs one target: its seeds first (all of them, whatever the time), then mutated inputs until {@code maxInputs} or
+ * {@code maxMillis}. An input that throws, or takes longer than {@link #SLOW_MILLIS} twice in a row, is a finding
+ * (kept with its bytes, base64, to become a regression test).
  */
 public final class Fuzzer {
 
@@ -15,6 +16,7 @@ public final class Fuzzer {
     public static final long SLOW_MILLIS = 2_000;
     /** Inputs are cut at this length: the decoders' limits are far smaller, so every limit path is reached. */
     public static final int MAX_INPUT = 64 * 1024;
+    private static final long PROGRESS_NANOS = 60_000_000_000L;
 
     public record Finding(String target, String input, String problem) {
     }
@@ -30,6 +32,12 @@ public final class Fuzzer {
     }
 
     public static Result run(FuzzTarget target, long seed, long maxInputs, long maxMillis, int maxFindings) {
+        return run(target, seed, maxInputs, maxMillis, maxFindings, (inputs, millis) -> { });
+    }
+
+    /** As above, telling {@code progress} the inputs run and the time taken once a minute (for the long run). */
+    public static Result run(FuzzTarget target, long seed, long maxInputs, long maxMillis, int maxFindings,
+                             BiConsumer<Long, Long> progress) {
         List<Finding> findings = new ArrayList<>();
         Mutator mutator = new Mutator(seed, target.seeds(), MAX_INPUT);
         long t0 = System.nanoTime();
@@ -37,7 +45,14 @@ public final class Fuzzer {
         long inputs = 0;
         long slowOnce = 0;
         List<byte[]> seeds = target.seeds();
-        while (inputs < maxInputs && System.nanoTime() < deadline && findings.size() < maxFindings) {
+        long nextReport = t0 + PROGRESS_NANOS;
+        // The seeds always run (a short run on a busy machine may spend its time loading classes).
+        while (inputs < maxInputs && (inputs < seeds.size() || System.nanoTime() < deadline)
+                && findings.size() < maxFindings) {
+            if ((inputs & 1023) == 0 && System.nanoTime() > nextReport) {
+                progress.accept(inputs, (System.nanoTime() - t0) / 1_000_000);
+                nextReport += PROGRESS_NANOS;
+            }
             byte[] in = inputs < seeds.size() ? seeds.get((int) inputs) : mutator.next();
             inputs++;
             long start = System.nanoTime();

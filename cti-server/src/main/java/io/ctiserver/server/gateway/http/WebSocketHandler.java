@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * messages and commands. A bad message gets an {@code error} and the connection stays; the session's state belongs to
  * {@link DesktopSession}, this handler only holds the connection's.
  */
-final class WebSocketHandler extends ChannelInboundHandlerAdapter {
+public final class WebSocketHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketHandler.class);
 
@@ -63,7 +63,8 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
     /** Every message, before authentication too: five times the command rate, then the connection is closed. */
     private final RateLimiter flood;
 
-    WebSocketHandler(GatewayServices services, int pingSeconds) {
+    /** Public for the fuzz target, which drives one through an {@code EmbeddedChannel}. */
+    public WebSocketHandler(GatewayServices services, int pingSeconds) {
         this.services = services;
         this.pingSeconds = pingSeconds;
         this.flood = new RateLimiter(services.config().commandsPerSecond() * 5, services.config().commandBurst() * 5);
@@ -73,7 +74,15 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hs) {
             upgraded = true;
-            QueryStringDecoder q = new QueryStringDecoder(hs.requestUri());
+            Map<String, List<String>> q;
+            try {
+                q = new QueryStringDecoder(hs.requestUri()).parameters();
+            } catch (IllegalArgumentException e) {
+                // A bad %-escape: told, as REST answers it (400), rather than cut by exceptionCaught with no reason.
+                error(ctx, null, CommandError.of(Code.INVALID_FIELD, "malformed URI: " + e.getMessage()));
+                close(ctx, 1008, "malformed URI");
+                return;
+            }
             String token = first(q, "token");
             String auth = hs.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
             if (token == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -354,8 +363,8 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private static String first(QueryStringDecoder q, String name) {
-        List<String> v = q.parameters().get(name);
+    private static String first(Map<String, List<String>> q, String name) {
+        List<String> v = q.get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
