@@ -9,6 +9,7 @@ import io.ctiserver.events.Json;
 import io.ctiserver.server.storage.history.CallHistoryStore;
 import io.ctiserver.server.storage.history.CallHistoryStore.Query;
 import io.ctiserver.server.storage.history.CallHistoryStore.Visibility;
+import io.ctiserver.server.storage.reports.BreakSchedule;
 import io.ctiserver.server.storage.testing.Rows;
 import io.ctiserver.server.storage.testing.TestDatabases;
 import java.math.BigDecimal;
@@ -163,6 +164,86 @@ class StoreQueriesTest {
             s.aggregator().runAll();
             assertEquals(q, s.reports().intervals(T0, T0.plus(Duration.ofHours(1)), null, null,
                     Duration.ofMinutes(15).toMillis()));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ctiserver.server.storage.testing.TestDatabases#both")
+    void agentReportMeasuresAdherenceToThePlannedBreaks(TestDatabases kind) throws Exception {
+        // lunch 12:00-12:45 in Paris (UTC+1 in November) = 11:00-11:45 UTC, for the team and for a5 by name
+        BreakSchedule schedule = new BreakSchedule("Europe/Paris",
+                Map.of("sales", List.of("PJSIP/a1", "PJSIP/a4", "PJSIP/a6")),
+                List.of(new BreakSchedule.Break("mon-fri", "12:00", "12:45", "lunch", null, List.of("sales")),
+                        new BreakSchedule.Break(null, "12:00", "12:45", null, List.of("PJSIP/a5"), null)));
+        try (Storage s = Storage.start(kind.config(dir).withSchedule(schedule))) {
+            Instant day = Instant.parse("2026-11-23T00:00:00Z"); // a Monday
+            List<Row> rows = List.of(
+                    // a1: at work for the first 10 minutes of lunch, paused 11:10-11:50 (5 min late back), coffee
+                    state("PJSIP/a1", "available", null, "10:00", "11:10"),
+                    state("PJSIP/a1", "paused", "lunch", "11:10", "11:50"),
+                    state("PJSIP/a1", "available", null, "11:50", "12:00"),
+                    state("PJSIP/a1", "paused", "coffee", "12:00", "12:05"),
+                    // a2: no planned break, paused half an hour
+                    state("PJSIP/a2", "paused", "lunch", "11:00", "11:30"),
+                    // a3 (no break for it either) logged out over lunch: nothing scheduled, nothing paused
+                    state("PJSIP/a3", "logged_out", null, "10:00", "13:00"),
+                    state("PJSIP/a3", "available", null, "13:00", "14:00"),
+                    // a4: paused in the window with another reason, then worked through the rest of it
+                    state("PJSIP/a4", "paused", "coffee", "11:00", "11:20"),
+                    state("PJSIP/a4", "on_call", null, "11:20", "11:45"),
+                    // a5: a pause without a reason, exactly the planned break (any reason fits)
+                    state("PJSIP/a5", "paused", null, "11:00", "11:45"),
+                    // a6: logged off for lunch, back at 11:30 and paused for lunch till its end
+                    state("PJSIP/a6", "logged_out", null, "11:00", "11:30"),
+                    state("PJSIP/a6", "paused", "Lunch", "11:30", "11:45"));
+            rows.forEach(s::offer);
+            StorageTest.await(() -> s.writer().written() == rows.size(), "rows written");
+            s.aggregator().runAll();
+
+            List<Map<String, Object>> agents = s.reports().agents(day, day.plus(Duration.ofDays(1)));
+            assertAdherence(agents, "PJSIP/a1", 45 * 60, 35 * 60, 10 * 60, 100.0 * 35 / (45 + 10));
+            assertEquals(40L * 60 + 5 * 60, agent(agents, "PJSIP/a1").get("pausedSeconds"),
+                    "actual pause time = in + out of adherence");
+            assertAdherence(agents, "PJSIP/a2", 0, 0, 30 * 60, 0.0);
+            assertAdherence(agents, "PJSIP/a3", 0, 0, 0, null);
+            assertAdherence(agents, "PJSIP/a4", 45 * 60, 0, 20 * 60, 0.0);
+            assertAdherence(agents, "PJSIP/a5", 45 * 60, 45 * 60, 0, 100.0);
+            assertAdherence(agents, "PJSIP/a6", 15 * 60, 15 * 60, 0, 100.0);
+
+            // the weekend has no planned break for the team: the same pause on Saturday is out of adherence
+            Instant saturday = Instant.parse("2026-11-28T00:00:00Z");
+            s.offer(new Row.AgentInterval("pbx", "PJSIP/a1", "A1", "paused", "lunch", null,
+                    saturday.plus(Duration.ofHours(11)).toEpochMilli(),
+                    saturday.plus(Duration.ofHours(12)).toEpochMilli()));
+            StorageTest.await(() -> s.writer().written() == rows.size() + 1, "rows written");
+            s.aggregator().runAll();
+            assertAdherence(s.reports().agents(saturday, saturday.plus(Duration.ofDays(1))), "PJSIP/a1", 0, 0, 3600,
+                    0.0);
+        }
+    }
+
+    private static Row state(String agent, String state, String reason, String from, String to) {
+        Instant day = Instant.parse("2026-11-23T00:00:00Z");
+        return new Row.AgentInterval("pbx", agent, agent, state, reason, null,
+                day.plus(Duration.between(java.time.LocalTime.MIN, java.time.LocalTime.parse(from))).toEpochMilli(),
+                day.plus(Duration.between(java.time.LocalTime.MIN, java.time.LocalTime.parse(to))).toEpochMilli());
+    }
+
+    private static Map<String, Object> agent(List<Map<String, Object>> agents, String agent) {
+        return agents.stream().filter(a -> agent.equals(a.get("agent"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + agent + " in " + agents));
+    }
+
+    private static void assertAdherence(List<Map<String, Object>> agents, String agent, long scheduled, long in,
+                                        long out, Double percent) {
+        Map<String, Object> a = agent(agents, agent);
+        assertEquals(scheduled, a.get("scheduledPauseSeconds"), agent + " scheduled");
+        assertEquals(in, a.get("pausedInScheduleSeconds"), agent + " in adherence");
+        assertEquals(out, a.get("pausedOutOfScheduleSeconds"), agent + " out of adherence");
+        if (percent == null) {
+            assertNull(a.get("pauseAdherencePercent"), agent);
+        } else {
+            assertEquals(percent, (Double) a.get("pauseAdherencePercent"), 1e-9, agent);
         }
     }
 

@@ -28,12 +28,14 @@ public final class ReportStore {
     private final int slSeconds;
     private final int targetPercent;
     private final int maxDays;
+    private final BreakSchedule schedule;
 
     public ReportStore(Database db, StorageConfig c) {
         this.db = db;
         this.slSeconds = c.serviceLevelSeconds();
         this.targetPercent = c.serviceLevelTargetPercent();
         this.maxDays = c.maxReportDays();
+        this.schedule = c.schedule();
     }
 
     public int maxDays() {
@@ -150,18 +152,21 @@ public final class ReportStore {
             + "dispositions, resolved, surveys, satisfied, score_sum, sales, sales_amount FROM interval_agent";
 
     /**
-     * One row per agent over the range: handled, AHT, occupancy, time per state, pause time per reason (from the
-     * stored agent state intervals), FCR, CSAT, conversion.
+     * One row per agent over the range: handled, AHT, occupancy, time per state, pause time per reason and adherence
+     * to the planned breaks (both from the stored agent state intervals), FCR, CSAT, conversion.
      */
     public List<Map<String, Object>> agents(Instant from, Instant to) throws SQLException {
         Map<List<String>, Sums> byAgent = new TreeMap<>((a, b) -> (a.get(0) + '\u0000' + a.get(1))
                 .compareTo(b.get(0) + '\u0000' + b.get(1)));
         Map<List<String>, String> names = new LinkedHashMap<>();
         Map<List<String>, Map<String, Long>> reasons = new LinkedHashMap<>();
+        Map<List<String>, PauseAdherence> adherence = new LinkedHashMap<>();
+        long lo = from.toEpochMilli();
+        long hi = to.toEpochMilli();
         try (Connection c = db.connection()) {
             try (PreparedStatement ps = c.prepareStatement(AGENT_SELECT + " WHERE interval_ms >= ? AND interval_ms < ?")) {
-                ps.setLong(1, from.toEpochMilli());
-                ps.setLong(2, to.toEpochMilli());
+                ps.setLong(1, lo);
+                ps.setLong(2, hi);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         List<String> key = List.of(rs.getString(2), rs.getString(3));
@@ -172,18 +177,27 @@ public final class ReportStore {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT pbx, agent, reason, start_ms, end_ms FROM "
-                    + "agent_states WHERE state = 'paused' AND end_ms > ? AND start_ms < ?")) {
-                ps.setLong(1, from.toEpochMilli());
-                ps.setLong(2, to.toEpochMilli());
+            // every logged-in stretch: paused ones give the time per reason, all of them the adherence
+            try (PreparedStatement ps = c.prepareStatement("SELECT pbx, agent, state, reason, start_ms, end_ms FROM "
+                    + "agent_states WHERE end_ms > ? AND start_ms < ? AND state <> 'logged_out'")) {
+                ps.setLong(1, lo);
+                ps.setLong(2, hi);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        long ms = Math.min(to.toEpochMilli(), rs.getLong(5)) - Math.max(from.toEpochMilli(),
-                                rs.getLong(4));
-                        String reason = rs.getString(3) == null || rs.getString(3).isEmpty() ? "(none)"
-                                : rs.getString(3);
-                        reasons.computeIfAbsent(List.of(rs.getString(1), rs.getString(2)), k -> new TreeMap<>())
-                                .merge(reason, Math.round(ms / 1000.0), Long::sum);
+                        List<String> key = List.of(rs.getString(1), rs.getString(2));
+                        String state = rs.getString(3);
+                        String reason = rs.getString(4);
+                        long start = Math.max(lo, rs.getLong(5));
+                        long end = Math.min(hi, rs.getLong(6));
+                        if (end > start) {
+                            adherence.computeIfAbsent(key, k -> new PauseAdherence(schedule.windows(k.get(1), from,
+                                    to))).add(state, reason, start, end);
+                        }
+                        if (state.equals("paused")) {
+                            reasons.computeIfAbsent(key, k -> new TreeMap<>()).merge(
+                                    reason == null || reason.isEmpty() ? "(none)" : reason,
+                                    Math.round((end - start) / 1000.0), Long::sum);
+                        }
                     }
                 }
             }
@@ -196,6 +210,12 @@ public final class ReportStore {
             m.put("agentName", names.get(k));
             s.putAgentFigures(m);
             m.put("pausedSecondsByReason", reasons.getOrDefault(k, Map.of()));
+            PauseAdherence a = adherence.get(k);
+            if (a != null) {
+                a.putFigures(m);
+            } else {
+                PauseAdherence.putNone(m);
+            }
             out.add(m);
         });
         return out;
