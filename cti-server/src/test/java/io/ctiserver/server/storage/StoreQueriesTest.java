@@ -169,6 +169,72 @@ class StoreQueriesTest {
 
     @ParameterizedTest
     @MethodSource("io.ctiserver.server.storage.testing.TestDatabases#both")
+    void firstCallResolutionByRepeatCallerCountsLaterCallsAndSurvivesARestart(TestDatabases kind) throws Exception {
+        StorageConfig config = kind.config(dir);
+        Instant q1 = T0; // the 10:00 interval
+        long fifteen = Duration.ofMinutes(15).toMillis();
+        try (Storage s = Storage.start(config)) {
+            s.aggregator().repeatWindow(Duration.ofHours(2));
+            List<Row> first = List.of(
+                    Rows.call("c1", "5552001", "support", "PJSIP/a1", "answered", 5, 60, T0.plusSeconds(300)),
+                    Rows.call("c3", "5552002", "support", "PJSIP/a1", "answered", 5, 60, T0.plusSeconds(360)),
+                    Rows.call("c5", "", "support", "PJSIP/a1", "answered", 5, 60, T0.plusSeconds(420)),
+                    Rows.call("c6", "5552003", "support", "PJSIP/a1", "answered", 5, 60, T0.plusSeconds(480)));
+            first.forEach(s::offer);
+            StorageTest.await(() -> s.writer().written() == first.size(), "rows written");
+            s.aggregator().runAll();
+            Map<String, Object> before = find(s.reports().intervals(q1, q1.plusMillis(fifteen), "support", null,
+                    fifteen), q1, "support");
+            assertEquals(0L, before.get("repeatCalls"));
+            assertEquals(100.0, (Double) before.get("fcrRepeatPercent"), 1e-9,
+                    "3 answered calls with a number (c5 has none), none called back yet");
+
+            List<Row> later = List.of(
+                    // c1's caller calls sales 1 h 25 min after c1 ended, in another interval, and abandons: a repeat
+                    Rows.call("c2", "5552001", "sales", null, "abandoned", 60, 0, T0.plus(Duration.ofMinutes(91))),
+                    // c3's caller calls back 2 h 24 min later: outside the 2-hour window
+                    Rows.call("c4", "5552002", "support", "PJSIP/a2", "answered", 5, 60,
+                            T0.plus(Duration.ofMinutes(150))),
+                    // c6's caller dials an extension, not a queue: no repeat
+                    Rows.call("c7", "5552003", null, "PJSIP/a2", "answered", 0, 60, T0.plus(Duration.ofMinutes(30))));
+            later.forEach(s::offer);
+            StorageTest.await(() -> s.writer().written() == first.size() + later.size(), "rows written");
+            s.aggregator().runAll();
+            Map<String, Object> after = find(s.reports().intervals(q1, q1.plusMillis(fifteen), "support", null,
+                    fifteen), q1, "support");
+            assertEquals(1L, after.get("repeatCalls"), "c1, whose caller called back after its interval ended");
+            assertEquals(100.0 * 2 / 3, (Double) after.get("fcrRepeatPercent"), 1e-9);
+        }
+        // a restart: the aggregator starts with no memory; the stored calls are enough
+        try (Storage s = Storage.start(config)) {
+            s.aggregator().repeatWindow(Duration.ofHours(2));
+            Row c8 = Rows.call("c8", "5552003", "support", "PJSIP/a2", "answered", 5, 60,
+                    T0.plus(Duration.ofMinutes(70)));
+            s.offer(c8);
+            StorageTest.await(() -> {
+                try {
+                    return s.history().call("c8", null).isPresent();
+                } catch (java.sql.SQLException e) {
+                    return false;
+                }
+            }, "row written");
+            s.aggregator().runAll();
+            List<Map<String, Object>> day = s.reports().intervals(q1, q1.plus(Duration.ofDays(1)), null, null,
+                    Duration.ofDays(1).toMillis());
+            Map<String, Object> support = find(day, Instant.parse("2026-11-23T00:00:00Z"), "support");
+            assertEquals(2L, support.get("repeatCalls"), "c1 and now c6 (called back by c8 after the restart)");
+            assertEquals(100.0 * 3 / 5, (Double) support.get("fcrRepeatPercent"), 1e-9,
+                    "answered with a number: c1, c3, c6, c4, c8, of which c1 and c6 were called back");
+            Map<String, Object> total = find(day, Instant.parse("2026-11-23T00:00:00Z"), null);
+            assertEquals(2L, total.get("repeatCalls"));
+            Map<String, Object> a1 = agent(s.reports().agents(q1, q1.plus(Duration.ofDays(1))), "PJSIP/a1");
+            assertEquals(2L, a1.get("repeatCalls"), "both repeats count against the agent who took the first call");
+            assertEquals(100.0 / 3, (Double) a1.get("fcrRepeatPercent"), 1e-9);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ctiserver.server.storage.testing.TestDatabases#both")
     void agentReportMeasuresAdherenceToThePlannedBreaks(TestDatabases kind) throws Exception {
         // lunch 12:00-12:45 in Paris (UTC+1 in November) = 11:00-11:45 UTC, for the team and for a5 by name
         BreakSchedule schedule = new BreakSchedule("Europe/Paris",

@@ -55,8 +55,8 @@ public final class ReportStore {
             throws SQLException {
         String sql = "SELECT interval_ms, queue, offered, answered, abandoned, short_abandoned, unanswered, other, "
                 + "answered_within_t, abandoned_after_t, wait_answered_s, max_wait_answered_s, wait_abandoned_s, "
-                + "talk_s, wrap_up_s, transfers, dispositions, resolved, surveys, satisfied, score_sum, sales, "
-                + "sales_amount FROM interval_queue WHERE interval_ms >= ? AND interval_ms < ?"
+                + "talk_s, wrap_up_s, transfers, " + OUTCOMES + " FROM interval_queue WHERE interval_ms >= ? AND "
+                + "interval_ms < ?"
                 + (queue == null ? "" : " AND queue = ?");
         // bucket -> queue (null = total) -> sums
         TreeMap<Long, TreeMap<String, Sums>> buckets = new TreeMap<>();
@@ -68,7 +68,7 @@ public final class ReportStore {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long b = Math.floorDiv(rs.getLong(1), stepMs) * stepMs;
+                    long b = bucket(rs.getLong(1), stepMs);
                     TreeMap<String, Sums> row = buckets.computeIfAbsent(b,
                             k -> new TreeMap<>(java.util.Comparator.nullsFirst(String::compareTo)));
                     Sums q = row.computeIfAbsent(rs.getString(2), k -> new Sums());
@@ -84,9 +84,7 @@ public final class ReportStore {
         }
         List<Map<String, Object>> out = new ArrayList<>();
         buckets.forEach((b, row) -> row.forEach((q, s) -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("intervalStart", Instant.ofEpochMilli(b));
-            m.put("intervalMinutes", stepMs / MINUTE);
+            Map<String, Object> m = intervalRow(b, stepMs);
             m.put("queue", q);
             s.putQueueFigures(m, stepMs / 1000.0, slSeconds, targetPercent, q == null);
             out.add(m);
@@ -103,8 +101,7 @@ public final class ReportStore {
             ps.setLong(2, to.toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long b = Math.floorDiv(rs.getLong(1), stepMs) * stepMs;
-                    TreeMap<String, Sums> row = buckets.get(b);
+                    TreeMap<String, Sums> row = buckets.get(bucket(rs.getLong(1), stepMs));
                     if (row != null && row.containsKey(null)) {
                         Sums t = row.get(null);
                         t.availableMs += rs.getLong(2);
@@ -128,17 +125,14 @@ public final class ReportStore {
             ps.setLong(3, to.toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long b = Math.floorDiv(rs.getLong(1), stepMs) * stepMs;
-                    buckets.computeIfAbsent(b, k -> new Sums()).addAgentRow(rs);
+                    buckets.computeIfAbsent(bucket(rs.getLong(1), stepMs), k -> new Sums()).addAgentRow(rs);
                     name[0] = rs.getString(4);
                 }
             }
         }
         List<Map<String, Object>> out = new ArrayList<>();
         buckets.forEach((b, s) -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("intervalStart", Instant.ofEpochMilli(b));
-            m.put("intervalMinutes", stepMs / MINUTE);
+            Map<String, Object> m = intervalRow(b, stepMs);
             m.put("agent", agent);
             m.put("agentName", name[0]);
             s.putAgentFigures(m);
@@ -147,9 +141,25 @@ public final class ReportStore {
         return out;
     }
 
+    /** The counters both interval tables have, last in both selects: read by {@link Sums#addOutcomes}. */
+    private static final String OUTCOMES = "dispositions, resolved, surveys, satisfied, score_sum, sales, "
+            + "sales_amount, repeat_eligible, repeat_calls";
+
     private static final String AGENT_SELECT = "SELECT interval_ms, pbx, agent, agent_name, handled, "
             + "wait_answered_s, talk_s, transfers, available_ms, ringing_ms, on_call_ms, wrap_up_ms, paused_ms, "
-            + "dispositions, resolved, surveys, satisfied, score_sum, sales, sales_amount FROM interval_agent";
+            + OUTCOMES + " FROM interval_agent";
+
+    private static long bucket(long intervalMs, long stepMs) {
+        return Math.floorDiv(intervalMs, stepMs) * stepMs;
+    }
+
+    /** A report row's first columns: the bucket's start and length. */
+    private static Map<String, Object> intervalRow(long bucket, long stepMs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("intervalStart", Instant.ofEpochMilli(bucket));
+        m.put("intervalMinutes", stepMs / MINUTE);
+        return m;
+    }
 
     /**
      * One row per agent over the range: handled, AHT, occupancy, time per state, pause time per reason and adherence
@@ -225,7 +235,7 @@ public final class ReportStore {
     static final class Sums {
         long offered, answered, abandoned, shortAbandoned, unanswered, other, withinT, abandonedAfterT;
         long waitAnswered, maxWaitAnswered, waitAbandoned, talk, wrapUp, transfers;
-        long dispositions, resolved, surveys, satisfied, scoreSum, sales;
+        long dispositions, resolved, surveys, satisfied, scoreSum, sales, repeatEligible, repeatCalls;
         BigDecimal salesAmount = BigDecimal.ZERO;
         long handled, availableMs, ringingMs, onCallMs, agentWrapUpMs, pausedMs;
 
@@ -244,13 +254,7 @@ public final class ReportStore {
             talk += rs.getLong(14);
             wrapUp += rs.getLong(15);
             transfers += rs.getLong(16);
-            dispositions += rs.getLong(17);
-            resolved += rs.getLong(18);
-            surveys += rs.getLong(19);
-            satisfied += rs.getLong(20);
-            scoreSum += rs.getLong(21);
-            sales += rs.getLong(22);
-            salesAmount = salesAmount.add(rs.getBigDecimal(23));
+            addOutcomes(rs, 17);
         }
 
         void addAgentRow(ResultSet rs) throws SQLException {
@@ -263,13 +267,20 @@ public final class ReportStore {
             onCallMs += rs.getLong(11);
             agentWrapUpMs += rs.getLong(12);
             pausedMs += rs.getLong(13);
-            dispositions += rs.getLong(14);
-            resolved += rs.getLong(15);
-            surveys += rs.getLong(16);
-            satisfied += rs.getLong(17);
-            scoreSum += rs.getLong(18);
-            sales += rs.getLong(19);
-            salesAmount = salesAmount.add(rs.getBigDecimal(20));
+            addOutcomes(rs, 14);
+        }
+
+        /** The {@link #OUTCOMES} columns, from column {@code i} on. */
+        private void addOutcomes(ResultSet rs, int i) throws SQLException {
+            dispositions += rs.getLong(i);
+            resolved += rs.getLong(i + 1);
+            surveys += rs.getLong(i + 2);
+            satisfied += rs.getLong(i + 3);
+            scoreSum += rs.getLong(i + 4);
+            sales += rs.getLong(i + 5);
+            salesAmount = salesAmount.add(rs.getBigDecimal(i + 6));
+            repeatEligible += rs.getLong(i + 7);
+            repeatCalls += rs.getLong(i + 8);
         }
 
         void putQueueFigures(Map<String, Object> m, double stepSeconds, int slT, int target, boolean total) {
@@ -284,14 +295,7 @@ public final class ReportStore {
             Double aht = ratio(talk + wrapUp, answered);
             m.put("ahtSeconds", aht);
             m.put("occupancyPercent", total ? occupancy(onCallMs, agentWrapUpMs, availableMs, ringingMs) : null);
-            m.put("transfers", transfers);
-            m.put("dispositions", dispositions);
-            m.put("fcrPercent", percent(resolved, dispositions));
-            m.put("surveys", surveys);
-            m.put("csatPercent", percent(satisfied, surveys));
-            m.put("sales", sales);
-            m.put("salesAmount", salesAmount);
-            m.put("conversionPercent", percent(sales, answered));
+            putOutcomes(m, answered);
             m.put("agentsNeeded", aht == null || aht <= 0 ? null
                     : ErlangC.agentsNeeded(offered / stepSeconds, aht, slT, target));
         }
@@ -306,14 +310,21 @@ public final class ReportStore {
             m.put("onCallSeconds", onCallMs / 1000);
             m.put("wrapUpSeconds", agentWrapUpMs / 1000);
             m.put("pausedSeconds", pausedMs / 1000);
+            putOutcomes(m, handled);
+        }
+
+        /** Transfers, FCR (by disposition and by repeat caller), CSAT and sales; conversion over {@code answered}. */
+        private void putOutcomes(Map<String, Object> m, long answered) {
             m.put("transfers", transfers);
             m.put("dispositions", dispositions);
             m.put("fcrPercent", percent(resolved, dispositions));
+            m.put("repeatCalls", repeatCalls);
+            m.put("fcrRepeatPercent", percent(repeatEligible - repeatCalls, repeatEligible));
             m.put("surveys", surveys);
             m.put("csatPercent", percent(satisfied, surveys));
             m.put("sales", sales);
             m.put("salesAmount", salesAmount);
-            m.put("conversionPercent", percent(sales, handled));
+            m.put("conversionPercent", percent(sales, answered));
         }
 
         private static Double occupancy(long onCall, long wrapUp, long available, long ringing) {
