@@ -291,22 +291,12 @@ public final class StoreBenchmark implements BenchCommand.Benchmark {
         Instant to = Instant.ofEpochMilli(end);
         Instant from = to.minus(Duration.ofDays(30));
         int n = 2_000;
-        double[] byNumber = new double[n];
-        double[] byId = new double[n];
-        for (int round = 0; round < 2; round++) { // the first round warms up
-            for (int i = 0; i < n; i++) {
-                String number = "777" + (1_000_000 + rnd.nextInt(numbers));
-                long a = System.nanoTime();
-                h.calls(new CallHistoryStore.Query(from, to, number, null, null, null, 50, null, null));
-                long b = System.nanoTime();
-                h.call("h" + rnd.nextInt(rows), null);
-                long e = System.nanoTime();
-                byNumber[i] = (b - a) / 1e6;
-                byId[i] = (e - b) / 1e6;
-            }
-        }
-        Arrays.sort(byNumber);
-        Arrays.sort(byId);
+        String[] number = new String[1];
+        double[][] times = timePairs(n, i -> {
+            h.calls(new CallHistoryStore.Query(from, to, number[0], null, null, null, 50, null, null));
+        }, i -> h.call("h" + rnd.nextInt(rows), null), i -> number[0] = "777" + (1_000_000 + rnd.nextInt(numbers)));
+        double[] byNumber = times[0];
+        double[] byId = times[1];
         System.out.printf("history query by caller number (30 days, limit 50) over %,d calls: p50 %.2f ms, p99 %.2f "
                         + "ms; baseline, one call by id: p50 %.2f ms, p99 %.2f ms (ratio %.2fx)%n", rows,
                 pct(byNumber, 50), pct(byNumber, 99), pct(byId, 50), pct(byId, 99),
@@ -349,25 +339,42 @@ public final class StoreBenchmark implements BenchCommand.Benchmark {
         Instant to = from.plus(Duration.ofDays(1));
         long step = IntervalAggregator.INTERVAL_MS;
         int n = 20;
-        double[] all = new double[n];
-        double[] one = new double[n];
-        int size = 0;
+        int[] size = {0};
+        double[][] times = timePairs(n, i -> size[0] = s.reports().intervals(from, to, null, null, step).size(),
+                i -> s.reports().intervals(from, to, "q" + i, null, step), i -> { });
+        double[] all = times[0];
+        double[] one = times[1];
+        System.out.printf("interval report, one day at 15 min, every queue (%,d rows): p50 %.1f ms, p99 %.1f ms; "
+                        + "baseline, one queue: p50 %.1f ms, p99 %.1f ms (ratio %.1fx)%n", size[0], pct(all, 50),
+                pct(all, 99), pct(one, 50), pct(one, 99), pct(all, 99) / pct(one, 99));
+    }
+
+    private interface Step {
+        void run(int i) throws Exception;
+    }
+
+    /**
+     * {@code n} timings of a query and of its baseline, run one after the other, after a first round that warms up;
+     * {@code prepare} runs untimed before each pair. Returns both, sorted, in milliseconds.
+     */
+    private static double[][] timePairs(int n, Step query, Step baseline, Step prepare) throws Exception {
+        double[] q = new double[n];
+        double[] b = new double[n];
         for (int round = 0; round < 2; round++) {
             for (int i = 0; i < n; i++) {
-                long a = System.nanoTime();
-                size = s.reports().intervals(from, to, null, null, step).size();
-                long b = System.nanoTime();
-                s.reports().intervals(from, to, "q" + i, null, step);
-                long e = System.nanoTime();
-                all[i] = (b - a) / 1e6;
-                one[i] = (e - b) / 1e6;
+                prepare.run(i);
+                long t0 = System.nanoTime();
+                query.run(i);
+                long t1 = System.nanoTime();
+                baseline.run(i);
+                long t2 = System.nanoTime();
+                q[i] = (t1 - t0) / 1e6;
+                b[i] = (t2 - t1) / 1e6;
             }
         }
-        Arrays.sort(all);
-        Arrays.sort(one);
-        System.out.printf("interval report, one day at 15 min, every queue (%,d rows): p50 %.1f ms, p99 %.1f ms; "
-                        + "baseline, one queue: p50 %.1f ms, p99 %.1f ms (ratio %.1fx)%n", size, pct(all, 50),
-                pct(all, 99), pct(one, 50), pct(one, 99), pct(all, 99) / pct(one, 99));
+        Arrays.sort(q);
+        Arrays.sort(b);
+        return new double[][] {q, b};
     }
 
     private static double pct(double[] sorted, int p) {

@@ -303,13 +303,8 @@ public final class IntervalAggregator {
                     boolean resolved = rs.getBoolean(1);
                     String outcome = rs.getString(2);
                     BigDecimal amount = rs.getBigDecimal(3);
-                    List<Counts> targets = new ArrayList<>(2);
-                    if (rs.getString(4) != null) {
-                        targets.add(queues.computeIfAbsent(rs.getString(4), k -> new Counts()));
-                    }
-                    if (rs.getString(6) != null) {
-                        targets.add(agent(agents, rs.getString(5), rs.getString(6), rs.getString(7)));
-                    }
+                    List<Counts> targets = targets(queues, rs.getString(4), agents, rs.getString(5),
+                            rs.getString(6), rs.getString(7));
                     boolean sale = outcome != null && !outcome.equals("none");
                     for (Counts t : targets) {
                         t.dispositions++;
@@ -332,15 +327,9 @@ public final class IntervalAggregator {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int score = rs.getInt(1);
-                    List<Counts> targets = new ArrayList<>(2);
-                    if (rs.getString(4) != null) {
-                        targets.add(queues.computeIfAbsent(rs.getString(4), k -> new Counts()));
-                    }
                     String agent = rs.getString(6) != null ? rs.getString(6) : rs.getString(2);
-                    if (agent != null) {
-                        String pbx = rs.getString(5) != null ? rs.getString(5) : "";
-                        targets.add(agent(agents, pbx, agent, rs.getString(3)));
-                    }
+                    List<Counts> targets = targets(queues, rs.getString(4), agents, rs.getString(5), agent,
+                            rs.getString(3));
                     for (Counts t : targets) {
                         t.surveys++;
                         t.satisfied += score >= 4 ? 1 : 0;
@@ -382,6 +371,19 @@ public final class IntervalAggregator {
                 q.other++;
             }
         }
+    }
+
+    /** What a disposition or a survey counts for: its call's queue and its agent, each when known. */
+    private static List<Counts> targets(Map<String, Counts> queues, String queue, Map<List<String>, Counts> agents,
+                                        String pbx, String agent, String agentName) {
+        List<Counts> targets = new ArrayList<>(2);
+        if (queue != null) {
+            targets.add(queues.computeIfAbsent(queue, k -> new Counts()));
+        }
+        if (agent != null) {
+            targets.add(agent(agents, pbx, agent, agentName));
+        }
+        return targets;
     }
 
     private static Counts agent(Map<List<String>, Counts> agents, String pbx, String agent, String name) {
