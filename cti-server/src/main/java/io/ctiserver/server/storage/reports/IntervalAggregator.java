@@ -46,6 +46,7 @@ public final class IntervalAggregator {
     static final int MAX_PENDING_CALLERS = 50_000;
 
     private final Database db;
+    private final int maxPendingCallers;
     private final int slSeconds;
     private final int shortAbandonSeconds;
     private final TreeSet<Long> dirty = new TreeSet<>();
@@ -58,6 +59,11 @@ public final class IntervalAggregator {
     private long lastRun = Long.MIN_VALUE;
 
     public IntervalAggregator(Database db, int slSeconds, int shortAbandonSeconds) {
+        this(db, slSeconds, shortAbandonSeconds, MAX_PENDING_CALLERS);
+    }
+
+    IntervalAggregator(Database db, int slSeconds, int shortAbandonSeconds, int maxPendingCallers) {
+        this.maxPendingCallers = maxPendingCallers;
         this.db = db;
         this.slSeconds = slSeconds;
         this.shortAbandonSeconds = shortAbandonSeconds;
@@ -80,7 +86,7 @@ public final class IntervalAggregator {
                 if (span != null) {
                     span[0] = Math.min(span[0], c.startedMs());
                     span[1] = Math.max(span[1], c.endedMs());
-                } else if (pendingCallers.size() < MAX_PENDING_CALLERS) {
+                } else if (pendingCallers.size() < maxPendingCallers) {
                     pendingCallers.put(c.callerNorm(), new long[] {c.startedMs(), c.endedMs()});
                 } else {
                     sweepFrom = Math.min(sweepFrom, c.startedMs());
