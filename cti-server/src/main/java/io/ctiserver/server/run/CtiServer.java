@@ -154,6 +154,7 @@ public final class CtiServer implements AutoCloseable {
         kpis = new KpiEngine(config.section("kpi", KpiConfig.class, KpiConfig.defaults()).toSettings());
         if (storage != null) {
             StorageWarmUp.repeatCallers(storage, kpis);
+            storage.aggregator().repeatWindow(kpis.settings().repeatCallWindow()); // the reports count repeats alike
         }
         trackers.forEach(t -> t.addListener(kpis));
         agi = FastAgi.create(config, new StateViewQueueLoad(state, Clock.systemUTC()), history, decisions,

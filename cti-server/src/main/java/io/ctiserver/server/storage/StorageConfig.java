@@ -1,6 +1,7 @@
 package io.ctiserver.server.storage;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.ctiserver.server.storage.reports.BreakSchedule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,12 +23,14 @@ import java.nio.file.Path;
  * @param maxReportDays   the longest range a history or report query may ask for
  * @param serviceLevelSeconds T of the interval reports' service level and of Erlang C's target
  * @param serviceLevelTargetPercent the service-level goal Erlang C staffs for
+ * @param schedule        planned breaks, for the agent report's adherence to pauses
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record StorageConfig(Boolean enabled, String url, String user, String password, String passwordFile,
                             String passwordEnv, Integer poolSize, String journalDir, Integer queueCapacity,
                             Integer batchSize, Integer maxReportDays, Integer serviceLevelSeconds,
-                            Integer serviceLevelTargetPercent, Integer shortAbandonSeconds, Retention retention) {
+                            Integer serviceLevelTargetPercent, Integer shortAbandonSeconds, Retention retention,
+                            BreakSchedule schedule) {
 
     public static final String SECTION = "storage";
     public static final String DEFAULT_URL = "jdbc:h2:file:./data/cti;DB_CLOSE_ON_EXIT=FALSE";
@@ -54,13 +57,20 @@ public record StorageConfig(Boolean enabled, String url, String user, String pas
 
     public static StorageConfig defaults() {
         return new StorageConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     /** A config for this JDBC URL and journal folder, everything else default (tests, bench). */
     public static StorageConfig of(String url, String user, String password, Path journalDir) {
         return new StorageConfig(true, url, user, password, null, null, null, journalDir.toString(), null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
+    }
+
+    /** This config with planned breaks (tests, bench). */
+    public StorageConfig withSchedule(BreakSchedule s) {
+        return new StorageConfig(enabled, url, user, password, passwordFile, passwordEnv, poolSize, journalDir,
+                queueCapacity, batchSize, maxReportDays, serviceLevelSeconds, serviceLevelTargetPercent,
+                shortAbandonSeconds, retention, s);
     }
 
     /** Every field filled in with its default; a bad value fails naming it. */
@@ -70,7 +80,8 @@ public record StorageConfig(Boolean enabled, String url, String user, String pas
                 or(poolSize, 4), journalDir == null ? DEFAULT_JOURNAL : journalDir, or(queueCapacity, 200_000),
                 or(batchSize, 1_000), or(maxReportDays, 92), or(serviceLevelSeconds, 20),
                 or(serviceLevelTargetPercent, 80), or(shortAbandonSeconds, 5),
-                retention == null ? Retention.defaults() : retention.withDefaults());
+                retention == null ? Retention.defaults() : retention.withDefaults(),
+                schedule == null ? BreakSchedule.none() : schedule.validated());
         positive("poolSize", c.poolSize);
         positive("queueCapacity", c.queueCapacity);
         positive("batchSize", c.batchSize);

@@ -150,6 +150,17 @@ class StorageApiTest {
         JsonNode agents = Json.MAPPER.readTree(f.get("/api/reports/agents?from=2026-11-23&to=2026-11-24", sup)
                 .body());
         assertEquals(2, agents.get("agents").size());
+        assertEquals(0, agents.get("agents").get(0).get("scheduledPauseSeconds").asInt(), "no schedule configured");
+
+        HttpResponse<String> agentsCsv = f.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.port()
+                + "/api/reports/agents?from=2026-11-23&to=2026-11-24")).header("Authorization", "Bearer " + sup)
+                .header("Accept", "text/csv").GET().build(), HttpResponse.BodyHandlers.ofString());
+        String[] agentLines = agentsCsv.body().split("\r\n");
+        assertEquals(3, agentLines.length, agentsCsv.body());
+        assertTrue(agentLines[0].endsWith(",pausedSecondsByReason,scheduledPauseSeconds,pausedInScheduleSeconds,"
+                + "pausedOutOfScheduleSeconds,pauseAdherencePercent"), agentLines[0]);
+        assertTrue(agentLines[1].endsWith(",{},0,0,0,"), "nothing scheduled nor paused: no percentage; "
+                + agentLines[1]);
     }
 
     @Test

@@ -40,7 +40,7 @@ class CrashRecoveryTest {
         runAndKill("jdbc:postgresql://127.0.0.1:1/nothing-listens-here", "x", "-", journal);
         StorageConfig db = kind.config(dir);
         StorageConfig c = new StorageConfig(true, db.url(), db.user(), db.password(), null, null, null,
-                journal.toString(), null, null, null, null, null, null, null);
+                journal.toString(), null, null, null, null, null, null, null, null);
         assertAllThere(c);
     }
 
@@ -52,7 +52,7 @@ class CrashRecoveryTest {
         Path journal = dir.resolve("journal");
         runAndKill(url, pg.user(), pg.password() == null ? "-" : pg.password(), journal);
         assertAllThere(new StorageConfig(true, url, pg.user(), pg.password(), null, null, null, journal.toString(),
-                null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null));
     }
 
     private void runAndKill(String url, String user, String password, Path journal) throws Exception {

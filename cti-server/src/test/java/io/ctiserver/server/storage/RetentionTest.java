@@ -26,7 +26,7 @@ class RetentionTest {
         StorageConfig base = kind.config(dir);
         StorageConfig c = new StorageConfig(true, base.url(), base.user(), base.password(), null, null, null,
                 base.journalDir(), null, null, null, null, null, null,
-                new StorageConfig.Retention(10, null, 100, 5, null, null, null, null));
+                new StorageConfig.Retention(10, null, 100, 5, null, null, null, null), null);
         Instant now = Instant.parse("2026-11-23T12:00:00Z");
         // the storage's own clock is "now" too, so that its daily purge at start-up agrees with this test's
         try (Storage s = Storage.start(c, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC))) {

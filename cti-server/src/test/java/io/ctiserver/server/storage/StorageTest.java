@@ -107,7 +107,7 @@ class StorageTest {
 
         for (Path jd : List.of(journalDir, copy)) {
             StorageConfig c = new StorageConfig(true, config.url(), config.user(), config.password(), null, null,
-                    null, jd.toString(), null, null, null, null, null, null, null);
+                    null, jd.toString(), null, null, null, null, null, null, null, null);
             try (Storage s = Storage.start(c)) {
                 await(() -> s.writer().written() == 8 && s.health().journalDepth() == 0, "journal replayed");
                 try (Connection conn = s.database().connection()) {

@@ -9,6 +9,7 @@ import io.ctiserver.events.Json;
 import io.ctiserver.server.storage.history.CallHistoryStore;
 import io.ctiserver.server.storage.history.CallHistoryStore.Query;
 import io.ctiserver.server.storage.history.CallHistoryStore.Visibility;
+import io.ctiserver.server.storage.reports.BreakSchedule;
 import io.ctiserver.server.storage.testing.Rows;
 import io.ctiserver.server.storage.testing.TestDatabases;
 import java.math.BigDecimal;
@@ -163,6 +164,152 @@ class StoreQueriesTest {
             s.aggregator().runAll();
             assertEquals(q, s.reports().intervals(T0, T0.plus(Duration.ofHours(1)), null, null,
                     Duration.ofMinutes(15).toMillis()));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ctiserver.server.storage.testing.TestDatabases#both")
+    void firstCallResolutionByRepeatCallerCountsLaterCallsAndSurvivesARestart(TestDatabases kind) throws Exception {
+        StorageConfig config = kind.config(dir);
+        Instant q1 = T0; // the 10:00 interval
+        long fifteen = Duration.ofMinutes(15).toMillis();
+        try (Storage s = Storage.start(config)) {
+            s.aggregator().repeatWindow(Duration.ofHours(2));
+            List<Row> first = List.of(
+                    Rows.call("c1", "5552001", "support", "PJSIP/a1", "answered", 5, 60, T0.plusSeconds(300)),
+                    Rows.call("c3", "5552002", "support", "PJSIP/a1", "answered", 5, 60, T0.plusSeconds(360)),
+                    Rows.call("c5", "", "support", "PJSIP/a1", "answered", 5, 60, T0.plusSeconds(420)),
+                    Rows.call("c6", "5552003", "support", "PJSIP/a1", "answered", 5, 60, T0.plusSeconds(480)));
+            first.forEach(s::offer);
+            StorageTest.await(() -> s.writer().written() == first.size(), "rows written");
+            s.aggregator().runAll();
+            Map<String, Object> before = find(s.reports().intervals(q1, q1.plusMillis(fifteen), "support", null,
+                    fifteen), q1, "support");
+            assertEquals(0L, before.get("repeatCalls"));
+            assertEquals(100.0, (Double) before.get("fcrRepeatPercent"), 1e-9,
+                    "3 answered calls with a number (c5 has none), none called back yet");
+
+            List<Row> later = List.of(
+                    // c1's caller calls sales 1 h 25 min after c1 ended, in another interval, and abandons: a repeat
+                    Rows.call("c2", "5552001", "sales", null, "abandoned", 60, 0, T0.plus(Duration.ofMinutes(91))),
+                    // c3's caller calls back 2 h 24 min later: outside the 2-hour window
+                    Rows.call("c4", "5552002", "support", "PJSIP/a2", "answered", 5, 60,
+                            T0.plus(Duration.ofMinutes(150))),
+                    // c6's caller dials an extension, not a queue: no repeat
+                    Rows.call("c7", "5552003", null, "PJSIP/a2", "answered", 0, 60, T0.plus(Duration.ofMinutes(30))));
+            later.forEach(s::offer);
+            StorageTest.await(() -> s.writer().written() == first.size() + later.size(), "rows written");
+            s.aggregator().runAll();
+            Map<String, Object> after = find(s.reports().intervals(q1, q1.plusMillis(fifteen), "support", null,
+                    fifteen), q1, "support");
+            assertEquals(1L, after.get("repeatCalls"), "c1, whose caller called back after its interval ended");
+            assertEquals(100.0 * 2 / 3, (Double) after.get("fcrRepeatPercent"), 1e-9);
+        }
+        // a restart: the aggregator starts with no memory; the stored calls are enough
+        try (Storage s = Storage.start(config)) {
+            s.aggregator().repeatWindow(Duration.ofHours(2));
+            Row c8 = Rows.call("c8", "5552003", "support", "PJSIP/a2", "answered", 5, 60,
+                    T0.plus(Duration.ofMinutes(70)));
+            s.offer(c8);
+            StorageTest.await(() -> {
+                try {
+                    return s.history().call("c8", null).isPresent();
+                } catch (java.sql.SQLException e) {
+                    return false;
+                }
+            }, "row written");
+            s.aggregator().runAll();
+            List<Map<String, Object>> day = s.reports().intervals(q1, q1.plus(Duration.ofDays(1)), null, null,
+                    Duration.ofDays(1).toMillis());
+            Map<String, Object> support = find(day, Instant.parse("2026-11-23T00:00:00Z"), "support");
+            assertEquals(2L, support.get("repeatCalls"), "c1 and now c6 (called back by c8 after the restart)");
+            assertEquals(100.0 * 3 / 5, (Double) support.get("fcrRepeatPercent"), 1e-9,
+                    "answered with a number: c1, c3, c6, c4, c8, of which c1 and c6 were called back");
+            Map<String, Object> total = find(day, Instant.parse("2026-11-23T00:00:00Z"), null);
+            assertEquals(2L, total.get("repeatCalls"));
+            Map<String, Object> a1 = agent(s.reports().agents(q1, q1.plus(Duration.ofDays(1))), "PJSIP/a1");
+            assertEquals(2L, a1.get("repeatCalls"), "both repeats count against the agent who took the first call");
+            assertEquals(100.0 / 3, (Double) a1.get("fcrRepeatPercent"), 1e-9);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ctiserver.server.storage.testing.TestDatabases#both")
+    void agentReportMeasuresAdherenceToThePlannedBreaks(TestDatabases kind) throws Exception {
+        // lunch 12:00-12:45 in Paris (UTC+1 in November) = 11:00-11:45 UTC, for the team and for a5 by name
+        BreakSchedule schedule = new BreakSchedule("Europe/Paris",
+                Map.of("sales", List.of("PJSIP/a1", "PJSIP/a4", "PJSIP/a6")),
+                List.of(new BreakSchedule.Break("mon-fri", "12:00", "12:45", "lunch", null, List.of("sales")),
+                        new BreakSchedule.Break(null, "12:00", "12:45", null, List.of("PJSIP/a5"), null)));
+        try (Storage s = Storage.start(kind.config(dir).withSchedule(schedule))) {
+            Instant day = Instant.parse("2026-11-23T00:00:00Z"); // a Monday
+            List<Row> rows = List.of(
+                    // a1: at work for the first 10 minutes of lunch, paused 11:10-11:50 (5 min late back), coffee
+                    state("PJSIP/a1", "available", null, "10:00", "11:10"),
+                    state("PJSIP/a1", "paused", "lunch", "11:10", "11:50"),
+                    state("PJSIP/a1", "available", null, "11:50", "12:00"),
+                    state("PJSIP/a1", "paused", "coffee", "12:00", "12:05"),
+                    // a2: no planned break, paused half an hour
+                    state("PJSIP/a2", "paused", "lunch", "11:00", "11:30"),
+                    // a3 (no break for it either) logged out over lunch: nothing scheduled, nothing paused
+                    state("PJSIP/a3", "logged_out", null, "10:00", "13:00"),
+                    state("PJSIP/a3", "available", null, "13:00", "14:00"),
+                    // a4: paused in the window with another reason, then worked through the rest of it
+                    state("PJSIP/a4", "paused", "coffee", "11:00", "11:20"),
+                    state("PJSIP/a4", "on_call", null, "11:20", "11:45"),
+                    // a5: a pause without a reason, exactly the planned break (any reason fits)
+                    state("PJSIP/a5", "paused", null, "11:00", "11:45"),
+                    // a6: logged off for lunch, back at 11:30 and paused for lunch till its end
+                    state("PJSIP/a6", "logged_out", null, "11:00", "11:30"),
+                    state("PJSIP/a6", "paused", "Lunch", "11:30", "11:45"));
+            rows.forEach(s::offer);
+            StorageTest.await(() -> s.writer().written() == rows.size(), "rows written");
+            s.aggregator().runAll();
+
+            List<Map<String, Object>> agents = s.reports().agents(day, day.plus(Duration.ofDays(1)));
+            assertAdherence(agents, "PJSIP/a1", 45 * 60, 35 * 60, 10 * 60, 100.0 * 35 / (45 + 10));
+            assertEquals(40L * 60 + 5 * 60, agent(agents, "PJSIP/a1").get("pausedSeconds"),
+                    "actual pause time = in + out of adherence");
+            assertAdherence(agents, "PJSIP/a2", 0, 0, 30 * 60, 0.0);
+            assertAdherence(agents, "PJSIP/a3", 0, 0, 0, null);
+            assertAdherence(agents, "PJSIP/a4", 45 * 60, 0, 20 * 60, 0.0);
+            assertAdherence(agents, "PJSIP/a5", 45 * 60, 45 * 60, 0, 100.0);
+            assertAdherence(agents, "PJSIP/a6", 15 * 60, 15 * 60, 0, 100.0);
+
+            // the weekend has no planned break for the team: the same pause on Saturday is out of adherence
+            Instant saturday = Instant.parse("2026-11-28T00:00:00Z");
+            s.offer(new Row.AgentInterval("pbx", "PJSIP/a1", "A1", "paused", "lunch", null,
+                    saturday.plus(Duration.ofHours(11)).toEpochMilli(),
+                    saturday.plus(Duration.ofHours(12)).toEpochMilli()));
+            StorageTest.await(() -> s.writer().written() == rows.size() + 1, "rows written");
+            s.aggregator().runAll();
+            assertAdherence(s.reports().agents(saturday, saturday.plus(Duration.ofDays(1))), "PJSIP/a1", 0, 0, 3600,
+                    0.0);
+        }
+    }
+
+    private static Row state(String agent, String state, String reason, String from, String to) {
+        Instant day = Instant.parse("2026-11-23T00:00:00Z");
+        return new Row.AgentInterval("pbx", agent, agent, state, reason, null,
+                day.plus(Duration.between(java.time.LocalTime.MIN, java.time.LocalTime.parse(from))).toEpochMilli(),
+                day.plus(Duration.between(java.time.LocalTime.MIN, java.time.LocalTime.parse(to))).toEpochMilli());
+    }
+
+    private static Map<String, Object> agent(List<Map<String, Object>> agents, String agent) {
+        return agents.stream().filter(a -> agent.equals(a.get("agent"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + agent + " in " + agents));
+    }
+
+    private static void assertAdherence(List<Map<String, Object>> agents, String agent, long scheduled, long in,
+                                        long out, Double percent) {
+        Map<String, Object> a = agent(agents, agent);
+        assertEquals(scheduled, a.get("scheduledPauseSeconds"), agent + " scheduled");
+        assertEquals(in, a.get("pausedInScheduleSeconds"), agent + " in adherence");
+        assertEquals(out, a.get("pausedOutOfScheduleSeconds"), agent + " out of adherence");
+        if (percent == null) {
+            assertNull(a.get("pauseAdherencePercent"), agent);
+        } else {
+            assertEquals(percent, (Double) a.get("pauseAdherencePercent"), 1e-9, agent);
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code bench store [--db h2|pg|both] [--pg-url URL --pg-user U --pg-password P] [--seconds N]
- * [--calls-per-second N] [--states-per-second N] [--history-rows N] [--queues N]}.
+ * [--calls-per-second N] [--states-per-second N] [--history-rows N] [--history-checkpoints N,N] [--queues N]}.
  *
  * <ol>
  *   <li>Ingest: one thread plays the tracker, producing call records (serialised as the storage listener does) and
@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  *       to drain, and rows refused (lost; should be 0).</li>
  *   <li>History: {@code --history-rows} calls bulk-loaded (fast-forwarded: straight into the table, about five calls
  *       per caller number), then 2,000 history queries for one caller number over 30 days (p50/p99); baseline: the
- *       same number of lookups of one call by id.</li>
+ *       same number of lookups of one call by id. With {@code --history-checkpoints}, measured also at those table
+ *       sizes on the way.</li>
  *   <li>Report: a day of {@code --queues} queues (a few calls per queue and 15 minutes, through the aggregator), then
  *       the day's 15-minute interval report of every queue (p50/p99 of 20); baseline: the same report for one
  *       queue.</li>
@@ -55,12 +56,13 @@ public final class StoreBenchmark implements BenchCommand.Benchmark {
     @Override
     public int run(List<String> args) throws Exception {
         CliArgs cli = CliArgs.parse(args, Set.of("db", "pg-url", "pg-user", "pg-password", "seconds",
-                "calls-per-second", "states-per-second", "history-rows", "queues"), Set.of());
+                "calls-per-second", "states-per-second", "history-rows", "history-checkpoints", "queues"), Set.of());
         String which = cli.get("db", "both");
         int seconds = cli.getInt("seconds", 20);
         int cps = cli.getInt("calls-per-second", 2_000);
         int sps = cli.getInt("states-per-second", 10_000);
         int historyRows = cli.getInt("history-rows", 1_000_000);
+        List<Integer> checkpoints = checkpoints(cli.get("history-checkpoints", ""), historyRows);
         int queues = cli.getInt("queues", 100);
         String pgUrl = cli.get("pg-url", null);
         if (!which.equals("h2") && pgUrl == null) {
@@ -88,7 +90,7 @@ public final class StoreBenchmark implements BenchCommand.Benchmark {
                 try (Storage s = Storage.start(c)) {
                     s.aggregator().minGapMillis(Long.MAX_VALUE); // the report stage aggregates on its own
                     ingest(s, baseline, cps, sps, seconds);
-                    history(s, historyRows);
+                    history(s, checkpoints);
                     report(s, queues);
                 }
             } finally {
@@ -205,20 +207,49 @@ public final class StoreBenchmark implements BenchCommand.Benchmark {
 
     // ---- history -------------------------------------------------------------------------------------------------
 
-    private static void history(Storage s, int rows) throws Exception {
+    /** The table sizes at which the history queries are measured: {@code --history-checkpoints} and the total. */
+    private static List<Integer> checkpoints(String spec, int rows) {
+        java.util.TreeSet<Integer> at = new java.util.TreeSet<>();
+        for (String p : spec.split(",")) {
+            if (!p.isBlank() && Integer.parseInt(p.strip()) < rows) {
+                at.add(Integer.parseInt(p.strip()));
+            }
+        }
+        at.add(rows);
+        return List.copyOf(at);
+    }
+
+    /**
+     * Loads the calls in steps and measures the queries at each checkpoint, so one long load also gives the figures
+     * of the smaller tables (and those already printed if it is stopped). The caller numbers are those of the whole
+     * load: at an early checkpoint a number has fewer calls than the five it ends with.
+     */
+    private static void history(Storage s, List<Integer> checkpoints) throws Exception {
+        int rows = checkpoints.get(checkpoints.size() - 1);
         int numbers = Math.max(1, rows / 5);
-        long dayMs = Duration.ofDays(1).toMillis();
         long end = Instant.parse("2026-11-23T00:00:00Z").toEpochMilli();
-        long span = 365 * dayMs;
+        Random load = new Random(7);
         long t0 = System.nanoTime();
+        int loaded = 0;
+        for (int at : checkpoints) {
+            load(s, load, loaded, at, numbers, end, t0);
+            loaded = at;
+            System.out.printf("history: %,d calls of %,d caller numbers loaded in %.0f s%n", loaded, numbers,
+                    (System.nanoTime() - t0) / 1e9);
+            queries(s, loaded, numbers, end);
+        }
+    }
+
+    private static void load(Storage s, Random rnd, int from, int to, int numbers, long end, long t0)
+            throws Exception {
+        long span = 365 * Duration.ofDays(1).toMillis();
         try (Connection c = s.database().connection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO call_records (pbx, call_id, linked_id, "
                     + "direction, caller_number, caller_norm, agent, agent_name, queue, result, wait_seconds, "
                     + "talk_seconds, transfers, started_ms, answered_ms, ended_ms, record_json) "
                     + "VALUES ('hist', ?, ?, 'inbound', ?, ?, ?, 'Agent', ?, 'answered', 10, 120, 0, ?, ?, ?, ?)")) {
-                Random rnd = new Random(7);
-                for (int i = 0; i < rows; i++) {
+                for (int i = from; i < to; i++) {
                     String number = "777" + (1_000_000 + rnd.nextInt(numbers));
                     long started = end - (long) (rnd.nextDouble() * span);
                     String id = "h" + i;
@@ -237,6 +268,10 @@ public final class StoreBenchmark implements BenchCommand.Benchmark {
                         ps.executeBatch();
                         c.commit();
                     }
+                    if (i % 1_000_000 == 999_999) {
+                        double sec = (System.nanoTime() - t0) / 1e9;
+                        System.out.printf("  ... %,d calls loaded, %.0f s, %,.0f rows/s%n", i + 1, sec, (i + 1) / sec);
+                    }
                 }
                 ps.executeBatch();
                 c.commit();
@@ -248,29 +283,20 @@ public final class StoreBenchmark implements BenchCommand.Benchmark {
                 c.commit();
             }
         }
-        System.out.printf("history: %,d calls of %,d caller numbers loaded in %.0f s%n", rows, numbers,
-                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void queries(Storage s, int rows, int numbers, long end) throws Exception {
         CallHistoryStore h = s.history();
         Random rnd = new Random(11);
         Instant to = Instant.ofEpochMilli(end);
         Instant from = to.minus(Duration.ofDays(30));
         int n = 2_000;
-        double[] byNumber = new double[n];
-        double[] byId = new double[n];
-        for (int round = 0; round < 2; round++) { // the first round warms up
-            for (int i = 0; i < n; i++) {
-                String number = "777" + (1_000_000 + rnd.nextInt(numbers));
-                long a = System.nanoTime();
-                h.calls(new CallHistoryStore.Query(from, to, number, null, null, null, 50, null, null));
-                long b = System.nanoTime();
-                h.call("h" + rnd.nextInt(rows), null);
-                long e = System.nanoTime();
-                byNumber[i] = (b - a) / 1e6;
-                byId[i] = (e - b) / 1e6;
-            }
-        }
-        Arrays.sort(byNumber);
-        Arrays.sort(byId);
+        String[] number = new String[1];
+        double[][] times = timePairs(n, i -> {
+            h.calls(new CallHistoryStore.Query(from, to, number[0], null, null, null, 50, null, null));
+        }, i -> h.call("h" + rnd.nextInt(rows), null), i -> number[0] = "777" + (1_000_000 + rnd.nextInt(numbers)));
+        double[] byNumber = times[0];
+        double[] byId = times[1];
         System.out.printf("history query by caller number (30 days, limit 50) over %,d calls: p50 %.2f ms, p99 %.2f "
                         + "ms; baseline, one call by id: p50 %.2f ms, p99 %.2f ms (ratio %.2fx)%n", rows,
                 pct(byNumber, 50), pct(byNumber, 99), pct(byId, 50), pct(byId, 99),
@@ -313,25 +339,42 @@ public final class StoreBenchmark implements BenchCommand.Benchmark {
         Instant to = from.plus(Duration.ofDays(1));
         long step = IntervalAggregator.INTERVAL_MS;
         int n = 20;
-        double[] all = new double[n];
-        double[] one = new double[n];
-        int size = 0;
+        int[] size = {0};
+        double[][] times = timePairs(n, i -> size[0] = s.reports().intervals(from, to, null, null, step).size(),
+                i -> s.reports().intervals(from, to, "q" + i, null, step), i -> { });
+        double[] all = times[0];
+        double[] one = times[1];
+        System.out.printf("interval report, one day at 15 min, every queue (%,d rows): p50 %.1f ms, p99 %.1f ms; "
+                        + "baseline, one queue: p50 %.1f ms, p99 %.1f ms (ratio %.1fx)%n", size[0], pct(all, 50),
+                pct(all, 99), pct(one, 50), pct(one, 99), pct(all, 99) / pct(one, 99));
+    }
+
+    private interface Step {
+        void run(int i) throws Exception;
+    }
+
+    /**
+     * {@code n} timings of a query and of its baseline, run one after the other, after a first round that warms up;
+     * {@code prepare} runs untimed before each pair. Returns both, sorted, in milliseconds.
+     */
+    private static double[][] timePairs(int n, Step query, Step baseline, Step prepare) throws Exception {
+        double[] q = new double[n];
+        double[] b = new double[n];
         for (int round = 0; round < 2; round++) {
             for (int i = 0; i < n; i++) {
-                long a = System.nanoTime();
-                size = s.reports().intervals(from, to, null, null, step).size();
-                long b = System.nanoTime();
-                s.reports().intervals(from, to, "q" + i, null, step);
-                long e = System.nanoTime();
-                all[i] = (b - a) / 1e6;
-                one[i] = (e - b) / 1e6;
+                prepare.run(i);
+                long t0 = System.nanoTime();
+                query.run(i);
+                long t1 = System.nanoTime();
+                baseline.run(i);
+                long t2 = System.nanoTime();
+                q[i] = (t1 - t0) / 1e6;
+                b[i] = (t2 - t1) / 1e6;
             }
         }
-        Arrays.sort(all);
-        Arrays.sort(one);
-        System.out.printf("interval report, one day at 15 min, every queue (%,d rows): p50 %.1f ms, p99 %.1f ms; "
-                        + "baseline, one queue: p50 %.1f ms, p99 %.1f ms (ratio %.1fx)%n", size, pct(all, 50),
-                pct(all, 99), pct(one, 50), pct(one, 99), pct(all, 99) / pct(one, 99));
+        Arrays.sort(q);
+        Arrays.sort(b);
+        return new double[][] {q, b};
     }
 
     private static double pct(double[] sorted, int p) {

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * ends; a disposition or a survey in the interval it was given, under its call's queue and agent; agent time is split
  * at interval boundaries.
  *
+ * <p>First-call resolution by repeat caller: an answered queue call with a caller number is a repeat call when another
+ * queue call from the same (normalised) number ends after it and started no later than the repeat-call window after
+ * its end. It counts in the interval of the first call, so a call that arrives later marks the earlier calls'
+ * intervals dirty too: their callers are looked up (by the caller-number index) when the aggregator next runs.
+ *
  * <p>Runs on the storage database thread. An interval still receiving calls is recomputed at most every
  * {@code minGapMillis} (default 30 s); report readers see figures at most that old.
  */
@@ -33,15 +39,31 @@ public final class IntervalAggregator {
     public static final long INTERVAL_MS = 15 * 60_000L;
     /** An agent state longer than this adds dirty intervals only for its last day (a weekend logged out). */
     private static final int MAX_INTERVALS_PER_ROW = 96;
+    /**
+     * Callers of new calls waiting to have their earlier calls' intervals marked; beyond this many, every interval
+     * of the window before the new calls is marked instead (more work, the same figures, bounded memory).
+     */
+    static final int MAX_PENDING_CALLERS = 50_000;
 
     private final Database db;
+    private final int maxPendingCallers;
     private final int slSeconds;
     private final int shortAbandonSeconds;
     private final TreeSet<Long> dirty = new TreeSet<>();
+    /** Caller number to {earliest start, latest end} of its new calls. */
+    private final Map<String, long[]> pendingCallers = new HashMap<>();
+    private long sweepFrom = Long.MAX_VALUE;
+    private long sweepTo = Long.MIN_VALUE;
+    private volatile long repeatWindowMillis = Duration.ofHours(24).toMillis();
     private long minGapMillis = 30_000;
     private long lastRun = Long.MIN_VALUE;
 
     public IntervalAggregator(Database db, int slSeconds, int shortAbandonSeconds) {
+        this(db, slSeconds, shortAbandonSeconds, MAX_PENDING_CALLERS);
+    }
+
+    IntervalAggregator(Database db, int slSeconds, int shortAbandonSeconds, int maxPendingCallers) {
+        this.maxPendingCallers = maxPendingCallers;
         this.db = db;
         this.slSeconds = slSeconds;
         this.shortAbandonSeconds = shortAbandonSeconds;
@@ -51,9 +73,26 @@ public final class IntervalAggregator {
         return Math.floorDiv(ms, INTERVAL_MS) * INTERVAL_MS;
     }
 
+    /** The KPI engine's {@code repeatCallWindow}, so the stored reports count repeat callers the same way. */
+    public void repeatWindow(Duration window) {
+        this.repeatWindowMillis = window.toMillis();
+    }
+
     /** Marks the intervals the committed rows belong to. */
     public synchronized void touched(List<Row> rows) {
         for (Row r : rows) {
+            if (r instanceof Row.Call c && c.queue() != null && hasNumber(c.callerNorm())) {
+                long[] span = pendingCallers.get(c.callerNorm());
+                if (span != null) {
+                    span[0] = Math.min(span[0], c.startedMs());
+                    span[1] = Math.max(span[1], c.endedMs());
+                } else if (pendingCallers.size() < maxPendingCallers) {
+                    pendingCallers.put(c.callerNorm(), new long[] {c.startedMs(), c.endedMs()});
+                } else {
+                    sweepFrom = Math.min(sweepFrom, c.startedMs());
+                    sweepTo = Math.max(sweepTo, c.endedMs());
+                }
+            }
             if (r instanceof Row.AgentInterval a) {
                 if (a.state().equals("logged_out")) {
                     continue;
@@ -92,13 +131,14 @@ public final class IntervalAggregator {
 
     /** Recomputes every dirty interval now; returns how many. */
     public int runAll() throws SQLException {
-        List<Long> todo;
-        synchronized (this) {
-            todo = new ArrayList<>(dirty);
-            dirty.clear();
-        }
-        int done = 0;
         try (Connection c = db.connection()) {
+            markCalledBack(c);
+            List<Long> todo;
+            synchronized (this) {
+                todo = new ArrayList<>(dirty);
+                dirty.clear();
+            }
+            int done = 0;
             for (Long s : todo) {
                 try {
                     compute(c, s);
@@ -110,8 +150,62 @@ public final class IntervalAggregator {
                     throw e;
                 }
             }
+            return done;
         }
-        return done;
+    }
+
+    /**
+     * The intervals of the earlier answered calls of the new calls' callers (ended within the repeat window before a
+     * new call): a new call may make one of them a repeat call.
+     */
+    private void markCalledBack(Connection c) throws SQLException {
+        Map<String, long[]> callers;
+        long from;
+        long to;
+        synchronized (this) {
+            callers = new HashMap<>(pendingCallers);
+            pendingCallers.clear();
+            from = sweepFrom;
+            to = sweepTo;
+            sweepFrom = Long.MAX_VALUE;
+            sweepTo = Long.MIN_VALUE;
+        }
+        long window = repeatWindowMillis;
+        try (PreparedStatement ps = c.prepareStatement("SELECT ended_ms FROM call_records WHERE caller_norm = ? "
+                + "AND result = 'answered' AND queue IS NOT NULL AND ended_ms >= ? AND ended_ms < ?")) {
+            for (Map.Entry<String, long[]> en : callers.entrySet()) {
+                ps.setString(1, en.getKey());
+                ps.setLong(2, en.getValue()[0] - window);
+                ps.setLong(3, en.getValue()[1]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long s = intervalOf(rs.getLong(1));
+                        synchronized (this) {
+                            dirty.add(s);
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            synchronized (this) { // looked up again next time
+                callers.forEach((k, v) -> pendingCallers.merge(k, v, (a, b) -> new long[] {Math.min(a[0], b[0]),
+                        Math.max(a[1], b[1])}));
+                sweepFrom = Math.min(sweepFrom, from);
+                sweepTo = Math.max(sweepTo, to);
+            }
+            throw e;
+        }
+        if (from <= to) {
+            synchronized (this) {
+                for (long s = intervalOf(from - window); s < to; s += INTERVAL_MS) {
+                    dirty.add(s);
+                }
+            }
+        }
+    }
+
+    private static boolean hasNumber(String norm) {
+        return norm != null && !norm.isBlank();
     }
 
     /** Counters of one queue or agent in one interval. */
@@ -122,17 +216,27 @@ public final class IntervalAggregator {
         long availableMs, ringingMs, onCallMs, pausedMs;
         int dispositions, resolved, surveys, satisfied, scoreSum, sales;
         BigDecimal salesAmount = BigDecimal.ZERO;
+        int repeatEligible, repeatCalls;
         String name;
+
+        void answeredCall(boolean withNumber, boolean calledBack) {
+            repeatEligible += withNumber ? 1 : 0;
+            repeatCalls += withNumber && calledBack ? 1 : 0;
+        }
     }
 
     private void compute(Connection c, long s) throws SQLException {
         long e = s + INTERVAL_MS;
         Map<String, Counts> queues = new TreeMap<>();
         Map<List<String>, Counts> agents = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT pbx, queue, agent, agent_name, result, wait_seconds, "
-                + "talk_seconds, transfers FROM call_records WHERE ended_ms >= ? AND ended_ms < ?")) {
-            ps.setLong(1, s);
-            ps.setLong(2, e);
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.pbx, c.queue, c.agent, c.agent_name, c.result, "
+                + "c.wait_seconds, c.talk_seconds, c.transfers, c.caller_norm, CASE WHEN c.result = 'answered' AND "
+                + "c.queue IS NOT NULL AND EXISTS (SELECT 1 FROM call_records r WHERE r.caller_norm = c.caller_norm "
+                + "AND r.queue IS NOT NULL AND r.ended_ms > c.ended_ms AND r.started_ms <= c.ended_ms + ?) "
+                + "THEN 1 ELSE 0 END FROM call_records c WHERE c.ended_ms >= ? AND c.ended_ms < ?")) {
+            ps.setLong(1, repeatWindowMillis);
+            ps.setLong(2, s);
+            ps.setLong(3, e);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String queue = rs.getString(2);
@@ -145,14 +249,20 @@ public final class IntervalAggregator {
                     long wait = rs.getLong(6);
                     long talk = rs.getLong(7);
                     int transfers = rs.getInt(8);
+                    boolean withNumber = hasNumber(rs.getString(9));
+                    boolean calledBack = rs.getInt(10) == 1;
                     Counts q = queues.computeIfAbsent(queue, k -> new Counts());
                     count(q, result, wait, talk, transfers);
+                    if ("answered".equals(result)) {
+                        q.answeredCall(withNumber, calledBack);
+                    }
                     if (agent != null && "answered".equals(result)) {
                         Counts a = agent(agents, pbx, agent, rs.getString(4));
                         a.handled++;
                         a.waitAnswered += wait;
                         a.talk += talk;
                         a.transfers += transfers;
+                        a.answeredCall(withNumber, calledBack);
                     }
                 }
             }
@@ -199,13 +309,8 @@ public final class IntervalAggregator {
                     boolean resolved = rs.getBoolean(1);
                     String outcome = rs.getString(2);
                     BigDecimal amount = rs.getBigDecimal(3);
-                    List<Counts> targets = new ArrayList<>(2);
-                    if (rs.getString(4) != null) {
-                        targets.add(queues.computeIfAbsent(rs.getString(4), k -> new Counts()));
-                    }
-                    if (rs.getString(6) != null) {
-                        targets.add(agent(agents, rs.getString(5), rs.getString(6), rs.getString(7)));
-                    }
+                    List<Counts> targets = targets(queues, rs.getString(4), agents, rs.getString(5),
+                            rs.getString(6), rs.getString(7));
                     boolean sale = outcome != null && !outcome.equals("none");
                     for (Counts t : targets) {
                         t.dispositions++;
@@ -228,15 +333,9 @@ public final class IntervalAggregator {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int score = rs.getInt(1);
-                    List<Counts> targets = new ArrayList<>(2);
-                    if (rs.getString(4) != null) {
-                        targets.add(queues.computeIfAbsent(rs.getString(4), k -> new Counts()));
-                    }
                     String agent = rs.getString(6) != null ? rs.getString(6) : rs.getString(2);
-                    if (agent != null) {
-                        String pbx = rs.getString(5) != null ? rs.getString(5) : "";
-                        targets.add(agent(agents, pbx, agent, rs.getString(3)));
-                    }
+                    List<Counts> targets = targets(queues, rs.getString(4), agents, rs.getString(5), agent,
+                            rs.getString(3));
                     for (Counts t : targets) {
                         t.surveys++;
                         t.satisfied += score >= 4 ? 1 : 0;
@@ -280,6 +379,19 @@ public final class IntervalAggregator {
         }
     }
 
+    /** What a disposition or a survey counts for: its call's queue and its agent, each when known. */
+    private static List<Counts> targets(Map<String, Counts> queues, String queue, Map<List<String>, Counts> agents,
+                                        String pbx, String agent, String agentName) {
+        List<Counts> targets = new ArrayList<>(2);
+        if (queue != null) {
+            targets.add(queues.computeIfAbsent(queue, k -> new Counts()));
+        }
+        if (agent != null) {
+            targets.add(agent(agents, pbx, agent, agentName));
+        }
+        return targets;
+    }
+
     private static Counts agent(Map<List<String>, Counts> agents, String pbx, String agent, String name) {
         Counts a = agents.computeIfAbsent(List.of(pbx == null ? "" : pbx, agent), k -> new Counts());
         if (a.name == null) {
@@ -302,8 +414,8 @@ public final class IntervalAggregator {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO interval_queue (interval_ms, queue, offered, "
                     + "answered, abandoned, short_abandoned, unanswered, other, answered_within_t, abandoned_after_t, "
                     + "wait_answered_s, max_wait_answered_s, wait_abandoned_s, talk_s, wrap_up_s, transfers, "
-                    + "dispositions, resolved, surveys, satisfied, score_sum, sales, sales_amount) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "dispositions, resolved, surveys, satisfied, score_sum, sales, repeat_eligible, repeat_calls, "
+                    + "sales_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (Map.Entry<String, Counts> en : queues.entrySet()) {
                     Counts q = en.getValue();
                     int i = 1;
@@ -312,7 +424,7 @@ public final class IntervalAggregator {
                     for (long v : new long[] {q.offered, q.answered, q.abandoned, q.shortAbandoned, q.unanswered,
                         q.other, q.withinT, q.abandonedAfterT, q.waitAnswered, q.maxWaitAnswered, q.waitAbandoned,
                         q.talk, Math.round(q.wrapUpMs / 1000.0), q.transfers, q.dispositions, q.resolved, q.surveys,
-                        q.satisfied, q.scoreSum, q.sales}) {
+                        q.satisfied, q.scoreSum, q.sales, q.repeatEligible, q.repeatCalls}) {
                         ps.setLong(i++, v);
                     }
                     ps.setBigDecimal(i, q.salesAmount);
@@ -323,7 +435,8 @@ public final class IntervalAggregator {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO interval_agent (interval_ms, pbx, agent, "
                     + "agent_name, handled, wait_answered_s, talk_s, transfers, available_ms, ringing_ms, on_call_ms, "
                     + "wrap_up_ms, paused_ms, dispositions, resolved, surveys, satisfied, score_sum, sales, "
-                    + "sales_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "repeat_eligible, repeat_calls, sales_amount) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (Map.Entry<List<String>, Counts> en : agents.entrySet()) {
                     Counts a = en.getValue();
                     int i = 1;
@@ -333,7 +446,7 @@ public final class IntervalAggregator {
                     ps.setString(i++, a.name);
                     for (long v : new long[] {a.handled, a.waitAnswered, a.talk, a.transfers, a.availableMs,
                         a.ringingMs, a.onCallMs, a.wrapUpMs, a.pausedMs, a.dispositions, a.resolved, a.surveys,
-                        a.satisfied, a.scoreSum, a.sales}) {
+                        a.satisfied, a.scoreSum, a.sales, a.repeatEligible, a.repeatCalls}) {
                         ps.setLong(i++, v);
                     }
                     ps.setBigDecimal(i, a.salesAmount);

@@ -28,12 +28,14 @@ public final class ReportStore {
     private final int slSeconds;
     private final int targetPercent;
     private final int maxDays;
+    private final BreakSchedule schedule;
 
     public ReportStore(Database db, StorageConfig c) {
         this.db = db;
         this.slSeconds = c.serviceLevelSeconds();
         this.targetPercent = c.serviceLevelTargetPercent();
         this.maxDays = c.maxReportDays();
+        this.schedule = c.schedule();
     }
 
     public int maxDays() {
@@ -53,8 +55,8 @@ public final class ReportStore {
             throws SQLException {
         String sql = "SELECT interval_ms, queue, offered, answered, abandoned, short_abandoned, unanswered, other, "
                 + "answered_within_t, abandoned_after_t, wait_answered_s, max_wait_answered_s, wait_abandoned_s, "
-                + "talk_s, wrap_up_s, transfers, dispositions, resolved, surveys, satisfied, score_sum, sales, "
-                + "sales_amount FROM interval_queue WHERE interval_ms >= ? AND interval_ms < ?"
+                + "talk_s, wrap_up_s, transfers, " + OUTCOMES + " FROM interval_queue WHERE interval_ms >= ? AND "
+                + "interval_ms < ?"
                 + (queue == null ? "" : " AND queue = ?");
         // bucket -> queue (null = total) -> sums
         TreeMap<Long, TreeMap<String, Sums>> buckets = new TreeMap<>();
@@ -66,7 +68,7 @@ public final class ReportStore {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long b = Math.floorDiv(rs.getLong(1), stepMs) * stepMs;
+                    long b = bucket(rs.getLong(1), stepMs);
                     TreeMap<String, Sums> row = buckets.computeIfAbsent(b,
                             k -> new TreeMap<>(java.util.Comparator.nullsFirst(String::compareTo)));
                     Sums q = row.computeIfAbsent(rs.getString(2), k -> new Sums());
@@ -82,9 +84,7 @@ public final class ReportStore {
         }
         List<Map<String, Object>> out = new ArrayList<>();
         buckets.forEach((b, row) -> row.forEach((q, s) -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("intervalStart", Instant.ofEpochMilli(b));
-            m.put("intervalMinutes", stepMs / MINUTE);
+            Map<String, Object> m = intervalRow(b, stepMs);
             m.put("queue", q);
             s.putQueueFigures(m, stepMs / 1000.0, slSeconds, targetPercent, q == null);
             out.add(m);
@@ -101,8 +101,7 @@ public final class ReportStore {
             ps.setLong(2, to.toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long b = Math.floorDiv(rs.getLong(1), stepMs) * stepMs;
-                    TreeMap<String, Sums> row = buckets.get(b);
+                    TreeMap<String, Sums> row = buckets.get(bucket(rs.getLong(1), stepMs));
                     if (row != null && row.containsKey(null)) {
                         Sums t = row.get(null);
                         t.availableMs += rs.getLong(2);
@@ -126,17 +125,14 @@ public final class ReportStore {
             ps.setLong(3, to.toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long b = Math.floorDiv(rs.getLong(1), stepMs) * stepMs;
-                    buckets.computeIfAbsent(b, k -> new Sums()).addAgentRow(rs);
+                    buckets.computeIfAbsent(bucket(rs.getLong(1), stepMs), k -> new Sums()).addAgentRow(rs);
                     name[0] = rs.getString(4);
                 }
             }
         }
         List<Map<String, Object>> out = new ArrayList<>();
         buckets.forEach((b, s) -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("intervalStart", Instant.ofEpochMilli(b));
-            m.put("intervalMinutes", stepMs / MINUTE);
+            Map<String, Object> m = intervalRow(b, stepMs);
             m.put("agent", agent);
             m.put("agentName", name[0]);
             s.putAgentFigures(m);
@@ -145,23 +141,42 @@ public final class ReportStore {
         return out;
     }
 
+    /** The counters both interval tables have, last in both selects: read by {@link Sums#addOutcomes}. */
+    private static final String OUTCOMES = "dispositions, resolved, surveys, satisfied, score_sum, sales, "
+            + "sales_amount, repeat_eligible, repeat_calls";
+
     private static final String AGENT_SELECT = "SELECT interval_ms, pbx, agent, agent_name, handled, "
             + "wait_answered_s, talk_s, transfers, available_ms, ringing_ms, on_call_ms, wrap_up_ms, paused_ms, "
-            + "dispositions, resolved, surveys, satisfied, score_sum, sales, sales_amount FROM interval_agent";
+            + OUTCOMES + " FROM interval_agent";
+
+    private static long bucket(long intervalMs, long stepMs) {
+        return Math.floorDiv(intervalMs, stepMs) * stepMs;
+    }
+
+    /** A report row's first columns: the bucket's start and length. */
+    private static Map<String, Object> intervalRow(long bucket, long stepMs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("intervalStart", Instant.ofEpochMilli(bucket));
+        m.put("intervalMinutes", stepMs / MINUTE);
+        return m;
+    }
 
     /**
-     * One row per agent over the range: handled, AHT, occupancy, time per state, pause time per reason (from the
-     * stored agent state intervals), FCR, CSAT, conversion.
+     * One row per agent over the range: handled, AHT, occupancy, time per state, pause time per reason and adherence
+     * to the planned breaks (both from the stored agent state intervals), FCR, CSAT, conversion.
      */
     public List<Map<String, Object>> agents(Instant from, Instant to) throws SQLException {
         Map<List<String>, Sums> byAgent = new TreeMap<>((a, b) -> (a.get(0) + '\u0000' + a.get(1))
                 .compareTo(b.get(0) + '\u0000' + b.get(1)));
         Map<List<String>, String> names = new LinkedHashMap<>();
         Map<List<String>, Map<String, Long>> reasons = new LinkedHashMap<>();
+        Map<List<String>, PauseAdherence> adherence = new LinkedHashMap<>();
+        long lo = from.toEpochMilli();
+        long hi = to.toEpochMilli();
         try (Connection c = db.connection()) {
             try (PreparedStatement ps = c.prepareStatement(AGENT_SELECT + " WHERE interval_ms >= ? AND interval_ms < ?")) {
-                ps.setLong(1, from.toEpochMilli());
-                ps.setLong(2, to.toEpochMilli());
+                ps.setLong(1, lo);
+                ps.setLong(2, hi);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         List<String> key = List.of(rs.getString(2), rs.getString(3));
@@ -172,18 +187,27 @@ public final class ReportStore {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT pbx, agent, reason, start_ms, end_ms FROM "
-                    + "agent_states WHERE state = 'paused' AND end_ms > ? AND start_ms < ?")) {
-                ps.setLong(1, from.toEpochMilli());
-                ps.setLong(2, to.toEpochMilli());
+            // every logged-in stretch: paused ones give the time per reason, all of them the adherence
+            try (PreparedStatement ps = c.prepareStatement("SELECT pbx, agent, state, reason, start_ms, end_ms FROM "
+                    + "agent_states WHERE end_ms > ? AND start_ms < ? AND state <> 'logged_out'")) {
+                ps.setLong(1, lo);
+                ps.setLong(2, hi);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        long ms = Math.min(to.toEpochMilli(), rs.getLong(5)) - Math.max(from.toEpochMilli(),
-                                rs.getLong(4));
-                        String reason = rs.getString(3) == null || rs.getString(3).isEmpty() ? "(none)"
-                                : rs.getString(3);
-                        reasons.computeIfAbsent(List.of(rs.getString(1), rs.getString(2)), k -> new TreeMap<>())
-                                .merge(reason, Math.round(ms / 1000.0), Long::sum);
+                        List<String> key = List.of(rs.getString(1), rs.getString(2));
+                        String state = rs.getString(3);
+                        String reason = rs.getString(4);
+                        long start = Math.max(lo, rs.getLong(5));
+                        long end = Math.min(hi, rs.getLong(6));
+                        if (end > start) {
+                            adherence.computeIfAbsent(key, k -> new PauseAdherence(schedule.windows(k.get(1), from,
+                                    to))).add(state, reason, start, end);
+                        }
+                        if (state.equals("paused")) {
+                            reasons.computeIfAbsent(key, k -> new TreeMap<>()).merge(
+                                    reason == null || reason.isEmpty() ? "(none)" : reason,
+                                    Math.round((end - start) / 1000.0), Long::sum);
+                        }
                     }
                 }
             }
@@ -196,6 +220,12 @@ public final class ReportStore {
             m.put("agentName", names.get(k));
             s.putAgentFigures(m);
             m.put("pausedSecondsByReason", reasons.getOrDefault(k, Map.of()));
+            PauseAdherence a = adherence.get(k);
+            if (a != null) {
+                a.putFigures(m);
+            } else {
+                PauseAdherence.putNone(m);
+            }
             out.add(m);
         });
         return out;
@@ -205,7 +235,7 @@ public final class ReportStore {
     static final class Sums {
         long offered, answered, abandoned, shortAbandoned, unanswered, other, withinT, abandonedAfterT;
         long waitAnswered, maxWaitAnswered, waitAbandoned, talk, wrapUp, transfers;
-        long dispositions, resolved, surveys, satisfied, scoreSum, sales;
+        long dispositions, resolved, surveys, satisfied, scoreSum, sales, repeatEligible, repeatCalls;
         BigDecimal salesAmount = BigDecimal.ZERO;
         long handled, availableMs, ringingMs, onCallMs, agentWrapUpMs, pausedMs;
 
@@ -224,13 +254,7 @@ public final class ReportStore {
             talk += rs.getLong(14);
             wrapUp += rs.getLong(15);
             transfers += rs.getLong(16);
-            dispositions += rs.getLong(17);
-            resolved += rs.getLong(18);
-            surveys += rs.getLong(19);
-            satisfied += rs.getLong(20);
-            scoreSum += rs.getLong(21);
-            sales += rs.getLong(22);
-            salesAmount = salesAmount.add(rs.getBigDecimal(23));
+            addOutcomes(rs, 17);
         }
 
         void addAgentRow(ResultSet rs) throws SQLException {
@@ -243,13 +267,20 @@ public final class ReportStore {
             onCallMs += rs.getLong(11);
             agentWrapUpMs += rs.getLong(12);
             pausedMs += rs.getLong(13);
-            dispositions += rs.getLong(14);
-            resolved += rs.getLong(15);
-            surveys += rs.getLong(16);
-            satisfied += rs.getLong(17);
-            scoreSum += rs.getLong(18);
-            sales += rs.getLong(19);
-            salesAmount = salesAmount.add(rs.getBigDecimal(20));
+            addOutcomes(rs, 14);
+        }
+
+        /** The {@link #OUTCOMES} columns, from column {@code i} on. */
+        private void addOutcomes(ResultSet rs, int i) throws SQLException {
+            dispositions += rs.getLong(i);
+            resolved += rs.getLong(i + 1);
+            surveys += rs.getLong(i + 2);
+            satisfied += rs.getLong(i + 3);
+            scoreSum += rs.getLong(i + 4);
+            sales += rs.getLong(i + 5);
+            salesAmount = salesAmount.add(rs.getBigDecimal(i + 6));
+            repeatEligible += rs.getLong(i + 7);
+            repeatCalls += rs.getLong(i + 8);
         }
 
         void putQueueFigures(Map<String, Object> m, double stepSeconds, int slT, int target, boolean total) {
@@ -264,14 +295,7 @@ public final class ReportStore {
             Double aht = ratio(talk + wrapUp, answered);
             m.put("ahtSeconds", aht);
             m.put("occupancyPercent", total ? occupancy(onCallMs, agentWrapUpMs, availableMs, ringingMs) : null);
-            m.put("transfers", transfers);
-            m.put("dispositions", dispositions);
-            m.put("fcrPercent", percent(resolved, dispositions));
-            m.put("surveys", surveys);
-            m.put("csatPercent", percent(satisfied, surveys));
-            m.put("sales", sales);
-            m.put("salesAmount", salesAmount);
-            m.put("conversionPercent", percent(sales, answered));
+            putOutcomes(m, answered);
             m.put("agentsNeeded", aht == null || aht <= 0 ? null
                     : ErlangC.agentsNeeded(offered / stepSeconds, aht, slT, target));
         }
@@ -286,14 +310,21 @@ public final class ReportStore {
             m.put("onCallSeconds", onCallMs / 1000);
             m.put("wrapUpSeconds", agentWrapUpMs / 1000);
             m.put("pausedSeconds", pausedMs / 1000);
+            putOutcomes(m, handled);
+        }
+
+        /** Transfers, FCR (by disposition and by repeat caller), CSAT and sales; conversion over {@code answered}. */
+        private void putOutcomes(Map<String, Object> m, long answered) {
             m.put("transfers", transfers);
             m.put("dispositions", dispositions);
             m.put("fcrPercent", percent(resolved, dispositions));
+            m.put("repeatCalls", repeatCalls);
+            m.put("fcrRepeatPercent", percent(repeatEligible - repeatCalls, repeatEligible));
             m.put("surveys", surveys);
             m.put("csatPercent", percent(satisfied, surveys));
             m.put("sales", sales);
             m.put("salesAmount", salesAmount);
-            m.put("conversionPercent", percent(sales, handled));
+            m.put("conversionPercent", percent(sales, answered));
         }
 
         private static Double occupancy(long onCall, long wrapUp, long available, long ringing) {
