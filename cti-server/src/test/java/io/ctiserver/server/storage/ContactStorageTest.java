@@ -153,7 +153,7 @@ class ContactStorageTest {
         int lines = 2 * 5 * 4;
         for (Path jd : List.of(journalDir, copyDir)) {
             StorageConfig c = new StorageConfig(true, config.url(), config.user(), config.password(), null, null,
-                    null, jd.toString(), null, null, null, null, null, null, null);
+                    null, jd.toString(), null, null, null, null, null, null, null, null);
             try (Storage s = Storage.start(c)) {
                 StorageTest.await(() -> s.writer().written() == lines && s.health().journalDepth() == 0,
                         "journal replayed");
