@@ -5,10 +5,12 @@ import static io.ctiserver.server.fuzz.FuzzTargets.ascii;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ctiserver.server.gateway.Json;
+import io.ctiserver.server.gateway.http.GatewayInitializer;
 import io.ctiserver.server.gateway.http.GatewayServices;
 import io.ctiserver.server.gateway.http.WebSocketHandler;
 import io.ctiserver.server.gateway.session.DesktopSession;
 import io.ctiserver.server.gateway.session.SessionRegistry;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -18,10 +20,12 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The desktop's WebSocket message envelope ({@code type}, {@code auth} with {@code session} and {@code lastSeq} to
@@ -126,10 +130,16 @@ final class WebSocketTarget implements FuzzTarget {
         int answers(String after) throws IOException {
             int n = 0;
             Object last = null;
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
             for (Object o; (o = channel.readOutbound()) != null; ) {
                 try {
                     n++;
                     last = o;
+                    if (o instanceof ByteBuf b) {
+                        b.readBytes(raw, b.readableBytes()); // an event frame's bytes, written by the outbox
+                        continue;
+                    }
+                    rawFrames(raw, after);
                     if (o instanceof TextWebSocketFrame t) {
                         answer(t.text(), after);
                     } else {
@@ -139,11 +149,37 @@ final class WebSocketTarget implements FuzzTarget {
                     ReferenceCountUtil.release(o);
                 }
             }
+            rawFrames(raw, after);
+            if (last instanceof CloseWebSocketFrame && channel.isOpen()) {
+                // The closing handshake: the gateway waits for the desktop's close reply (none comes here), then
+                // closes by itself; frames arriving meanwhile are dropped, so the conversation ends now.
+                channel.advanceTimeBy(GatewayInitializer.CLOSE_REPLY_MILLIS, TimeUnit.MILLISECONDS);
+                channel.runScheduledPendingTasks();
+                check(!channel.isOpen(), "still open " + GatewayInitializer.CLOSE_REPLY_MILLIS
+                        + " ms after its close frame, after " + after);
+            }
             // Only the first call after a close gets here with the channel closed: send() stops at a closed one.
             check(channel.isOpen() || last instanceof CloseWebSocketFrame,
                     "the connection was closed without a close frame after " + after);
             channel.checkException();
             return n;
+        }
+
+        /**
+         * The event frames the outbox wrote as raw bytes (RFC 6455 header, then the payload), each checked as an
+         * answer; they must be whole, unmasked, final text frames.
+         */
+        private void rawFrames(ByteArrayOutputStream raw, String after) throws IOException {
+            ByteBuf b = Unpooled.wrappedBuffer(raw.toByteArray());
+            raw.reset();
+            while (b.isReadable()) {
+                check(b.readableBytes() >= 2 && b.readByte() == (byte) 0x81, "a raw frame that is not a whole text"
+                        + " frame after " + after);
+                int len = b.readByte();
+                long size = len == 126 ? b.readUnsignedShort() : len == 127 ? b.readLong() : len;
+                check(size >= 0 && size <= b.readableBytes(), "a raw frame cut short after " + after);
+                answer(b.readCharSequence((int) size, StandardCharsets.UTF_8).toString(), after);
+            }
         }
 
         private void answer(String text, String after) throws IOException {

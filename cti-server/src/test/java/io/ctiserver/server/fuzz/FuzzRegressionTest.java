@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.ctiserver.server.gateway.Json;
+import io.ctiserver.server.gateway.http.GatewayInitializer;
 import io.ctiserver.server.gateway.http.WebSocketHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +110,9 @@ class FuzzRegressionTest {
         assertEquals(1008, close.statusCode());
         assertEquals("malformed URI", close.reasonText());
         close.release();
+        // The closing handshake: no close reply comes, so the gateway closes the connection after its wait.
+        ch.advanceTimeBy(GatewayInitializer.CLOSE_REPLY_MILLIS, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
         assertFalse(ch.isOpen());
         new WebSocketTarget().run(Base64.getDecoder().decode("L3dzP3RvfSV7InR5cGUiOiJhdXRoIiwidG9rZW4iOiIkVCJ9"));
     }

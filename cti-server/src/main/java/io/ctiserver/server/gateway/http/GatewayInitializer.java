@@ -43,7 +43,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final ApiHandler api;
     private final WebSocketServerProtocolConfig wsConfig;
     /** How long a close frame the gateway sent waits for the desktop's close reply before the socket is closed. */
-    static final long CLOSE_REPLY_MILLIS = 2_000;
+    public static final long CLOSE_REPLY_MILLIS = 2_000;
     private final int pingSeconds = Integer.getInteger("cti.gateway.pingSeconds", DEFAULT_PING_SECONDS);
 
     public GatewayInitializer(GatewayServices services, SslContext ssl) {
