@@ -4,4 +4,8 @@ package io.ctiserver.presence;
 @FunctionalInterface
 public interface PresenceListener {
     void onPresence(PresenceChange change);
+
+    /** A phone's DND or forward set on the phone (a feature code); same thread, must not block. */
+    default void onPhoneSetting(PhoneSetting setting) {
+    }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Every phone's and extension's presence on one PBX, from {@code DeviceStateChange}, {@code ExtensionStatus} and
- * {@code ContactStatus}, and from a snapshot ({@link PresenceSnapshot}) after each connect.
+ * {@code ContactStatus}, and from a snapshot ({@link PresenceSnapshot}) after each connect; and the phone settings
+ * (DND, forwards) changed on the phone itself, from the dialplan's {@code UserEvent} ({@link PhoneSetting}).
  *
  * <p>Single writer: fed the same AMI messages as the call tracker, on the PBX's consumer thread
  * ({@link #onMessage}, {@link #onLinkState}, {@link #applySnapshot}); listeners are called there, in order. Other
@@ -78,6 +79,7 @@ public final class PresenceTracker implements AmiListener, PresenceView {
                     m.receivedAt(), false);
             case "ExtensionStatus" -> extensionStatus(m, false);
             case "ContactStatus" -> contactStatus(m);
+            case "UserEvent" -> PhoneSetting.from(pbx, m).ifPresent(s -> listeners.forEach(l -> l.onPhoneSetting(s)));
             default -> {
             }
         }

@@ -4,6 +4,7 @@ import io.ctiserver.ami.AmiActionSender;
 import io.ctiserver.events.CtiEvent;
 import io.ctiserver.events.CtiEventListener;
 import io.ctiserver.events.CtiStateView;
+import io.ctiserver.presence.PhoneSetting;
 import io.ctiserver.presence.PresenceChange;
 import io.ctiserver.presence.PresenceListener;
 import io.ctiserver.presence.PresenceView;
@@ -20,6 +21,7 @@ import io.ctiserver.server.gateway.events.EventFanout;
 import io.ctiserver.server.gateway.events.Figures;
 import io.ctiserver.server.gateway.http.GatewayInitializer;
 import io.ctiserver.server.gateway.http.GatewayServices;
+import io.ctiserver.server.gateway.presence.PhoneSettingEvents;
 import io.ctiserver.server.gateway.presence.PresenceAccess;
 import io.ctiserver.server.gateway.presence.PresenceFeed;
 import io.ctiserver.server.gateway.http.TokenConnections;
@@ -81,6 +83,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
     private final TokenService tokens;
     private final SessionRegistry sessions;
     private final EventFanout fanout;
+    private final PhoneSettingEvents phoneSettings;
     private final AuditLog audit = new AuditLog(10_000);
     private final DispositionStore dispositions = new DispositionStore(10_000);
     private final CommandHandler commands;
@@ -109,6 +112,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         this.stored = b.stored;
         this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX,
                 stored::recentCalls);
+        this.phoneSettings = new PhoneSettingEvents(b.phones, users, fanout::publishPhoneEvent);
         PresenceAccess access = new PresenceAccess(b.phones);
         this.fanout.presence(new PresenceFeed(b.presence, access, access.lineNames(users.all())));
         this.commands = new CommandHandler(new CommandSupport(config, users, state, b.senders, clock), audit, support -> {
@@ -191,6 +195,12 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
     @Override
     public void onPresence(PresenceChange change) {
         fanout.onPresence(change);
+    }
+
+    /** A DND or forward set on the phone: the same events as from a desktop; on the tracker's thread, no blocking. */
+    @Override
+    public void onPhoneSetting(PhoneSetting setting) {
+        phoneSettings.accept(setting);
     }
 
     /** A token for a user, without a password: for trusted in-process callers (benchmark, a future SSO). */

@@ -1,5 +1,6 @@
 package io.ctiserver.server.sim;
 
+import io.ctiserver.server.sim.phone.PhoneFeatureCodes;
 import io.ctiserver.ami.AmiMessage;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -476,6 +477,27 @@ public final class PbxSimulator implements AutoCloseable {
     public void unregisterPhone(String endpoint) {
         engine.call(() -> {
             new PhoneActions(pbx, ami).contact(phoneOrFail(endpoint), false, null);
+            return null;
+        }).join();
+    }
+
+    /**
+     * The phone dials a feature code of {@code [cti-phone-features]} ({@link PhoneFeatureCodes}) as the extension
+     * {@code callerNumber} (its CALLERID(num)): a short call in {@code from-agents} that writes AstDB
+     * and raises {@code UserEvent CtiPhoneSetting}, then hangs up.
+     */
+    public void dialFeatureCode(String endpoint, String callerNumber, String digits) {
+        var setting = PhoneFeatureCodes.parse(digits)
+                .orElseThrow(() -> new IllegalArgumentException("not a feature code: " + digits));
+        engine.call(() -> {
+            io.ctiserver.server.sim.phone.SimPhone p = phoneOrFail(endpoint);
+            Chan c = pbx.newChannelWithCallerId(p.device(), ChanState.RING, "from-agents", digits, callerNumber,
+                    "");
+            pbx.newState(c, ChanState.UP);
+            pbx.astDb.put(setting.family(), setting.key(callerNumber), setting.value());
+            pbx.emitChan("UserEvent", "user,all", c, "UserEvent", "CtiPhoneSetting", "Extension", callerNumber,
+                    "Setting", setting.setting(), "Value", setting.value());
+            pbx.hangup(c, 16);
             return null;
         }).join();
     }

@@ -223,11 +223,59 @@ class DialplanFilesTest {
     void theManagerUserHasLeastPrivilege() throws Exception {
         AsteriskConf manager = AsteriskConf.read(dir.resolve("manager.conf"));
         AsteriskConf.Section cti = manager.all("cti").get(0);
-        assertEquals(List.of("call,agent,dialplan,system"), cti.values("read"));
+        assertEquals(List.of("call,agent,dialplan,system,user"), cti.values("read"));
         assertEquals(List.of("call,agent,originate,reporting,system"), cti.values("write"));
         assertFalse(cti.values("writetimeout").isEmpty());
         assertTrue(cti.lines().stream().anyMatch(e -> e.getKey().startsWith("eventfilter(action(exclude)")));
         assertEquals(List.of("no"), manager.all("general").get(0).values("timestampevents"));
+    }
+
+    /** An event the server reads must not be dropped by an event filter (presence was, in an earlier manager.conf). */
+    @Test
+    void noEventTheServerReadsIsFilteredOut() throws Exception {
+        AsteriskConf.Section cti = AsteriskConf.read(dir.resolve("manager.conf")).all("cti").get(0);
+        List<String> used = List.of("DeviceStateChange", "ExtensionStatus", "ContactStatus", "UserEvent",
+                "Newchannel", "Newstate", "Hangup", "DialBegin", "DialEnd", "BridgeEnter", "BridgeLeave", "Hold",
+                "Unhold", "QueueCallerJoin", "QueueCallerLeave", "QueueCallerAbandon", "AgentCalled", "AgentConnect",
+                "AgentComplete", "QueueMemberPause", "Newexten", "FullyBooted", "MixMonitorStart", "ParkedCall");
+        for (Map.Entry<String, String> line : cti.lines()) {
+            String key = line.getKey();
+            if (!key.startsWith("eventfilter(action(exclude)")) {
+                continue;
+            }
+            for (String event : used) {
+                // a filter on the name alone drops the event; one with a header(...) drops only some (VarSet)
+                assertFalse(key.contains("name(" + event + ")") && !key.contains("header("), key);
+            }
+        }
+    }
+
+    /** [cti-phone-features]: each code sets what the simulator's model of it sets, and tells the server. */
+    @Test
+    void thePhoneFeatureCodesAreTheSimulatorsContract() {
+        assertTrue(dialplan.matches("from-agents", "*78"), "the phones reach the feature codes");
+        int codes = 0;
+        for (Dialplan.Step st : dialplan.steps) {
+            if (!st.context().equals("cti-phone-features") || !st.app().equals("Gosub")) {
+                continue;
+            }
+            codes++;
+            String digits = st.exten().startsWith("_") ? st.exten().substring(1, 4) + "5551234" : st.exten();
+            Matcher m = Pattern.compile("cti-phone-set,s,1\\((\\w+),(.*)\\)").matcher(st.args());
+            assertTrue(m.matches(), st.toString());
+            var modelled = io.ctiserver.server.sim.phone.PhoneFeatureCodes.parse(digits).orElseThrow(
+                    () -> new AssertionError("the simulator does not model " + digits));
+            assertEquals(m.group(1), modelled.setting(), digits);
+            String value = m.group(2).equals("${EXTEN:3}") ? digits.substring(3) : m.group(2);
+            assertEquals(value, modelled.value(), digits);
+        }
+        assertEquals(8, codes);
+        List<String> set = dialplan.steps.stream().filter(st -> st.context().equals("cti-phone-set"))
+                .map(st -> st.app() + "(" + st.args() + ")").toList();
+        assertTrue(set.contains("Set(DB(CTI_DND/${ext})=${ARG2})"), set.toString());
+        assertTrue(set.contains("Set(DB(CTI_FWD/${ext}/${ARG1})=${ARG2})"), set.toString());
+        assertTrue(set.contains("UserEvent(" + io.ctiserver.presence.PhoneSetting.USER_EVENT
+                + ",Extension: ${ext},Setting: ${ARG1},Value: ${ARG2})"), set.toString());
     }
 
     @Test

@@ -251,6 +251,50 @@ class PhonesEndToEndTest {
         }
     }
 
+    /** The feature codes of dialplans/cti-phones.conf: set on the phone, told to the desktops as from a desktop. */
+    @Test
+    void dndAndForwardsSetOnThePhoneReachTheDesktops() throws Exception {
+        int port = server.gateway().port();
+        try (DesktopClient agent201 = DesktopClient.login(port, "agent201", PASSWORD);
+             DesktopClient supervisor = DesktopClient.login(port, "supervisor", PASSWORD)) {
+            try {
+                sim.dialFeatureCode("201", "201", "*78");
+                JsonNode dnd = agent201.await(f -> f.path("type").asText().equals("phone.dnd"), WAIT, "phone.dnd");
+                JsonNode p = dnd.path("payload");
+                assertEquals("201", p.path("extension").asText());
+                assertEquals("PJSIP/201", p.path("device").asText());
+                assertTrue(p.path("enabled").asBoolean());
+                assertEquals("phone", p.path("source").asText());
+                assertFalse(p.hasNonNull("by"), "no user set it: " + p);
+                supervisor.await(f -> f.path("type").asText().equals("phone.dnd"), WAIT, "phone.dnd at the supervisor");
+                assertEquals("1", sim.astDb().get("CTI_DND/201"));
+                assertTrue(command(agent201, Map.of("command", "phone.settings")).path("data").path("dnd")
+                        .asBoolean(), "the desktop reads what the phone set");
+
+                sim.dialFeatureCode("201", "201", "*725551234");
+                JsonNode fwd = agent201.await(f -> f.path("type").asText().equals("phone.forward"), WAIT,
+                        "phone.forward");
+                assertEquals("unconditional", fwd.path("payload").path("kind").asText());
+                assertEquals("5551234", fwd.path("payload").path("target").asText());
+                assertEquals("5551234", sim.astDb().get("CTI_FWD/201/unconditional"));
+
+                sim.dialFeatureCode("201", "201", "*73");
+                JsonNode off = agent201.await(f -> f.path("type").asText().equals("phone.forward"), WAIT,
+                        "phone.forward off");
+                assertFalse(off.path("payload").hasNonNull("target"), "forward off: " + off);
+                sim.dialFeatureCode("201", "201", "*79");
+                JsonNode dndOff = agent201.await(f -> f.path("type").asText().equals("phone.dnd"), WAIT,
+                        "phone.dnd off");
+                assertFalse(dndOff.path("payload").path("enabled").asBoolean());
+                assertEquals("0", sim.astDb().get("CTI_DND/201"));
+            } finally {
+                command(agent201, Map.of("command", "phone.forward.set", "kind", "unconditional", "target", ""));
+                command(agent201, Map.of("command", "phone.dnd.set", "enabled", false));
+                hangUpEverything();
+            }
+        }
+    }
+
     @Test
     void presenceSnapshotThenChangesAndADesktopThatReconnectsMidStreamMissesNothing() throws Exception {
         int port = server.gateway().port();

@@ -199,6 +199,7 @@ public final class PhoneCommands implements CommandFamily {
         Map<String, Object> payload = t.payload();
         payload.put("enabled", enabled);
         payload.put("by", inv.user().username());
+        payload.put("source", "desktop");
         return published(s.send(t.pbx, put, payload), "phone.dnd", t, payload);
     }
 
@@ -220,6 +221,7 @@ public final class PhoneCommands implements CommandFamily {
         payload.put("kind", kind);
         payload.put("target", value.isEmpty() ? null : value);
         payload.put("by", inv.user().username());
+        payload.put("source", "desktop");
         return published(s.send(t.pbx, put, payload), "phone.forward", t, payload);
     }
 
@@ -309,14 +311,7 @@ public final class PhoneCommands implements CommandFamily {
 
         /** The queue-member interfaces of the users at this extension: they get the event. */
         List<String> ifaces() {
-            List<String> out = new ArrayList<>();
-            for (User other : s.users().all()) {
-                if (other.iface() != null && pbx.equals(other.pbx()) && phones.phoneOf(other)
-                        .map(d -> d.effectiveExtension().equals(extension)).orElse(false)) {
-                    out.add(other.iface());
-                }
-            }
-            return out;
+            return phones.usersAt(pbx, extension, s.users().all()).stream().map(User::iface).toList();
         }
     }
 

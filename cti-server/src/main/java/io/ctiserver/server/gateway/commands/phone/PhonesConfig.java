@@ -58,6 +58,18 @@ public record PhonesConfig(String dndFamily, String forwardFamily, List<PhoneDev
         return Optional.of(PhoneDevice.of(u.device(), null));
     }
 
+    /** The users of {@code pbx} who sit at {@code extension}'s phone: those who get its phone events. */
+    public List<User> usersAt(String pbx, String extension, java.util.Collection<User> users) {
+        List<User> out = new java.util.ArrayList<>();
+        for (User u : users) {
+            if (u.iface() != null && pbx.equals(u.pbx())
+                    && phoneOf(u).map(d -> d.effectiveExtension().equals(extension)).orElse(false)) {
+                out.add(u);
+            }
+        }
+        return out;
+    }
+
     /** The device settings of {@code device}, or a generic phone. */
     public PhoneDevice device(String device) {
         for (PhoneDevice d : devices) {
