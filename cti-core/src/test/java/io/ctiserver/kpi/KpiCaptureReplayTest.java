@@ -67,6 +67,59 @@ class KpiCaptureReplayTest {
                 "the hold the record reports");
     }
 
+    /**
+     * R1 as a live link sees it: each message stamped with its receive time, from the recorder's timeline in
+     * R1_cti_hold_unhold.notes.txt (connect 06:56:10.980, the gateway's hold 06:56:14.996, unhold 06:56:20.016, hangup
+     * 06:56:24.034). A plain replay has no fact for the hold's and the unhold's moments; a live server has.
+     */
+    @Test
+    void r1OnALiveLinkTheRecordAndAhtSayHowLongTheCustomerWasHeld() {
+        List<io.ctiserver.ami.AmiMessage> capture = CaptureReader.readAll(Captures.file("R1_cti_hold_unhold.txt"), "pbx1");
+        long stamp = java.time.Instant.parse("2026-12-03T06:56:08.454Z").toEpochMilli();
+        int phase = 0;
+        Tracker tracker = new Tracker("pbx1");
+        KpiEngine engine = new KpiEngine();
+        List<CallRecord> records = new ArrayList<>();
+        tracker.addListener(engine);
+        tracker.addListener(e -> {
+            if (e instanceof CallEnded ended) {
+                records.add(ended.record());
+            }
+        });
+        for (io.ctiserver.ami.AmiMessage m : capture) {
+            String event = m.eventName() == null ? "" : m.eventName();
+            if (phase == 0 && event.equals("AgentConnect")) {
+                stamp = java.time.Instant.parse("2026-12-03T06:56:10.980Z").toEpochMilli();
+                phase = 1;
+            } else if (phase == 1 && "cti-hold".equals(m.get("Context"))) {
+                stamp = java.time.Instant.parse("2026-12-03T06:56:15.000Z").toEpochMilli();
+                phase = 2;
+            } else if (phase == 2 && event.equals("BridgeCreate")) {
+                stamp = java.time.Instant.parse("2026-12-03T06:56:20.020Z").toEpochMilli();
+                phase = 3;
+            } else if (phase == 3 && event.equals("Cdr")) {
+                stamp = java.time.Instant.parse("2026-12-03T06:56:24.035Z").toEpochMilli();
+                phase = 4;
+            }
+            tracker.onMessage(m.withSource("pbx1", stamp));
+        }
+        assertEquals(4, phase, "every moment of the timeline was found in the capture");
+        assertEquals(1, records.size());
+        CallRecord r = records.get(0);
+        assertEquals(java.time.Instant.parse("2026-12-03T06:56:10.980Z"), r.answeredAt());
+        assertEquals(13, r.talkSeconds(), "the whole time with the agent, hold included (queue_log says 10)");
+        assertEquals(5, r.heldSeconds(), "hold 06:56:15.000 to unhold 06:56:20.020");
+        assertEquals(1, r.holds().size());
+        assertEquals("PJSIP/agent1", r.holds().get(0).by());
+        assertEquals(java.time.Instant.parse("2026-12-03T06:56:15.000Z"), r.holds().get(0).startedAt());
+        assertEquals(5, r.holds().get(0).seconds());
+        assertEquals(13, r.segments().get(0).talkSeconds());
+        KpiFigures w = engine.refresh().window();
+        assertEquals(1, w.answered());
+        assertEquals(13.0, w.ahtSeconds(), 1e-9);
+        assertEquals(5.02, w.avgHoldSeconds(), 0.01, "hold / answered: 5.02 s");
+    }
+
     @Test
     void capture03IsOneAbandonedCall() {
         Replay r = replay("03_queue_call_abandoned.txt");

@@ -2,6 +2,7 @@ package io.ctiserver.kpi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ctiserver.ami.capture.CaptureReader;
 import io.ctiserver.testing.Captures;
@@ -57,6 +58,32 @@ class R5QueueLogCrossCheckTest {
         assertEquals(Map.of("Agent 201", 9L, "Agent 202", 6L, "SIP Agent 1", 6L), truth.handledByAgent());
         assertEquals(truth.handledByAgent(), handled, "calls handled per agent");
         truth.avgTalkByAgent().forEach((agent, mean) -> within(mean, talk.get(agent), "mean talk of " + agent));
+    }
+
+    /** queue_log: Agent 202 PAUSE|Break at +25 s while on a call, UNPAUSE at +55 s. */
+    @Test
+    void thePauseWithAReasonReachesTheAgentsStateAndEnds() {
+        Tracker tracker = new Tracker("pbx1");
+        java.util.List<io.ctiserver.events.AgentView> states = new java.util.ArrayList<>();
+        tracker.addListener(e -> {
+            if (e instanceof io.ctiserver.events.AgentStateChanged a && a.agent().memberName().equals("Agent 202")) {
+                states.add(a.agent());
+            }
+        });
+        CaptureReader.readAll(Captures.file(CAPTURE + ".txt"), "pbx1").forEach(tracker::onMessage);
+        java.util.List<io.ctiserver.events.AgentView> paused = states.stream()
+                .filter(a -> a.state() == io.ctiserver.events.AgentState.PAUSED).toList();
+        assertEquals(java.util.Set.of("Break"),
+                paused.stream().map(io.ctiserver.events.AgentView::pausedReason).collect(java.util.stream.Collectors.toSet()));
+        java.time.Instant pausedAt = paused.get(0).since();
+        io.ctiserver.events.AgentView unpaused = states.stream().filter(a -> a.since().isAfter(pausedAt)
+                && a.state() != io.ctiserver.events.AgentState.PAUSED).findFirst().orElseThrow();
+        assertEquals(io.ctiserver.events.AgentState.AVAILABLE, unpaused.state());
+        // Paused on a call: the agent shows PAUSED from the end of that call on, until the UNPAUSE at 1796281143.
+        // (A replay's clock has no fact at the UNPAUSE itself: it may run up to a few seconds behind there.)
+        assertTrue(!pausedAt.isBefore(java.time.Instant.ofEpochSecond(1796281113L)), "queue_log PAUSE " + pausedAt);
+        assertTrue(unpaused.since().getEpochSecond() <= 1796281143L, "queue_log UNPAUSE " + unpaused.since());
+        assertEquals(1, paused.size(), "one pause");
     }
 
     private static void within(Double want, Double got, String what) {

@@ -136,6 +136,67 @@ class ParkAndConsultationTest {
         assertEquals(AgentState.AVAILABLE, agentState("PJSIP/agent2"));
     }
 
+    /**
+     * Parked through a parking extension: the agent blind-transfers the customer to 700 and res_parking parks them
+     * (BlindTransfer, then ParkedCall with the Parker snapshot: the agent's channel). Another agent picks them up; the
+     * customer hangs up last.
+     */
+    @Test
+    void parkedThroughTheParkingExtensionStaysOneCallAndEndsAsTheCustomers() {
+        Chan[] c = connectedQueueCall();
+        Chan caller = c[0];
+        Chan agent = c[1];
+        pbx.advance(12);
+        pbx.send("BlindTransfer", concat(new String[] {"Result", "Success"}, snapshot("Transferer", agent),
+                snapshot("Transferee", caller), new String[] {"TransfererContext", "from-agents", "IsExternal", "No",
+                        "Context", "from-agents", "Extension", "700"}));
+        pbx.leave("b1", caller);
+        pbx.bridge("parking-default", caller);
+        pbx.send("ParkedCall", concat(parkee(caller), snapshot("Parker", agent), new String[] {
+                "ParkerDialString", "PJSIP/agent1", "Parkinglot", "default", "ParkingSpace", "702",
+                "ParkingTimeout", "45", "ParkingDuration", "0"}));
+        pbx.complete(caller, agent, "support", "PJSIP/agent1", "SIP Agent 1", 4, 12, "transfer");
+        pbx.on("HangupRequest", agent, "Cause", "16");
+        pbx.leave("b1", agent);
+        pbx.hangup(agent);
+        assertEquals(CallState.HELD, h.tracker.view().call(caller.uid()).orElseThrow().state());
+        pbx.advance(8);
+        Chan picker = pbx.channel("PJSIP/agent2-00000011", null, "from-agents", "702", "agent2", "SIP Agent 2");
+        pbx.on("Newexten", picker, "Context", "parkedcalls", "Exten", "702", "Priority", "1",
+                "Application", "ParkedCall", "AppData", "default,702");
+        pbx.send("UnParkedCall", concat(parkee(caller), snapshot("Retriever", picker), new String[] {
+                "ParkerDialString", "PJSIP/agent1", "Parkinglot", "default", "ParkingSpace", "702",
+                "ParkingTimeout", "37", "ParkingDuration", "8"}));
+        pbx.leave("parking-default", caller);
+        pbx.bridge("b3", picker, caller);
+        assertEquals("PJSIP/agent2", h.tracker.view().call(caller.uid()).orElseThrow().agentInterface());
+        pbx.advance(25);
+        pbx.on("HangupRequest", caller, "Cause", "16");
+        pbx.leave("b3", caller);
+        pbx.leave("b3", picker);
+        pbx.hangup(caller, picker);
+
+        assertEquals(1, h.records().size(), "one call: " + h.records());
+        CallRecord r = h.records().get(0);
+        assertEquals(caller.uid(), r.callId());
+        assertEquals(CallResult.ANSWERED, r.result());
+        assertEquals("SIP Agent 2", r.agentName(), "the retrieving agent is the connected party");
+        assertEquals(EndedBy.CALLER, r.endedBy(), "the customer hung up last");
+        assertEquals(List.of(new Transfer(Transfer.Kind.BLIND, "700")), r.transfers(), "how it was parked");
+        CallRecord.Park p = r.parked().get(0);
+        assertEquals("702", p.space());
+        assertEquals("default", p.lot());
+        assertEquals("PJSIP/agent1", p.by(), "the Parker channel's agent");
+        assertEquals("PJSIP/agent2", p.retrievedBy());
+        assertEquals(8, p.seconds());
+        assertEquals("retrieved", p.outcome());
+        assertEquals(List.of(12L, 25L), r.segments().stream().map(CallRecord.Segment::talkSeconds).toList());
+        assertEquals(37, r.talkSeconds());
+        assertEquals(List.of(), h.tracker.view().calls());
+        assertEquals(AgentState.AVAILABLE, agentState("PJSIP/agent1"));
+        assertEquals(AgentState.AVAILABLE, agentState("PJSIP/agent2"));
+    }
+
     @Test
     void customerHangingUpWhileParkedEndsTheCallAsTheCallers() {
         Chan[] c = connectedQueueCall();

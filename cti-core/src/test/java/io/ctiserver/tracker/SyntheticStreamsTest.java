@@ -573,4 +573,60 @@ class SyntheticStreamsTest {
         pbx.hangup(dialOut2, dialOut, agent, caller);
         assertEquals(caller.uid(), h.records().stream().filter(r -> r.queue() != null).findFirst().orElseThrow().callId());
     }
+
+    /**
+     * A Redirect from another AMI session (a supervisor's tool, not the gateway) moves the connected caller into a
+     * ConfBridge room that already holds a call of its own, in Asterisk 22's order (capture 07: the Newexten first,
+     * then the BridgeLeave; R3: the room's softmix bridge and ConfbridgeJoin). A transfer of kind redirect to the room;
+     * the room's other call stays its own.
+     */
+    @Test
+    void redirectOfTheCallerIntoAConfBridgeRoomIsATransferToTheRoom() {
+        pbx.member("support", "PJSIP/agent2", "SIP Agent 2", "0", "1");
+        // Agent 2 dialled the room 800 from the phone before: a call of its own, already in the room.
+        Chan host = pbx.channel("PJSIP/agent2-00000010", null, "from-agents", "800", "agent2", "SIP Agent 2");
+        pbx.on("Newexten", host, "Context", "conferences", "Exten", "800", "Priority", "1", "Application", "ConfBridge",
+                "AppData", "800");
+        pbx.send("BridgeCreate", "BridgeUniqueid", "room-800", "BridgeType", "base", "BridgeTechnology", "softmix",
+                "BridgeCreator", "ConfBridge", "BridgeName", "800", "BridgeNumChannels", "0");
+        pbx.on("BridgeEnter", host, "BridgeUniqueid", "room-800", "Context", "conferences", "Exten", "800");
+        pbx.on("ConfbridgeJoin", host, "Conference", "800", "BridgeUniqueid", "room-800", "Context", "conferences",
+                "Exten", "800", "Admin", "No", "Muted", "No");
+
+        Chan[] c = connectedQueueCall();
+        Chan caller = c[0];
+        Chan agent = c[1];
+        pbx.advance(10);
+        pbx.on("Newexten", caller, "Context", "conferences", "Exten", "800", "Priority", "1",
+                "Application", "ConfBridge", "AppData", "800");
+        pbx.on("BridgeLeave", caller, "BridgeUniqueid", "b1", "Context", "conferences", "Exten", "800");
+        pbx.on("BridgeEnter", caller, "BridgeUniqueid", "room-800", "Context", "conferences", "Exten", "800");
+        pbx.on("ConfbridgeJoin", caller, "Conference", "800", "BridgeUniqueid", "room-800", "Context", "conferences",
+                "Exten", "800", "Admin", "No", "Muted", "No");
+        // The agent is left alone in the queue's bridge and hangs up.
+        pbx.on("HangupRequest", agent, "Cause", "16");
+        pbx.leave("b1", agent);
+        pbx.hangup(agent);
+        assertEquals(AgentState.AVAILABLE, agentState("PJSIP/agent1"));
+        assertEquals(2, h.tracker.view().calls().size(), "the customer's call and the room's own call");
+        pbx.advance(20);
+        pbx.on("HangupRequest", caller, "Cause", "16");
+        pbx.on("ConfbridgeLeave", caller, "Conference", "800", "BridgeUniqueid", "room-800");
+        pbx.on("BridgeLeave", caller, "BridgeUniqueid", "room-800", "Context", "conferences", "Exten", "800");
+        pbx.hangup(caller);
+        // app_queue counts on until the caller hangs up, wherever the Redirect sent them.
+        pbx.complete(caller, agent, "support", "PJSIP/agent1", "SIP Agent 1", 4, 30, "caller");
+
+        assertEquals(List.of(new Transfer(Transfer.Kind.REDIRECT, "800")),
+                h.of(CallTransferred.class).stream().map(CallTransferred::transfer).toList());
+        assertEquals(1, h.records().size(), "the room's own call is still going");
+        CallRecord r = h.records().get(0);
+        assertEquals(caller.uid(), r.callId());
+        assertEquals(List.of(new Transfer(Transfer.Kind.REDIRECT, "800")), r.transfers());
+        assertEquals(EndedBy.TRANSFER, r.endedBy(), "app_queue's late 'caller' does not undo the Redirect");
+        assertEquals("SIP Agent 1", r.agentName());
+        assertEquals(1, r.segments().size());
+        assertEquals(10, r.segments().get(0).talkSeconds(), "the agent's part ends at the Redirect");
+        assertEquals(List.of(host.uid()), h.tracker.view().calls().stream().map(CallView::callId).toList());
+    }
 }

@@ -125,6 +125,55 @@ class GatewayDesktopTest {
         }
     }
 
+    /**
+     * The server's own hold (R1), attended transfer (R2) and conference (R3) on a real Asterisk 22, through a real
+     * tracker to the agent's desktop over a real WebSocket: the call events it gets, in order, and the record in
+     * call.ended, each frame checked against the AsyncAPI document (on close).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "R1_cti_hold_unhold|call.offered call.answered call.held call.retrieved call.ended",
+            // Atxfer holds the agent's channel and plays music to the customer until the transfer joins them to 300.
+            "R2_cti_attended_transfer|call.offered call.answered call.held call.retrieved call.transferred call.ended",
+            "R3_cti_conference|call.offered call.answered call.conferenced call.ended"})
+    void serversOwnCommandsOnRealAsteriskReachTheDesktopAsTheProtocolSays(String capture, String types)
+            throws Exception {
+        try (WsClient agent = f.desktop("agent1")) {
+            io.ctiserver.tracker.Tracker tracker = new io.ctiserver.tracker.Tracker("pbx1");
+            tracker.addListener(f.gateway::onEvent);
+            io.ctiserver.ami.capture.CaptureReader.readAll(io.ctiserver.testing.Captures.file(capture + ".txt"), "pbx1")
+                    .forEach(tracker::onMessage);
+
+            List<String> seen = new java.util.ArrayList<>();
+            JsonNode m;
+            do {
+                m = agent.next(x -> x.path("type").asText().startsWith("call."), "a call event");
+                seen.add(m.get("type").asText());
+            } while (!m.get("type").asText().equals("call.ended"));
+            assertEquals(List.of(types.split(" ")), seen, capture);
+            JsonNode r = m.get("payload").get("record");
+            assertEquals("PJSIP/agent1", r.get("agentInterface").asText());
+            assertEquals("support", r.get("queue").asText());
+            switch (capture) {
+                case "R1_cti_hold_unhold" -> {
+                    assertEquals(13, r.get("talkSeconds").asLong());
+                    assertEquals("agent", r.get("endedBy").asText());
+                    assertEquals(1, r.get("holds").size());
+                }
+                case "R2_cti_attended_transfer" -> {
+                    assertEquals("attended", r.get("transfers").get(0).get("kind").asText());
+                    assertEquals("3", r.get("transfers").get(0).get("target").asText());
+                    assertEquals("transfer", r.get("endedBy").asText());
+                }
+                default -> {
+                    assertEquals(11, r.get("talkSeconds").asLong());
+                    assertEquals(3, r.get("conference").size());
+                    assertEquals(0, r.get("transfers").size());
+                }
+            }
+        }
+    }
+
     @Test
     void supervisorBargesWithChanSpyOptions() throws Exception {
         f.state.put(Fixture.call("c3", CallState.CONNECTED, Fixture.AGENT_201, "Local/201@agents-00000008;1"));
