@@ -181,6 +181,10 @@ function renderChart() {
   const wPts = points.map(p => `${x(p.t).toFixed(1)},${yW(p.w).toFixed(1)}`).join(' ');
   if (slPts) el('polyline', { points: slPts, fill: 'none', stroke: '#1d6b33', 'stroke-width': 2, class: 'sl-line' });
   if (wPts) el('polyline', { points: wPts, fill: 'none', stroke: '#0b5cad', 'stroke-width': 2, class: 'wait-line' });
+  // The latest value of each line as a dot: a line of one sample (the first minutes) draws nothing by itself.
+  const lastSl = points.filter(p => p.sl !== null).pop();
+  if (lastSl) el('circle', { cx: x(lastSl.t).toFixed(1), cy: ySl(lastSl.sl).toFixed(1), r: 3.5, fill: '#1d6b33', class: 'sl-now' });
+  if (last) el('circle', { cx: x(last.t).toFixed(1), cy: yW(last.w).toFixed(1), r: 3.5, fill: '#0b5cad', class: 'wait-now' });
   $('chart').replaceChildren(svg);
   $('chart-note').textContent = points.some(p => p.sl !== null) ? '' : '(service level shows once calls have ended today)';
 }

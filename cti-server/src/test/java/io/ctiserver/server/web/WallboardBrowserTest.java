@@ -94,8 +94,9 @@ class WallboardBrowserTest {
             assertTrue(figure(b, "sales", "asa").matches("\\d+:\\d\\d"), figure(b, "sales", "asa"));
             assertEquals("0 %", figure(b, "sales", "abandon"));
             b.waitUntil("the grid counts the call for the agent who took it", () -> handled(b, "203") + handled(b, "204") == 1);
-            b.waitUntil("the chart draws the service level", () -> !b.driver.findElements(
-                    By.cssSelector("#chart svg polyline.sl-line")).isEmpty());
+            b.waitUntil("the chart draws the service level, its latest value at 100 %", () -> !b.driver.findElements(
+                    By.cssSelector("#chart svg polyline.sl-line")).isEmpty() && "10.0".equals(b.js(
+                    "return document.querySelector('#chart svg circle.sl-now').getAttribute('cy');")));
 
             // Two support agents take two calls; the next two wait.
             for (String caller : new String[] {"5552001", "5552002", "5552003", "5552004"}) {
