@@ -154,6 +154,16 @@ class WallboardBrowserTest {
             assertEquals("Coaching", pause.get("Reason"));
             b.waitUntil("Agent 204 shows paused", () -> "paused".equals(b.driver.findElement(
                     By.cssSelector("#agents tr[data-iface='Local/204@agents/n']")).getAttribute("data-state")));
+
+            // Log out from the grid: QueueRemove of the agent from each of its queues. The demo's members are static
+            // (queues.conf), which app_queue refuses to remove: the refusal is shown in Asterisk's words.
+            b.driver.findElement(By.cssSelector("button[aria-label='Log out Agent 204']")).click();
+            AmiMessage remove = web.awaitAction("QueueRemove", m -> "QueueRemove".equals(m.action())
+                    && "Local/204@agents/n".equals(m.get("Interface")));
+            assertEquals("sales", remove.get("Queue"));
+            b.waitUntil("the refusal is shown in words", () -> b.messages().contains("Log Agent 204 out of sales failed:"
+                    + " pbx_refused: the PBX refused QueueRemove (Asterisk: Unable to remove interface: It is not a"
+                    + " dynamic member)"));
         }
     }
 }
