@@ -8,11 +8,13 @@ import { mountChatPanel } from './chat-panel.js';
 const $ = id => document.getElementById(id);
 const messages = new Messages($('messages'));
 const cards = new Map();          // callId -> Card
+const handedAway = new Set();     // calls this agent transferred away: no card again, their disposition was asked
 const RECENT_KEY = 'cti.recentCalls';
 let cti;
 let settings = { pauseReasons: [], wrapUpCodes: [], salesOutcomes: [], salesQueues: [], crmUrlTemplate: '' };
 let directory = { agents: [], queues: [] };
 let historyAvailable = true;
+let historyRows = [];             // the agent's calls from the history API, below the session's own
 
 /** Render timings the browser test reads: event arrival (performance.now()) to card in the DOM and to the next frame. */
 const perf = { renders: [] };
@@ -27,6 +29,7 @@ async function ready(client) {
   $('logout').hidden = false;
   $('who').textContent = client.user ? client.user.username + ' (' + client.user.role + ')' : '';
   $('logout').onclick = async () => { await client.logout(); location.reload(); };
+  client.once('snapshot').then(() => loadHistory()); // the agent's interface is known from the snapshot
   client.on('snapshot', () => renderAll());
   client.on('snapshot', () => mountPanels(client));
   client.on('call.offered', e => onCallEvent(e));
@@ -52,7 +55,6 @@ async function ready(client) {
   fillPauseReasons();
   refreshDirectory();
   setInterval(refreshDirectory, 5000);
-  loadHistory();
 }
 
 /**
@@ -220,19 +222,23 @@ function renderAll() {
   for (const [id, card] of cards) {
     if (!live.has(id)) { card.el.remove(); cards.delete(id); }
   }
-  for (const call of cti.calls.values()) upsert(call, null);
+  for (const call of cti.calls.values()) if (!handedAway.has(call.callId)) upsert(call, null);
   renderState();
   countCalls();
 }
 
 function onCallEvent(e) {
   const p = e.payload;
+  if (handedAway.has(p.call.callId)) return;
+  const before = cards.get(p.call.callId);
+  const wasMine = before ? before.mine : false;
   const card = upsert(p.call, e.type === 'call.offered' && p.agentInterface ? p : null, e.type);
   if (e.type === 'call.transferred' && p.transfer) card.note('Transferred (' + p.transfer.kind + ') to ' + p.transfer.target);
-  if (card.mine && !isMine(p.call)) {
+  if (card.mine && (!isMine(p.call) || handedOn(e, wasMine))) {
     // The call left this agent (transferred away): its card goes; the disposition is asked now.
     card.el.remove();
     cards.delete(p.call.callId);
+    handedAway.add(p.call.callId);
     askDisposition(Object.assign({ endedAt: e.time, result: 'answered' }, p.call), card.pop);
   }
   countCalls();
@@ -241,8 +247,20 @@ function onCallEvent(e) {
   requestAnimationFrame(() => { entry.frameMs = performance.now() - e.receivedAt; perf.renders.push(entry); });
 }
 
+/**
+ * A blind or attended transfer by this agent to a target that is not an agent: the call still names this agent
+ * (`agentInterface`), but the agent's leg is gone. (To another agent, the call names that agent: isMine sees it.)
+ */
+function handedOn(e, wasMine) {
+  const t = e.payload.transfer;
+  const me = myAgent();
+  return e.type === 'call.transferred' && wasMine && !!me && !!t && (t.kind === 'blind' || t.kind === 'attended')
+    && t.target !== agentExtension(me.iface);
+}
+
 function onEnded(e) {
   const id = e.payload.callId;
+  const away = handedAway.delete(id);
   const card = cards.get(id);
   const record = e.payload.record;
   const mine = card ? card.mine : false;
@@ -251,7 +269,7 @@ function onEnded(e) {
   const me = myAgent();
   if (record && me && (record.agentInterface || '').toLowerCase() === me.iface.toLowerCase()) {
     remember(record);
-    if (record.result === 'answered' || mine) askDisposition(record, card ? card.pop : null);
+    if (!away && (record.result === 'answered' || mine)) askDisposition(record, card ? card.pop : null);
   }
 }
 
@@ -469,17 +487,19 @@ class Card {
       text ? h('p', { class: 'muted' }, text) : h('ul', {}, items.map(r => h('li', {},
         clock(r.startedAt || r.endedAt || r.date) + ' ' + (r.agentName || r.agent || '') + ' ' + (r.result || '')
         + (r.disposition ? ' — ' + (r.disposition.code || r.disposition) : '')))));
-    if (this.pop && Array.isArray(this.pop.recentCalls)) {
-      show(this.pop.recentCalls, this.pop.recentCalls.length ? null : 'No earlier calls.');
+    if (this.pop && Array.isArray(this.pop.recentCalls) && this.pop.recentCalls.length) {
+      show(this.pop.recentCalls, null);
       return;
     }
+    // No pop (a card built from the snapshot after a reload, a call that did not ring here), or an empty list in it
+    // (the server's lookup may have missed its deadline): the history API.
     if (!number || !historyAvailable) {
       show([], 'No call history on this server.');
       return;
     }
     try {
       const r = await cti.get('/api/history/calls?number=' + encodeURIComponent(number) + '&limit=5');
-      const items = Array.isArray(r) ? r : (r.calls || r.items || []);
+      const items = historyItems(r).filter(c => c.callId !== this.call.callId);
       show(items, items.length ? null : 'No earlier calls.');
     } catch (err) {
       if (err.status === 404) historyAvailable = false;
@@ -544,9 +564,9 @@ function remember(record, disposition) {
   renderRecent();
 }
 
-function renderRecent(extra = []) {
+function renderRecent() {
   const seen = new Set();
-  const rows = recent().concat(extra).filter(r => !seen.has(r.callId) && seen.add(r.callId)).slice(0, 20);
+  const rows = recent().concat(historyRows).filter(r => !seen.has(r.callId) && seen.add(r.callId)).slice(0, 20);
   $('recent-calls').replaceChildren(...(rows.length ? rows.map(r => h('tr', {},
     h('td', {}, clock(r.endedAt || r.startedAt)),
     h('td', {}, (r.callerName ? r.callerName + ' ' : '') + (r.callerNumber || '')),
@@ -559,13 +579,26 @@ function renderRecent(extra = []) {
     : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No calls yet in this session.'))]));
 }
 
-/** The agent's calls from the history API, when the server has one (404: it has not; the session's calls remain). */
+/**
+ * GET /api/history/calls answers {calls: [{record, disposition}], nextCursor}: each item as the rows here read it,
+ * the stored call record's fields with the disposition's code.
+ */
+function historyItems(answer) {
+  return ((answer && answer.calls) || []).map(c => Object.assign({}, c.record,
+    { disposition: c.disposition ? c.disposition.code : null }));
+}
+
+/**
+ * The agent's own calls from the history API (those taken at their interface), when the server has one (404: it
+ * has not; the session's calls remain). Supervisors and admins have no calls of their own here.
+ */
 async function loadHistory() {
-  if (!cti.user) return;
+  if (!cti.user || cti.user.role !== 'agent') return;
+  const me = myAgent();
   try {
-    const r = await cti.get('/api/history/calls?limit=20');
-    const items = Array.isArray(r) ? r : (r.calls || r.items || []);
-    renderRecent(items);
+    const r = await cti.get('/api/history/calls?limit=20' + (me ? '&agent=' + encodeURIComponent(me.iface) : ''));
+    historyRows = historyItems(r);
+    renderRecent();
   } catch (err) {
     if (err.status === 404) historyAvailable = false;
   }

@@ -62,16 +62,14 @@ function queueKpis(name) {
   return kpis && kpis.queues ? kpis.queues.find(q => q.queue === name) : null;
 }
 
-/** Agents needed (Erlang C) when the KPI engine provides it; null otherwise. Accepts the names it may use. */
-function agentsNeeded(qk) {
-  if (!qk) return null;
-  for (const src of [qk, qk.erlang, qk.erlangC, qk.staffing, qk.forecast, qk.window]) {
-    if (!src) continue;
-    for (const k of ['agentsNeeded', 'requiredAgents', 'agentsRequired', 'neededAgents']) {
-      if (typeof src[k] === 'number') return src[k];
-    }
-  }
-  return null;
+/**
+ * Erlang C from the KPI engine (the queue's `staffing`, docs/kpis.md): {needed, staffed}, staffed being the members
+ * logged in and not paused, as Erlang C counts them; null before the window has an answered call.
+ */
+function staffing(qk) {
+  const s = qk ? qk.staffing : null;
+  if (!s || typeof s.agentsNeeded !== 'number') return null;
+  return { needed: s.agentsNeeded, staffed: s.agentsStaffed };
 }
 
 function slLevel(sl) {
@@ -104,8 +102,7 @@ function renderTiles() {
     for (const a of cti.agents.values()) {
       if ((a.queues || []).includes(name) && a.state !== 'logged_out') byState[a.state] = (byState[a.state] || 0) + 1;
     }
-    const staffed = Object.values(byState).reduce((a, b) => a + b, 0);
-    const needed = agentsNeeded(qk);
+    const erlang = staffing(qk);
     const sl = today ? today.serviceLevelPercent : null;
     const fig = (label, value, attrs = {}) => h('div', attrs, h('dt', {}, label), h('dd', {}, value));
     return h('article', { class: 'card tile', 'aria-labelledby': 'tile-' + name, dataset: { queue: name } },
@@ -121,8 +118,8 @@ function renderTiles() {
       h('p', { class: 'agents-line' },
         ['available', 'ringing', 'on_call', 'wrap_up', 'paused'].map(s => h('span', { class: 'badge', dataset: { state: s } },
           s.replace('_', ' ') + ' ' + (byState[s] || 0))).flatMap(b => [b, ' '])),
-      needed !== null ? h('p', { class: 'agents-line staffing' },
-        'Agents needed (Erlang C): ' + needed + ' — staffed: ' + staffed) : null);
+      erlang ? h('p', { class: 'agents-line staffing' },
+        'Agents needed (Erlang C): ' + erlang.needed + ' — staffed: ' + erlang.staffed) : null);
   });
   $('tiles').replaceChildren(...tiles);
 }
@@ -184,6 +181,10 @@ function renderChart() {
   const wPts = points.map(p => `${x(p.t).toFixed(1)},${yW(p.w).toFixed(1)}`).join(' ');
   if (slPts) el('polyline', { points: slPts, fill: 'none', stroke: '#1d6b33', 'stroke-width': 2, class: 'sl-line' });
   if (wPts) el('polyline', { points: wPts, fill: 'none', stroke: '#0b5cad', 'stroke-width': 2, class: 'wait-line' });
+  // The latest value of each line as a dot: a line of one sample (the first minutes) draws nothing by itself.
+  const lastSl = points.filter(p => p.sl !== null).pop();
+  if (lastSl) el('circle', { cx: x(lastSl.t).toFixed(1), cy: ySl(lastSl.sl).toFixed(1), r: 3.5, fill: '#1d6b33', class: 'sl-now' });
+  if (last) el('circle', { cx: x(last.t).toFixed(1), cy: yW(last.w).toFixed(1), r: 3.5, fill: '#0b5cad', class: 'wait-now' });
   $('chart').replaceChildren(svg);
   $('chart-note').textContent = points.some(p => p.sl !== null) ? '' : '(service level shows once calls have ended today)';
 }

@@ -59,16 +59,25 @@ final class Atxfer {
     }
 
     private void targetAnswers() {
-        if (target.hungUp || done) {
+        if (target.hungUp) {
             return;
         }
         pbx.newState(target.localPeer, ChanState.UP);
         pbx.newState(target, ChanState.UP);
         pbx.dialEnd(null, target, "ANSWER");
         targetAnswered = true;
-        if (transfererGone) {
+        if (transfererGone && !done) {
             pbx.engine.after(1000, this::complete);
         }
+    }
+
+    /**
+     * A Hangup of the agent's channel during the consultation: the transfer completes at once, also while the target
+     * still rings (the customer then hears it ring, and talks once it answers).
+     */
+    void transfererHangsUp() {
+        transfererGone = true;
+        complete();
     }
 
     /** The agent's talk time is over: the agent hangs up, which completes the transfer. */

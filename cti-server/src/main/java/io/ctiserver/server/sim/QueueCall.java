@@ -671,6 +671,12 @@ final class QueueCall implements CallFlow {
             return;
         }
         if (connected != null && (chan == connected.dialed || chan == connected.inner())) {
+            if (atxfer != null) {
+                // The transferer hangs up during the consultation (the gateway's transfer.complete): as in Asterisk,
+                // that completes the attended transfer; the customer stays, with the target.
+                atxfer.transfererHangsUp();
+                return;
+            }
             agentHangsUp();
             return;
         }

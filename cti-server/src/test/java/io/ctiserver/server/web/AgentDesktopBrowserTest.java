@@ -15,7 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -84,6 +86,16 @@ class AgentDesktopBrowserTest {
             b.waitUntil("available again", () -> "available".equals(
                     b.driver.findElement(By.id("agent-state")).getAttribute("data-state")));
 
+            // Asterisk's refusal reaches the agent in words: agent 203 is already in sales.
+            new Select(b.driver.findElement(By.id("queue-pick"))).selectByValue("sales");
+            b.driver.findElement(By.id("queue-login")).click();
+            String refusal = "Log in to sales failed: pbx_refused: the PBX refused QueueAdd"
+                    + " (Asterisk: Unable to add interface: Already there)";
+            b.waitUntil("the refusal is shown in Asterisk's words", () -> b.messages().contains(refusal));
+            assertEquals("pbx_refused", b.driver.findElement(By.cssSelector("#messages .msg.error"))
+                    .getAttribute("data-code"));
+            b.driver.findElement(By.cssSelector("#messages .msg.error button")).click(); // dismissed
+
             web.server.simulator().placeInboundCall("5551009", "6000", "1", 600, 0);
             WebElement card = card(b, "5551009");
             String callId = card.getAttribute("data-call-id");
@@ -94,6 +106,8 @@ class AgentDesktopBrowserTest {
             assertTrue(text.contains("skill rule 1"), "routing reason: " + text);
             assertTrue(text.contains("IVR choice\n1") || text.matches("(?s).*IVR choice\\s+1.*"), text);
             assertEquals("sales", card.findElement(By.xpath(".//dt[.='Queue']/following-sibling::dd[1]")).getText());
+            assertTrue(card.findElement(By.xpath(".//dt[.='Waited']/following-sibling::dd[1]")).getText()
+                    .matches("\\d+:\\d\\d"), "the wait in the queue: " + text);
             assertEquals("https://crm.example.com/customers/C-1009?phone=5551009",
                     card.findElement(By.className("crm-link")).getAttribute("href"));
             b.waitUntil("the call is answered", () -> "connected".equals(stateOf(card(b, "5551009"))));
@@ -109,7 +123,8 @@ class AgentDesktopBrowserTest {
             String caller = channel(call, Party.Role.CALLER);
             String agent = channel(call, Party.Role.AGENT);
 
-            button(card(b, "5551009"), "Hold").click();
+            // Hold and retrieve from the keyboard: Enter on Hold, and the focus moves to Retrieve for the way back.
+            button(card(b, "5551009"), "Hold").sendKeys(Keys.ENTER);
             AmiMessage hold = web.awaitAction("Redirect (hold)", m -> "Redirect".equals(m.action())
                     && caller.equals(m.get("Channel")));
             assertEquals("cti-hold", hold.get("Context"));
@@ -117,11 +132,9 @@ class AgentDesktopBrowserTest {
             assertEquals(agent, hold.get("ExtraChannel"));
             assertEquals("wait", hold.get("ExtraExten"));
 
-            WebElement retrieve = b.waitFor(() -> {
-                WebElement r = button(card(b, "5551009"), "Retrieve");
-                return r.isDisplayed() ? r : null;
-            });
-            retrieve.click();
+            b.waitUntil("the focus is on Retrieve", () -> "Retrieve".equals(
+                    b.js("return document.activeElement.textContent;")));
+            new Actions(b.driver).sendKeys(Keys.SPACE).perform();
             AmiMessage bridge = web.awaitAction("Bridge (retrieve)", m -> "Bridge".equals(m.action()));
             assertEquals(agent, bridge.get("Channel1"));
             assertEquals(caller, bridge.get("Channel2"));
@@ -159,6 +172,7 @@ class AgentDesktopBrowserTest {
             assertTrue(d.resolved());
             assertEquals("Wants a callback on Monday", d.notes());
             assertEquals("agent203", d.agent());
+            assertEquals("sale", d.outcome(), "the sales outcome is stored with the disposition");
             // The KPI engine counts it (first-call resolution): visible to a supervisor through GET /api/kpis.
             String supervisor = web.token("supervisor");
             long deadline = System.nanoTime() + 10_000_000_000L;
@@ -197,6 +211,47 @@ class AgentDesktopBrowserTest {
                 return true;
             });
             b.waitUntil("the dialled call ends", () -> web.server.state().call(outId).isEmpty());
+
+            // Click-to-dial from the number field.
+            b.driver.findElement(By.id("dial-number")).sendKeys("5551234" + Keys.ENTER);
+            AmiMessage typed = web.awaitAction("Originate (number field)", m -> "Originate".equals(m.action())
+                    && "5551234".equals(m.get("Exten")));
+            assertEquals("Local/203@agents/n", typed.get("Channel"));
+            WebElement typedCard = b.waitFor(() -> b.driver.findElements(By.cssSelector("#cards article.call")).stream()
+                    .filter(c -> c.getText().contains("5551234")).findFirst().orElse(null));
+            String typedId = typedCard.getAttribute("data-call-id");
+            b.waitUntil("the typed call can be hung up", () -> {
+                button(b.driver.findElement(By.cssSelector("#cards article.call[data-call-id='" + typedId + "']")),
+                        "Hang up").click();
+                return true;
+            });
+            b.waitUntil("the typed call ends", () -> web.server.state().call(typedId).isEmpty());
+
+            // A fresh tab (no calls of this session): the agent's recent calls come from the history API, with
+            // the stored disposition.
+            b.js("sessionStorage.removeItem('cti.recentCalls');");
+            b.driver.navigate().refresh();
+            b.waitUntil("the recent calls from the history API", () -> {
+                String rows = b.driver.findElement(By.id("recent-calls")).getText();
+                return rows.contains("5551009") && rows.contains("Complaint");
+            });
+            assertTrue(b.driver.findElements(By.cssSelector("#recent-calls tr")).stream()
+                    .noneMatch(r -> r.getText().isBlank()), "no empty row in the recent calls");
+
+            // The customer calls again: the card lists their earlier call with its disposition.
+            web.server.simulator().placeInboundCall("5551009", "6000", "1", 600, 0);
+            b.waitUntil("the customer's recent calls on the card", () -> {
+                WebElement again = b.driver.findElements(By.cssSelector("#cards article.call")).stream()
+                        .filter(c -> !c.getAttribute("data-call-id").equals(callId)
+                                && c.getText().contains("5551009")).findFirst().orElse(null);
+                return again != null && again.findElement(By.className("call-history")).getText()
+                        .contains("Complaint");
+            });
+            WebElement again = card(b, "5551009");
+            String againId = again.getAttribute("data-call-id");
+            b.waitUntil("the second call is answered", () -> "connected".equals(stateOf(card(b, "5551009"))));
+            button(card(b, "5551009"), "Hang up").click();
+            b.waitUntil("the second call ends", () -> web.server.state().call(againId).isEmpty());
         }
     }
 
@@ -216,6 +271,18 @@ class AgentDesktopBrowserTest {
             button(c, "Start recording").click();
             AmiMessage rec = web.awaitAction("MixMonitor", m -> "MixMonitor".equals(m.action()));
             assertEquals(caller, rec.get("Channel"));
+            WebElement stop = b.waitFor(() -> {
+                WebElement e = button(card(b, "5551006"), "Stop recording");
+                return e.isDisplayed() ? e : null;
+            });
+            assertTrue(card(b, "5551006").getText().contains("recording"), "the card shows the recording");
+            stop.click();
+            AmiMessage stopRec = web.awaitAction("StopMixMonitor", m -> "StopMixMonitor".equals(m.action()));
+            assertEquals(caller, stopRec.get("Channel"));
+            b.waitFor(() -> {
+                WebElement e = button(card(b, "5551006"), "Start recording");
+                return e.isDisplayed() ? e : null;
+            });
             c.findElement(By.cssSelector("details.dtmf summary")).click();
             c.findElement(By.cssSelector("button[aria-label='Send tone 5']")).click();
             AmiMessage tone = web.awaitAction("PlayDTMF", m -> "PlayDTMF".equals(m.action()));
@@ -243,7 +310,7 @@ class AgentDesktopBrowserTest {
     void anAttendedTransferIsStartedAndTheConsultationCancelledFromTheCard() throws Exception {
         try (Browser b = new Browser(web.base(), 1280, 800)) {
             b.open("/");
-            b.login("agent203", WebServer.PASSWORD);
+            b.loginByKeyboard("agent203", WebServer.PASSWORD);
             web.server.simulator().placeInboundCall("5552100", "6000", "1", 600, 0);
             b.waitUntil("the call is answered", () -> "connected".equals(stateOf(card(b, "5552100"))));
             String callId = card(b, "5552100").getAttribute("data-call-id");
@@ -270,8 +337,58 @@ class AgentDesktopBrowserTest {
             b.waitUntil("the agent is back with the customer", () -> web.server.state().call(callId).map(v -> v.parties()
                     .stream().noneMatch(p -> p.role() == Party.Role.TRANSFER_TARGET)).orElse(false));
             assertTrue(b.messages().stream().noneMatch(m -> m.contains("failed")), b.messages().toString());
-            button(card(b, "5552100"), "Hang up").click();
-            b.waitUntil("the call ends", () -> web.server.state().call(callId).isEmpty());
+
+            // Conference: the customer and the agent are redirected into the call's room.
+            String caller = channel(web.server.state().call(callId).orElseThrow(), Party.Role.CALLER);
+            button(card(b, "5552100"), "Conference").click();
+            AmiMessage conf = web.awaitAction("Redirect into the conference", m -> "Redirect".equals(m.action())
+                    && "cti-conference".equals(m.get("Context")));
+            assertEquals(caller, conf.get("Channel"));
+            assertEquals(agent, conf.get("ExtraChannel"));
+            assertEquals("cti-conference", conf.get("ExtraContext"));
+            assertEquals(conf.get("Exten"), conf.get("ExtraExten"), "both in the same room");
+            // The simulator's room is a Wait that ends by itself: the agent's line is free again afterwards.
+            awaitNoChannel("Local/203@agents", 60);
+
+            // A second call: attended transfer completed from the card (Hangup of the agent's leg); the call leaves
+            // the agent's screen and its disposition is asked at once.
+            web.server.simulator().placeInboundCall("5552101", "6000", "1", 600, 0);
+            b.waitUntil("the second call is answered", () -> "connected".equals(stateOf(card(b, "5552101"))));
+            String secondId = card(b, "5552101").getAttribute("data-call-id");
+            String secondAgent = channel(web.server.state().call(secondId).orElseThrow(), Party.Role.AGENT);
+            card(b, "5552101").findElement(By.cssSelector("input.target")).sendKeys("3");
+            button(card(b, "5552101"), "Attended transfer").click();
+            b.waitUntil("the second consultation leg is up", () -> web.server.state().call(secondId).map(v -> v
+                    .parties().stream().anyMatch(p -> p.role() == Party.Role.TRANSFER_TARGET)).orElse(false));
+            WebElement complete = b.waitFor(() -> {
+                WebElement e = button(card(b, "5552101"), "Complete transfer");
+                return e.isEnabled() ? e : null;
+            });
+            int hangupsBefore = hangupsOf(secondAgent);
+            complete.click();
+            b.waitUntil("Hangup of the agent's leg reaches the PBX", () -> hangupsOf(secondAgent) > hangupsBefore);
+            b.waitUntil("the transferred call leaves the agent's screen", () -> b.driver.findElements(
+                    By.cssSelector("#cards article.call[data-call-id='" + secondId + "']")).isEmpty());
+            b.waitFor(() -> b.visible(By.cssSelector("form.disposition[data-call-id='" + secondId + "']")));
+            assertTrue(web.server.state().call(secondId).map(v -> v.parties().stream()
+                    .anyMatch(p -> p.role() == Party.Role.TRANSFER_TARGET)).orElse(false),
+                    "the customer stays on the call, with the target: " + web.server.state().call(secondId));
+            assertTrue(b.messages().stream().noneMatch(m -> m.contains("failed")), b.messages().toString());
+        }
+    }
+
+    private static int hangupsOf(String channel) {
+        return (int) web.server.simulator().receivedActions().stream()
+                .filter(m -> "Hangup".equals(m.action()) && channel.equals(m.get("Channel"))).count();
+    }
+
+    private static void awaitNoChannel(String prefix, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (web.server.simulator().channels().stream().anyMatch(c -> c.startsWith(prefix))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("channels of " + prefix + " still up: " + web.server.simulator().channels());
+            }
+            Thread.sleep(100);
         }
     }
 

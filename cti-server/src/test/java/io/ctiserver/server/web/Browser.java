@@ -14,11 +14,13 @@ import java.util.function.Supplier;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -71,6 +73,14 @@ final class Browser implements AutoCloseable {
         form.findElement(By.id("login-user")).sendKeys(user);
         form.findElement(By.id("login-password")).sendKeys(password);
         form.findElement(By.cssSelector("button[type=submit]")).click();
+        waitUntil("the link is up after login", () -> "connected".equals(linkState()));
+    }
+
+    /** Logs in with the keyboard alone: the page puts the focus on the user name; Tab, the password, Enter. */
+    void loginByKeyboard(String user, String password) {
+        waitFor(() -> visible(By.id("login")));
+        waitUntil("the user name field has the focus", () -> "login-user".equals(js("return document.activeElement.id;")));
+        new Actions(driver).sendKeys(user).sendKeys(Keys.TAB).sendKeys(password).sendKeys(Keys.ENTER).perform();
         waitUntil("the link is up after login", () -> "connected".equals(linkState()));
     }
 

@@ -47,6 +47,13 @@ class CallCardRenderBrowserTest {
                     worst, renders.size(), renders);
             assertTrue(worst < 100, "a card took " + worst + " ms to render: " + renders);
             assertEquals(60, ((Number) b.js("return document.querySelectorAll('#cards article.call').length;")).intValue());
+
+            // A VIP customer (John Doe, tier gold in the demo's customer list): the badge on that card alone.
+            web.server.simulator().placeInboundCall("5551001", "5000", "1", 600, 0);
+            b.waitUntil("the VIP badge on the card of 5551001", () -> (Boolean) b.js("return [...document"
+                    + ".querySelectorAll('#cards article.call')].some(c => c.querySelector('.caller-number').textContent"
+                    + " === '5551001' && c.querySelector('.badge.vip') !== null);"));
+            assertEquals(1, ((Number) b.js("return document.querySelectorAll('#cards .badge.vip').length;")).intValue());
         }
     }
 }

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctiserver.events.CallView;
+import io.ctiserver.server.run.DemoServers;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -92,6 +95,51 @@ class DesktopResumeBrowserTest {
             assertEquals(ids.size(), new HashSet<>(ids).size(), "a card shown twice: " + ids);
             assertEquals(serverIds(web), new TreeSet<>(ids));
             assertTrue(placed.get() > 10, "traffic flowed: " + placed.get() + " calls");
+        }
+    }
+
+    /**
+     * An outage longer than the server can replay (here a resume buffer of 4 events): the client retries with its
+     * backoff (0.25, 0.5, 1, 2 s ... with ±25 % jitter), then gets a snapshot with {@code resync: true}; the page says
+     * "Connected (resynced)" and shows the server's calls.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void whenTheServerCannotReplayThePageRetriesWithBackoffAndResyncs() throws Exception {
+        ObjectNode config = DemoServers.config();
+        config.withObject("/gateway").put("resumeBufferEvents", 4);
+        try (WebServer web = new WebServer(config);
+             LinkCutter cutter = new LinkCutter(web.port());
+             Browser b = new Browser("http://127.0.0.1:" + cutter.port(), 1280, 800)) {
+            b.open("/");
+            b.login("supervisor", WebServer.PASSWORD);
+            b.js("window.__links = []; window.__ctiDesk.client.on('link', e => window.__links.push("
+                    + "{state: e.state, attempt: e.attempt, delayMs: e.delayMs}));");
+
+            cutter.cut();
+            b.waitUntil("the lost link is shown", () -> "reconnecting".equals(b.linkState()));
+            for (int i = 0; i < 6; i++) { // far more events than the 4 the session may replay
+                web.server.simulator().placeInboundCall("555" + (5000 + i), "5000", "1", 600, 0);
+            }
+            String retries = "return window.__links.filter(l => l.state === 'reconnecting' && l.delayMs !== undefined);";
+            b.waitUntil("three retries", () -> ((List<?>) b.js(retries)).size() >= 3);
+            b.waitUntil("the server has the six calls", () -> serverIds(web).size() == 6);
+            cutter.restore();
+            b.waitUntil("the page resynced", () -> "resynced".equals(b.linkState()));
+            assertEquals("Connected (resynced)", b.driver.findElement(By.id("link")).getText());
+
+            List<Map<String, Object>> tries = (List<Map<String, Object>>) b.js(retries);
+            long[] base = {250, 500, 1000, 2000, 4000};
+            for (int i = 0; i < Math.min(tries.size(), base.length); i++) {
+                long delay = ((Number) tries.get(i).get("delayMs")).longValue();
+                assertEquals(i + 1, ((Number) tries.get(i).get("attempt")).intValue(), tries.toString());
+                assertTrue(delay >= base[i] * 3 / 4 && delay <= base[i] * 5 / 4,
+                        "retry " + (i + 1) + " after " + delay + " ms, not " + base[i] + " ms ±25 %: " + tries);
+            }
+            b.waitUntil("the page shows the server's six calls", () -> {
+                List<String> ids = cardIds(b);
+                return ids.size() == new HashSet<>(ids).size() && new TreeSet<>(ids).equals(serverIds(web));
+            });
         }
     }
 }

@@ -4,6 +4,7 @@ import static io.ctiserver.server.web.AgentDesktopBrowserTest.assertNoCriticalVi
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ctiserver.ami.AmiMessage;
 import io.ctiserver.events.CallView;
 import io.ctiserver.events.Party;
@@ -47,6 +48,25 @@ class WallboardBrowserTest {
         return text(b, ".tile[data-queue='" + queue + "'] .agents-line");
     }
 
+    /** The "handled today" cell of an agent's row in the grid. */
+    private static int handled(Browser b, String ext) {
+        return Integer.parseInt(text(b, "#agents tr[data-iface='Local/" + ext + "@agents/n'] td:nth-of-type(4)").trim());
+    }
+
+    /** The sales queue's Erlang C figures in GET /api/kpis (null before the window has an answered call). */
+    private static JsonNode salesStaffing(String token) {
+        try {
+            for (JsonNode q : web.get(token, "/api/kpis").get("queues")) {
+                if (q.get("queue").asText().equals("sales")) {
+                    return q.get("staffing");
+                }
+            }
+            return null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void tilesFollowTheTrafficAndTheSupervisorBargesIntoACall() throws Exception {
         try (Browser b = new Browser(web.base(), 1280, 800)) {
@@ -54,6 +74,29 @@ class WallboardBrowserTest {
             b.login("supervisor", WebServer.PASSWORD);
             b.waitUntil("a tile for support with nobody waiting", () -> figure(b, "support", "waiting").equals("0"));
             assertTrue(agentsLine(b, "support").contains("on call 0"), agentsLine(b, "support"));
+
+            // One short sales call, answered at once and ended: the sales tile gets its service level (coloured
+            // against the 80 % target), ASA, and Erlang C's agents needed against the agents staffed, as the KPI
+            // engine has them; the grid counts the call for the agent who took it.
+            web.server.simulator().placeInboundCall("5552009", "6000", "1", 1, 0);
+            String supervisor = web.token("supervisor");
+            b.waitUntil("the sales call was answered and ended", () -> figure(b, "sales", "answered").equals("1"));
+            b.waitUntil("the tile shows Erlang C as the KPI engine has it", () -> {
+                JsonNode staffing = salesStaffing(supervisor);
+                return staffing != null && !staffing.isNull() && ("Agents needed (Erlang C): "
+                        + staffing.get("agentsNeeded").asInt() + " — staffed: " + staffing.get("agentsStaffed").asInt())
+                        .equals(text(b, ".tile[data-queue='sales'] .staffing"));
+            });
+            assertEquals("100 %", figure(b, "sales", "sl"));
+            assertEquals("good", b.js("return document.querySelector(\".tile[data-queue='sales'] .sl\").dataset.level;"));
+            assertEquals("rgb(29, 107, 51)", b.js("return getComputedStyle(document.querySelector("
+                    + "\".tile[data-queue='sales'] .sl dd\")).color;"), "green: at or above the target");
+            assertTrue(figure(b, "sales", "asa").matches("\\d+:\\d\\d"), figure(b, "sales", "asa"));
+            assertEquals("0 %", figure(b, "sales", "abandon"));
+            b.waitUntil("the grid counts the call for the agent who took it", () -> handled(b, "203") + handled(b, "204") == 1);
+            b.waitUntil("the chart draws the service level, its latest value at 100 %", () -> !b.driver.findElements(
+                    By.cssSelector("#chart svg polyline.sl-line")).isEmpty() && "10.0".equals(b.js(
+                    "return document.querySelector('#chart svg circle.sl-now').getAttribute('cy');")));
 
             // Two support agents take two calls; the next two wait.
             for (String caller : new String[] {"5552001", "5552002", "5552003", "5552004"}) {
@@ -111,6 +154,16 @@ class WallboardBrowserTest {
             assertEquals("Coaching", pause.get("Reason"));
             b.waitUntil("Agent 204 shows paused", () -> "paused".equals(b.driver.findElement(
                     By.cssSelector("#agents tr[data-iface='Local/204@agents/n']")).getAttribute("data-state")));
+
+            // Log out from the grid: QueueRemove of the agent from each of its queues. The demo's members are static
+            // (queues.conf), which app_queue refuses to remove: the refusal is shown in Asterisk's words.
+            b.driver.findElement(By.cssSelector("button[aria-label='Log out Agent 204']")).click();
+            AmiMessage remove = web.awaitAction("QueueRemove", m -> "QueueRemove".equals(m.action())
+                    && "Local/204@agents/n".equals(m.get("Interface")));
+            assertEquals("sales", remove.get("Queue"));
+            b.waitUntil("the refusal is shown in words", () -> b.messages().contains("Log Agent 204 out of sales failed:"
+                    + " pbx_refused: the PBX refused QueueRemove (Asterisk: Unable to remove interface: It is not a"
+                    + " dynamic member)"));
         }
     }
 }

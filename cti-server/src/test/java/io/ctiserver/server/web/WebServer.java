@@ -22,7 +22,12 @@ final class WebServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     WebServer() throws Exception {
-        this.server = DemoServers.start(DemoServers.withPassword(DemoServers.config(), PASSWORD));
+        this(DemoServers.config());
+    }
+
+    /** The demo server with this config (from {@link DemoServers#config()}, changed by the test), password set. */
+    WebServer(com.fasterxml.jackson.databind.node.ObjectNode config) throws Exception {
+        this.server = DemoServers.start(DemoServers.withPassword(config, PASSWORD));
     }
 
     int port() {

@@ -1,0 +1,56 @@
+package io.ctiserver.server.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ctiserver.ami.AmiMessage;
+import io.ctiserver.server.config.ServerConfig;
+import io.ctiserver.server.run.DemoServers;
+import io.ctiserver.server.sim.SimConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+/**
+ * The state bar's wrap-up: with a queue that gives its members a wrap-up time (app_queue's {@code wrapuptime}, here
+ * 30 s in sales), the agent's state turns to wrap-up when the call ends, the timer counts, and "End wrap-up" sends
+ * {@code wrapup.end} (QueuePause Paused false) to the PBX.
+ */
+class WrapUpBrowserTest {
+
+    private static String text(Browser b, String id) {
+        return b.driver.findElement(By.id(id)).getText();
+    }
+
+    @Test
+    void afterACallTheStateBarCountsTheWrapUpAndEndWrapUpReachesThePbx() throws Exception {
+        ObjectNode config = DemoServers.config();
+        List<SimConfig.QueueConfig> queues = SimConfig.demo().queues().stream()
+                .map(q -> !q.name().equals("sales") ? q : new SimConfig.QueueConfig(q.name(), q.strategy(),
+                        q.timeout(), q.retry(), 30, q.maxWait(), q.members()))
+                .toList();
+        config.withObject("/sim").set("queues", ServerConfig.mapper().valueToTree(queues));
+        try (WebServer web = new WebServer(config); Browser b = new Browser(web.base(), 1280, 800)) {
+            web.server.simulator().setAgentBehaviour("Local/204@agents/n", "noanswer", 600);
+            b.open("/");
+            b.login("agent203", WebServer.PASSWORD);
+            assertTrue(b.driver.findElement(By.id("wrapup")).getAttribute("hidden") != null, "no wrap-up before a call");
+
+            web.server.simulator().placeInboundCall("5551009", "6000", "1", 1, 0); // talks 1 s
+            b.waitUntil("the state bar shows the wrap-up with its timer", () -> "wrap_up".equals(
+                    b.driver.findElement(By.id("agent-state")).getAttribute("data-state"))
+                    && b.driver.findElement(By.id("wrapup")).isDisplayed()
+                    && text(b, "wrapup-timer").matches("\\d+:\\d\\d"));
+            String first = text(b, "wrapup-timer");
+            b.waitUntil("the wrap-up timer counts", () -> !text(b, "wrapup-timer").equals(first));
+
+            b.driver.findElement(By.id("end-wrapup")).click();
+            AmiMessage end = web.awaitAction("QueuePause (wrapup.end)", m -> "QueuePause".equals(m.action())
+                    && "wrap-up ended".equals(m.get("Reason")));
+            assertEquals("Local/203@agents/n", end.get("Interface"));
+            assertEquals("false", end.get("Paused"));
+            assertTrue(b.messages().stream().noneMatch(m -> m.contains("failed")), b.messages().toString());
+        }
+    }
+}
