@@ -212,11 +212,18 @@ public final class CtiServer implements AutoCloseable {
             log.warn("gateway.defaultPbx '{}' is not a configured PBX ({}): users without a 'pbx' cannot act",
                     gatewayConfig.defaultPbx(), links.keySet());
         }
+        if (storage != null) {
+            // a chat's or email's agent is a username: the stored reports count it under the user's interface
+            storage.aggregator().contactAgents(agentsByUsername(gatewayConfig));
+        }
         ServerReports reports = new ServerReports(kpis, agi.dryRun(), agi.routingConfig());
         closeables.add(reports);
         OmniConfig omniConfig = config.section("omni", OmniConfig.class, null);
         OmniModule omniModule = omniConfig != null && omniConfig.enabled()
                 ? OmniModule.create(omniConfig, storage == null ? null : storage.contacts(), kpis.settings()) : null;
+        if (omniModule != null && storage != null) {
+            storage.aggregator().contactThresholds(omniConfig.kpi()); // the stored service level is the live one's
+        }
         Gateway.Builder gatewayBuilder = Gateway.builder()
                 .config(gatewayConfig)
                 .stateView(state)
@@ -280,6 +287,17 @@ public final class CtiServer implements AutoCloseable {
         links.values().forEach(l -> l.client().start());
         log.info("CTI server up: PBX {} | FastAGI :{} | desktops http://localhost:{}/", links.keySet(),
                 agiAddress.getPort(), gateway.port());
+    }
+
+    /** Username to (pbx, interface) of the users with an interface: whose calls a chat's agent shares. */
+    private static java.util.function.Function<String, List<String>> agentsByUsername(GatewayConfig g) {
+        Map<String, List<String>> byName = new java.util.HashMap<>();
+        g.users().forEach(u -> {
+            if (u.iface() != null && !u.iface().isBlank()) {
+                byName.put(u.username(), List.of(u.pbx() != null ? u.pbx() : g.defaultPbx(), u.iface()));
+            }
+        });
+        return byName::get;
     }
 
     /**
