@@ -1,6 +1,7 @@
 package io.ctiserver.server.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,11 +17,11 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +107,7 @@ class MediumReportWiringTest {
                 });
                 assertEquals(1L, answered.get("chat"), report.body().toString());
                 assertEquals(1L, answered.get("email"), report.body().toString());
-                assertEquals(null, answered.get("voice"), "no call in this test");
+                assertNull(answered.get("voice"), "no call in this test");
 
                 DesktopClient.Rest onlyEmail = sup.get("/api/reports/intervals?" + range + "&medium=email");
                 assertEquals("email", onlyEmail.body().path("medium").asText());

@@ -164,6 +164,7 @@ class WallboardBrowserTest {
             assertTrue(text(b, ".tile[data-queue='support'] table.media caption").contains("last 30 min"));
             assertNoCriticalViolations(b, "wallboard with chats and emails");
             assertEquals(List.of(), mediaTableViolations(b), "axe-core on the media tables, every impact");
+            b.screenshot("wallboard-media.png");
 
             // agent203 (a desktop connected) takes one chat, answers and closes it
             String token = web.token("agent203");
@@ -188,7 +189,8 @@ class WallboardBrowserTest {
             // leave the shared server as found: the other contacts closed, agent203 not ready
             for (String id : List.of(chats.get(1), email)) {
                 web.command(token, "{\"command\":\"contact.accept\",\"contactId\":\"" + id + "\"}");
-                web.command(token, "{\"command\":\"contact.close\",\"contactId\":\"" + id + "\"}");
+                web.command(token, "{\"command\":\"contact.close\",\"contactId\":\"" + id
+                        + "\",\"disposition\":\"solved\"}");
             }
             web.command(token, "{\"command\":\"contact.ready\",\"ready\":false}");
             b.waitUntil("nothing waiting", () -> mediaCell(b, "support", "chat", "waiting").equals("0")
