@@ -125,6 +125,11 @@ function mediaTable(name, waitingCalls, onCall) {
     h('tbody', {}, rows));
 }
 
+/** Chats and emails waiting in a queue now (media.live). */
+function contactsWaiting(name) {
+  return media ? (media.live || []).filter(l => l.queue === name).reduce((n, l) => n + l.waiting, 0) : 0;
+}
+
 function renderTiles() {
   const names = new Set([...cti.queueStats.keys()]);
   if (kpis && kpis.queues) kpis.queues.forEach(q => names.add(q.queue));
@@ -148,7 +153,8 @@ function renderTiles() {
     const sl = today ? today.serviceLevelPercent : null;
     const fig = (label, value, attrs = {}) => h('div', attrs, h('dt', {}, label), h('dd', {}, value));
     return h('article', { class: 'card tile', 'aria-labelledby': 'tile-' + name, dataset: { queue: name } },
-      h('h2', { id: 'tile-' + name }, name, h('span', { class: 'muted' }, entries.length || stats.waiting ? '' : 'no one waiting')),
+      h('h2', { id: 'tile-' + name }, name, h('span', { class: 'muted' },
+        entries.length || stats.waiting || contactsWaiting(name) ? '' : 'no one waiting')),
       h('dl', { class: 'figures' },
         fig('Waiting', String(stats.waiting), { class: 'waiting' }),
         fig('Longest wait', duration(longest), { class: 'longest' }),

@@ -160,6 +160,7 @@ class WallboardBrowserTest {
             b.waitUntil("two chats and an email waiting in support", () -> mediaCell(b, "support", "chat", "waiting")
                     .equals("2") && mediaCell(b, "support", "email", "waiting").equals("1"));
             assertEquals("0", mediaCell(b, "support", "chat", "in-progress"));
+            assertEquals("support", text(b, ".tile[data-queue='support'] h2"), "chats wait: not 'no one waiting'");
             assertEquals("—", mediaCell(b, "support", "chat", "sl"), "no chat answered yet");
             assertTrue(text(b, ".tile[data-queue='support'] table.media caption").contains("last 30 min"));
             assertNoCriticalViolations(b, "wallboard with chats and emails");
