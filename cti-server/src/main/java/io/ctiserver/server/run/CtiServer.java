@@ -142,6 +142,14 @@ public final class CtiServer implements AutoCloseable {
             // started first, closed last: it drains what the others hand it while they stop
             storage = Storage.start(storageConfig);
             closeables.add(storage);
+            // Chats and emails in the stored reports, set before the aggregator first runs: their thresholds are the
+            // live KPIs' (omni.kpi), and a contact's agent (a username) counts under the user's interface.
+            OmniConfig omni = config.section("omni", OmniConfig.class, null);
+            if (omni != null && omni.enabled()) {
+                storage.aggregator().contactThresholds(omni.kpi());
+            }
+            storage.aggregator().contactAgents(agentsByUsername(
+                    config.section("gateway", GatewayConfig.class, GatewayConfig.defaults())));
             storageApi = new StorageApi(storage);
             readiness.add(new io.ctiserver.server.storage.StorageReadiness(storage));
             closeables.add(storageApi);
@@ -212,18 +220,12 @@ public final class CtiServer implements AutoCloseable {
             log.warn("gateway.defaultPbx '{}' is not a configured PBX ({}): users without a 'pbx' cannot act",
                     gatewayConfig.defaultPbx(), links.keySet());
         }
-        if (storage != null) {
-            // a chat's or email's agent is a username: the stored reports count it under the user's interface
-            storage.aggregator().contactAgents(agentsByUsername(gatewayConfig));
-        }
         ServerReports reports = new ServerReports(kpis, agi.dryRun(), agi.routingConfig());
         closeables.add(reports);
         OmniConfig omniConfig = config.section("omni", OmniConfig.class, null);
         OmniModule omniModule = omniConfig != null && omniConfig.enabled()
                 ? OmniModule.create(omniConfig, storage == null ? null : storage.contacts(), kpis.settings()) : null;
-        if (omniModule != null && storage != null) {
-            storage.aggregator().contactThresholds(omniConfig.kpi()); // the stored service level is the live one's
-        }
+
         Gateway.Builder gatewayBuilder = Gateway.builder()
                 .config(gatewayConfig)
                 .stateView(state)
