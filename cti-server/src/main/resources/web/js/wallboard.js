@@ -8,6 +8,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 let settings = { serviceLevelTargetPercent: 80, pauseReasons: [], agentUsers: [] };
 let kpis = null;        // the KPI engine's snapshot (payload.kpis of the kpi event, or GET /api/kpis)
 let live = null;        // the kpi event's live counts
+let media = null;       // chat, email and voice per medium (payload.media of the kpi event, or media of GET /api/kpis)
 let scheduled = false;
 
 const cti = loginFlow({ form: $('login'), messages, onReady: ready });
@@ -23,6 +24,7 @@ async function ready(client) {
   client.on('kpi', e => {
     live = e.payload;
     if (e.payload.kpis) kpis = e.payload.kpis;
+    if (e.payload.media) media = e.payload.media;
     sample();
     schedule();
   });
@@ -37,6 +39,7 @@ async function ready(client) {
   try {
     const k = await client.get('/api/kpis');
     if (k && k.queues) kpis = k;
+    if (k && k.media) media = k.media;
   } catch (err) {
     if (err.status !== 404) messages.error('Loading the KPIs', err);
   }
@@ -86,9 +89,50 @@ function secs(v) {
   return v === null || v === undefined ? '—' : duration(v);
 }
 
+const MEDIA = [['voice', 'Voice'], ['chat', 'Chat'], ['email', 'Email']];
+
+/** The window's figures of one medium in one queue (media.figures), or null. */
+function mediumFigures(medium, queue) {
+  return media ? (media.figures || []).find(f => f.medium === medium && f.queue === queue) || null : null;
+}
+
+/**
+ * Chats and emails beside the calls of one queue: waiting, in progress and the service level per medium over the
+ * KPI window (voice: calls waiting and agents on a call). Null without omnichannel (no media in the kpi event).
+ */
+function mediaTable(name, waitingCalls, onCall) {
+  if (!media) return null;
+  const live = m => (media.live || []).find(l => l.medium === m && l.queue === name) || { waiting: 0, inProgress: 0 };
+  const minutes = Math.round((media.windowSeconds || 0) / 60);
+  const rows = MEDIA.map(([m, label]) => {
+    const l = m === 'voice' ? { waiting: waitingCalls, inProgress: onCall } : live(m);
+    const f = mediumFigures(m, name);
+    const sl = f ? f.serviceLevelPercent : null;
+    return h('tr', { dataset: { medium: m } },
+      h('th', { scope: 'row' }, label),
+      h('td', { class: 'waiting' }, String(l.waiting)),
+      h('td', { class: 'in-progress' }, String(l.inProgress)),
+      h('td', { class: 'sl', dataset: { level: slLevel(sl) },
+        title: f ? 'within ' + duration(f.thresholdSeconds) + ', target ' + settings.serviceLevelTargetPercent + ' %' : null },
+        pct(sl)));
+  });
+  return h('table', { class: 'table media' },
+    h('caption', {}, 'By medium (service level: last ' + minutes + ' min)'),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Medium'), h('th', { scope: 'col' }, 'Waiting'),
+      h('th', { scope: 'col' }, 'In progress'), h('th', { scope: 'col' }, 'Service level'))),
+    h('tbody', {}, rows));
+}
+
+/** Chats and emails waiting in a queue now (media.live). */
+function contactsWaiting(name) {
+  return media ? (media.live || []).filter(l => l.queue === name).reduce((n, l) => n + l.waiting, 0) : 0;
+}
+
 function renderTiles() {
   const names = new Set([...cti.queueStats.keys()]);
   if (kpis && kpis.queues) kpis.queues.forEach(q => names.add(q.queue));
+  // a queue that only chats or emails reach has a tile too
+  if (media) (media.live || []).concat(media.figures || []).forEach(f => { if (f.queue) names.add(f.queue); });
   const tiles = [...names].sort().map(name => {
     const qs = cti.queueStats.get(name);
     const stats = qs ? qs.stats : { waiting: 0, longestWaitSeconds: 0 };
@@ -106,7 +150,8 @@ function renderTiles() {
     const sl = today ? today.serviceLevelPercent : null;
     const fig = (label, value, attrs = {}) => h('div', attrs, h('dt', {}, label), h('dd', {}, value));
     return h('article', { class: 'card tile', 'aria-labelledby': 'tile-' + name, dataset: { queue: name } },
-      h('h2', { id: 'tile-' + name }, name, h('span', { class: 'muted' }, entries.length || stats.waiting ? '' : 'no one waiting')),
+      h('h2', { id: 'tile-' + name }, name, h('span', { class: 'muted' },
+        entries.length || stats.waiting || contactsWaiting(name) ? '' : 'no one waiting')),
       h('dl', { class: 'figures' },
         fig('Waiting', String(stats.waiting), { class: 'waiting' }),
         fig('Longest wait', duration(longest), { class: 'longest' }),
@@ -119,7 +164,8 @@ function renderTiles() {
         ['available', 'ringing', 'on_call', 'wrap_up', 'paused'].map(s => h('span', { class: 'badge', dataset: { state: s } },
           s.replace('_', ' ') + ' ' + (byState[s] || 0))).flatMap(b => [b, ' '])),
       erlang ? h('p', { class: 'agents-line staffing' },
-        'Agents needed (Erlang C): ' + erlang.needed + ' — staffed: ' + erlang.staffed) : null);
+        'Agents needed (Erlang C): ' + erlang.needed + ' — staffed: ' + erlang.staffed) : null,
+      mediaTable(name, stats.waiting, byState.on_call || 0));
   });
   $('tiles').replaceChildren(...tiles);
 }

@@ -101,7 +101,7 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
     private Gateway(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
         this.state = Objects.requireNonNull(b.state, "stateView");
-        this.reports = b.reports;
+        this.reports = Reports.withMedia(b.reports, b.mediaKpis); // GET /api/kpis shows them as the kpi event
         this.mediaKpis = b.mediaKpis;
         this.operations = b.operations;
         this.clock = b.clock;

@@ -25,6 +25,35 @@ public interface Reports {
      */
     CompletableFuture<Object> whatIf(String number, String time, String dialed, Map<String, String> ivr);
 
+    /**
+     * The per-medium figures of chat and email (the {@code media} of the {@code kpi} event and of
+     * {@code GET /api/kpis}; any JSON-serialisable value), or null without omnichannel. Must not block.
+     */
+    default Object mediaKpis() {
+        return null;
+    }
+
+    /** These reports with {@code media} as their {@link #mediaKpis()}. */
+    static Reports withMedia(Reports r, java.util.function.Supplier<?> media) {
+        return new Reports() {
+            @Override
+            public KpiSnapshot kpis() {
+                return r.kpis();
+            }
+
+            @Override
+            public CompletableFuture<Object> whatIf(String number, String time, String dialed,
+                                                    Map<String, String> ivr) {
+                return r.whatIf(number, time, dialed, ivr);
+            }
+
+            @Override
+            public Object mediaKpis() {
+                return media.get();
+            }
+        };
+    }
+
     /** No KPIs, no routing. */
     Reports NONE = new Reports() {
         @Override

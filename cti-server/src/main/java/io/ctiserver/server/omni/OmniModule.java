@@ -80,7 +80,7 @@ public final class OmniModule implements AutoCloseable {
      * periodic {@code kpi} event.
      */
     public Gateway.Builder addTo(Gateway.Builder b) {
-        b.mediaKpis(service::kpis); // chat and email KPIs ride in the periodic kpi event
+        b.mediaKpis(service::mediaKpis); // chat and email KPIs ride in the periodic kpi event
         return b.commandFamily(support -> {
             users.set(support.users());
             return new ChatCommands(support, service);

@@ -91,6 +91,8 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     private volatile EmailOutbox outbox = EmailOutbox.NONE;
     private volatile Function<String, String> agentByIface = iface -> null;
     private volatile List<AgentLoad> loads = List.of();
+    /** The live contacts per medium and queue, counted on the omni thread at each tick (every second). */
+    private volatile List<MediaKpis.Live> live = List.of();
     private long nextId;
 
     public OmniService(OmniConfig config, ContactStore store, Bot bot, KnowledgeBase kb, Clock clock) {
@@ -151,6 +153,11 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
 
     public ContactKpis.Snapshot kpis() {
         return kpis.snapshot(clock.instant());
+    }
+
+    /** The window's figures per medium and the contacts live now, for supervisors (any thread; never blocks). */
+    public MediaKpis mediaKpis() {
+        return MediaKpis.of(kpis(), live);
     }
 
     /** Every agent's load per medium, as of the last change (any thread). */
@@ -511,6 +518,7 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
 
     private void tick() {
         apply(router.tick(clock.instant()));
+        live = MediaKpis.count(router.contacts());
     }
 
     private void botTurn(Conversation c, TranscriptEntry e) {

@@ -142,6 +142,14 @@ public final class CtiServer implements AutoCloseable {
             // started first, closed last: it drains what the others hand it while they stop
             storage = Storage.start(storageConfig);
             closeables.add(storage);
+            // Chats and emails in the stored reports, set before the aggregator first runs: their thresholds are the
+            // live KPIs' (omni.kpi), and a contact's agent (a username) counts under the user's interface.
+            OmniConfig omni = config.section("omni", OmniConfig.class, null);
+            if (omni != null && omni.enabled()) {
+                storage.aggregator().contactThresholds(omni.kpi());
+            }
+            storage.aggregator().contactAgents(agentsByUsername(
+                    config.section("gateway", GatewayConfig.class, GatewayConfig.defaults())));
             storageApi = new StorageApi(storage);
             readiness.add(new io.ctiserver.server.storage.StorageReadiness(storage));
             closeables.add(storageApi);
@@ -217,6 +225,7 @@ public final class CtiServer implements AutoCloseable {
         OmniConfig omniConfig = config.section("omni", OmniConfig.class, null);
         OmniModule omniModule = omniConfig != null && omniConfig.enabled()
                 ? OmniModule.create(omniConfig, storage == null ? null : storage.contacts(), kpis.settings()) : null;
+
         Gateway.Builder gatewayBuilder = Gateway.builder()
                 .config(gatewayConfig)
                 .stateView(state)
@@ -280,6 +289,17 @@ public final class CtiServer implements AutoCloseable {
         links.values().forEach(l -> l.client().start());
         log.info("CTI server up: PBX {} | FastAGI :{} | desktops http://localhost:{}/", links.keySet(),
                 agiAddress.getPort(), gateway.port());
+    }
+
+    /** Username to (pbx, interface) of the users with an interface: whose calls a chat's agent shares. */
+    private static java.util.function.Function<String, List<String>> agentsByUsername(GatewayConfig g) {
+        Map<String, List<String>> byName = new java.util.HashMap<>();
+        g.users().forEach(u -> {
+            if (u.iface() != null && !u.iface().isBlank()) {
+                byName.put(u.username(), List.of(u.pbx() != null ? u.pbx() : g.defaultPbx(), u.iface()));
+            }
+        });
+        return byName::get;
     }
 
     /**

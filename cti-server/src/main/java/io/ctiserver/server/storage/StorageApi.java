@@ -14,6 +14,7 @@ import io.ctiserver.server.gateway.commands.CommandError.Code;
 import io.ctiserver.server.storage.contacts.DatabaseContactStore;
 import io.ctiserver.server.storage.history.CallHistoryStore;
 import io.ctiserver.server.storage.history.CallHistoryStore.Visibility;
+import io.ctiserver.server.storage.reports.ReportStore;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -197,7 +198,7 @@ public final class StorageApi implements StoredData, CtiEventListener, AutoClose
                     return error(Code.FORBIDDEN, "the agent report is for supervisors, admins and integrations");
                 }
                 Instant[] r = range(params, storage.reports().maxDays());
-                List<Map<String, Object>> rows = storage.reports().agents(r[0], r[1]);
+                List<Map<String, Object>> rows = storage.reports().agents(r[0], r[1], reportMedium(params));
                 return wantsCsv(accept) ? csv(rows) : json(Map.of("from", r[0], "to", r[1], "agents", rows));
             }
             return error(Code.NOT_FOUND, "no endpoint " + path);
@@ -255,7 +256,8 @@ public final class StorageApi implements StoredData, CtiEventListener, AutoClose
             case "1d" -> Duration.ofDays(1).toMillis();
             default -> throw new BadParameter("interval: one of 15m, 1h, 1d");
         };
-        List<Map<String, Object>> rows = storage.reports().intervals(r[0], r[1], queue, agent, step);
+        String medium = reportMedium(p);
+        List<Map<String, Object>> rows = storage.reports().intervals(r[0], r[1], queue, agent, medium, step);
         if (wantsCsv(accept)) {
             return csv(rows);
         }
@@ -263,10 +265,22 @@ public final class StorageApi implements StoredData, CtiEventListener, AutoClose
         body.put("from", r[0]);
         body.put("to", r[1]);
         body.put("interval", interval == null ? "15m" : interval);
+        if (medium != null) {
+            body.put("medium", medium);
+        }
         body.put("serviceLevelSeconds", storage.config().serviceLevelSeconds());
         body.put("serviceLevelTargetPercent", storage.config().serviceLevelTargetPercent());
         body.put("rows", rows);
         return json(body);
+    }
+
+    /** The reports' {@code medium}: one of voice, chat, email; absent: every medium, each in rows of its own. */
+    private static String reportMedium(Map<String, List<String>> p) {
+        String medium = text(p, "medium");
+        if (medium != null && !ReportStore.MEDIA.contains(medium)) {
+            throw new BadParameter("medium: one of voice, chat, email (absent: every medium, in rows of its own)");
+        }
+        return medium;
     }
 
     private static Visibility visibility(User u) {

@@ -119,6 +119,8 @@ class StorageApiTest {
             {"/api/history/calls?from=2026-01-01&to=2026-12-01", "to"},
             {"/api/history/calls?from=2026-11-24&to=2026-11-23", "from"},
             {"/api/reports/intervals?interval=5m", "interval"},
+            {"/api/reports/intervals?medium=fax", "medium"},
+            {"/api/reports/agents?medium=sms", "medium"},
             {"/api/reports/agents?from=2020-01-01&to=2026-01-01", "to"}}) {
             HttpResponse<String> r = f.get(c[0], sup);
             assertEquals(400, r.statusCode(), c[0] + " -> " + r.body());
@@ -144,7 +146,8 @@ class StorageApiTest {
         assertEquals(200, csv.statusCode());
         assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
         String[] lines = csv.body().split("\r\n");
-        assertTrue(lines[0].startsWith("intervalStart,intervalMinutes,queue,offered,answered"), lines[0]);
+        assertTrue(lines[0].startsWith("intervalStart,intervalMinutes,queue,medium,offered,answered"), lines[0]);
+        assertTrue(lines[1].contains(",support,voice,"), lines[1]);
         assertEquals(2, lines.length, "one 15-minute interval has calls: 10:00 (the calls end 10:00..10:11)");
 
         JsonNode agents = Json.MAPPER.readTree(f.get("/api/reports/agents?from=2026-11-23&to=2026-11-24", sup)

@@ -8,6 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ctiserver.ami.AmiMessage;
 import io.ctiserver.events.CallView;
 import io.ctiserver.events.Party;
+import io.ctiserver.server.omni.CustomerLink;
+import io.ctiserver.server.omni.OmniService;
+import io.ctiserver.server.omni.email.InboundEmail;
+import io.ctiserver.server.run.DesktopClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,5 +174,91 @@ class WallboardBrowserTest {
                     + " pbx_refused: the PBX refused QueueRemove (Asterisk: Unable to remove interface: It is not a"
                     + " dynamic member)"));
         }
+    }
+
+    /** A cell of the media table of a queue's tile: {@code medium} is voice, chat or email; {@code cls} its column. */
+    private static String mediaCell(Browser b, String queue, String medium, String cls) {
+        return text(b, ".tile[data-queue='" + queue + "'] table.media tr[data-medium='" + medium + "'] ." + cls);
+    }
+
+    /**
+     * Issue 15: the wallboard shows per queue the chats and emails waiting and in progress, and their service level,
+     * beside voice, from the kpi event's {@code media} (and GET /api/kpis when it loads).
+     */
+    @Test
+    void tilesShowChatsAndEmailsBesideTheCalls() throws Exception {
+        OmniService omni = web.server.omni().service();
+        CustomerLink silent = new CustomerLink() {
+            @Override
+            public void send(byte[] frame) {
+            }
+
+            @Override
+            public void close(byte[] lastFrame) {
+            }
+        };
+        List<String> chats = new ArrayList<>();
+        for (String name : new String[] {"Eve", "Mia"}) { // the demo's bot first, then a person
+            String id = omni.startChat(new OmniService.ChatStart(name, name.toLowerCase() + "@example.com", null,
+                    "support"), silent).get(5, TimeUnit.SECONDS);
+            omni.customerAsksAgent(id).get(5, TimeUnit.SECONDS);
+            chats.add(id);
+        }
+        String email = omni.emailReceived(new InboundEmail("<wb1@example.net>", null, List.of(), "kim@example.net",
+                "Kim", "Invoice", "Hello", Instant.now())).get(5, TimeUnit.SECONDS);
+        try (Browser b = new Browser(web.base(), 1280, 800);
+             DesktopClient desk = DesktopClient.login(web.port(), "agent203", WebServer.PASSWORD)) {
+            b.open("/wallboard");
+            b.login("supervisor", WebServer.PASSWORD);
+            b.waitUntil("two chats and an email waiting in support", () -> mediaCell(b, "support", "chat", "waiting")
+                    .equals("2") && mediaCell(b, "support", "email", "waiting").equals("1"));
+            assertEquals("0", mediaCell(b, "support", "chat", "in-progress"));
+            assertEquals("support", text(b, ".tile[data-queue='support'] h2"), "chats wait: not 'no one waiting'");
+            assertEquals("—", mediaCell(b, "support", "chat", "sl"), "no chat answered yet");
+            assertTrue(text(b, ".tile[data-queue='support'] table.media caption").contains("last 30 min"));
+            assertNoCriticalViolations(b, "wallboard with chats and emails");
+            assertEquals(List.of(), mediaTableViolations(b), "axe-core on the media tables, every impact");
+            b.screenshot("wallboard-media.png");
+
+            // agent203 (a desktop connected) takes one chat, answers and closes it
+            String token = web.token("agent203");
+            web.command(token, "{\"command\":\"contact.ready\",\"ready\":true,\"queues\":\"support\"}");
+            String chat = chats.get(0);
+            desk.await(f -> f.path("type").asText().equals("contact.offered")
+                    && f.at("/payload/contact/contact/id").asText().equals(chat), Duration.ofSeconds(10), "the offer");
+            web.command(token, "{\"command\":\"contact.accept\",\"contactId\":\"" + chat + "\"}");
+            b.waitUntil("one chat in progress, one waiting", () -> mediaCell(b, "support", "chat", "in-progress")
+                    .equals("1") && mediaCell(b, "support", "chat", "waiting").equals("1"));
+            web.command(token, "{\"command\":\"contact.reply\",\"contactId\":\"" + chat + "\",\"text\":\"Hello\"}");
+            web.command(token, "{\"command\":\"contact.close\",\"contactId\":\"" + chat + "\",\"disposition\":"
+                    + "\"solved\"}");
+            b.waitUntil("the chat's service level", () -> mediaCell(b, "support", "chat", "sl").equals("100 %")
+                    && mediaCell(b, "support", "chat", "in-progress").equals("0"));
+            assertEquals("good", b.js("return document.querySelector(\".tile[data-queue='support'] table.media "
+                    + "tr[data-medium='chat'] .sl\").dataset.level;"));
+            b.resize(390, 844);
+            assertNoCriticalViolations(b, "wallboard with chats and emails, phone width");
+            b.resize(1280, 800);
+
+            // leave the shared server as found: the other contacts closed, agent203 not ready
+            for (String id : List.of(chats.get(1), email)) {
+                web.command(token, "{\"command\":\"contact.accept\",\"contactId\":\"" + id + "\"}");
+                web.command(token, "{\"command\":\"contact.close\",\"contactId\":\"" + id
+                        + "\",\"disposition\":\"solved\"}");
+            }
+            web.command(token, "{\"command\":\"contact.ready\",\"ready\":false}");
+            b.waitUntil("nothing waiting", () -> mediaCell(b, "support", "chat", "waiting").equals("0")
+                    && mediaCell(b, "support", "email", "waiting").equals("0"));
+        }
+    }
+
+    /** Every axe-core violation (any impact) inside the tiles' media tables; axe is loaded by the critical check. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> mediaTableViolations(Browser b) {
+        return (List<Object>) ((org.openqa.selenium.JavascriptExecutor) b.driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "axe.run({include: [['table.media']]}, {resultTypes: ['violations']})"
+                        + ".then(r => done(r.violations.map(v => v.id + ': ' + v.help)))"
+                        + ".catch(e => done(['axe-failed: ' + e]));");
     }
 }

@@ -1,6 +1,7 @@
 package io.ctiserver.server.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctiserver.events.CallView;
 import io.ctiserver.events.CtiStateView;
 import io.ctiserver.kpi.KpiSnapshot;
@@ -207,7 +208,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (snap == null) {
             Http.sendError(ctx, keepAlive, CommandError.of(Code.NOT_FOUND, "no KPI engine runs on this server"));
         } else if (user.role().seesEverything()) {
-            Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, snap);
+            Object media = services.reports().mediaKpis();
+            if (media == null) {
+                Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, snap);
+            } else { // the same per-medium figures as the kpi event's media
+                ObjectNode body = Json.MAPPER.valueToTree(snap);
+                body.set("media", Json.MAPPER.valueToTree(media));
+                Http.sendJson(ctx, keepAlive, HttpResponseStatus.OK, body);
+            }
         } else {
             Map<String, Object> own = new LinkedHashMap<>();
             own.put("asOf", snap.asOf());

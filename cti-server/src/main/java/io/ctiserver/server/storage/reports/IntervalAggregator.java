@@ -1,5 +1,7 @@
 package io.ctiserver.server.storage.reports;
 
+import io.ctiserver.contact.ContactKpis;
+import io.ctiserver.contact.Medium;
 import io.ctiserver.server.storage.Row;
 import io.ctiserver.server.storage.schema.Database;
 import java.math.BigDecimal;
@@ -12,8 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * came in or how often they were replayed. Counting follows docs/kpis.md: a call counts in the interval in which it
  * ends; a disposition or a survey in the interval it was given, under its call's queue and agent; agent time is split
  * at interval boundaries.
+ *
+ * <p>Per medium: every row of the tables has a {@code medium} ({@code voice}, {@code chat}, {@code email}). Calls are
+ * voice; a finished chat or email (a {@code contacts} row) counts in the interval in which it ends, under its queue
+ * and medium, with the per-medium definitions of docs/kpis.md: answered is the agent's first reply, the threshold
+ * T is the medium's (and queue's) from {@code omni.kpi}, AHT is handle seconds (accept to close), and there is no
+ * short abandon. Its agent (a username) is counted under the agent's interface when the gateway knows the user, so
+ * an agent's calls and chats are one agent in the agent report. Agent states, wrap-up, dispositions and surveys are
+ * voice.
  *
  * <p>First-call resolution by repeat caller: an answered queue call with a caller number is a repeat call when another
  * queue call from the same (normalised) number ends after it and started no later than the repeat-call window after
@@ -44,6 +54,7 @@ public final class IntervalAggregator {
      * of the window before the new calls is marked instead (more work, the same figures, bounded memory).
      */
     static final int MAX_PENDING_CALLERS = 50_000;
+    private static final String VOICE = "voice";
 
     private final Database db;
     private final int maxPendingCallers;
@@ -55,6 +66,9 @@ public final class IntervalAggregator {
     private long sweepFrom = Long.MAX_VALUE;
     private long sweepTo = Long.MIN_VALUE;
     private volatile long repeatWindowMillis = Duration.ofHours(24).toMillis();
+    private volatile ContactKpis.Settings contactThresholds = ContactKpis.Settings.defaults();
+    /** A contact's agent (username) to the (pbx, agent interface) its calls are counted under. */
+    private volatile Function<String, List<String>> contactAgent = u -> List.of("", u);
     private long minGapMillis = 30_000;
     private long lastRun = Long.MIN_VALUE;
 
@@ -76,6 +90,25 @@ public final class IntervalAggregator {
     /** The KPI engine's {@code repeatCallWindow}, so the stored reports count repeat callers the same way. */
     public void repeatWindow(Duration window) {
         this.repeatWindowMillis = window.toMillis();
+    }
+
+    /**
+     * The thresholds T of chats and emails ({@code omni.kpi}), so the stored service level is the live one's. Voice
+     * keeps the storage's {@code serviceLevelSeconds}.
+     */
+    public void contactThresholds(ContactKpis.Settings settings) {
+        this.contactThresholds = settings == null ? ContactKpis.Settings.defaults() : settings;
+    }
+
+    /**
+     * Who a contact's agent (a username) is among the call agents: {@code (pbx, interface)}, or null for a user
+     * without an interface (then {@code ("", username)}).
+     */
+    public void contactAgents(Function<String, List<String>> byUsername) {
+        this.contactAgent = u -> {
+            List<String> k = byUsername.apply(u);
+            return k == null ? List.of("", u) : k;
+        };
     }
 
     /** Marks the intervals the committed rows belong to. */
@@ -102,7 +135,8 @@ public final class IntervalAggregator {
                 for (long s = first; s < a.endMs(); s += INTERVAL_MS) {
                     dirty.add(s);
                 }
-            } else if (r instanceof Row.Call || r instanceof Row.Disposition || r instanceof Row.Survey) {
+            } else if (r instanceof Row.Call || r instanceof Row.Disposition || r instanceof Row.Survey
+                    || r instanceof Row.Contact) {
                 dirty.add(intervalOf(r.timeMs()));
             }
         }
@@ -225,9 +259,14 @@ public final class IntervalAggregator {
         }
     }
 
+    /** A queue's counters of one medium. */
+    private static Counts queue(Map<List<String>, Counts> queues, String medium, String queue) {
+        return queues.computeIfAbsent(List.of(medium, queue), k -> new Counts());
+    }
+
     private void compute(Connection c, long s) throws SQLException {
         long e = s + INTERVAL_MS;
-        Map<String, Counts> queues = new TreeMap<>();
+        Map<List<String>, Counts> queues = new HashMap<>();
         Map<List<String>, Counts> agents = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT c.pbx, c.queue, c.agent, c.agent_name, c.result, "
                 + "c.wait_seconds, c.talk_seconds, c.transfers, c.caller_norm, CASE WHEN c.result = 'answered' AND "
@@ -251,13 +290,13 @@ public final class IntervalAggregator {
                     int transfers = rs.getInt(8);
                     boolean withNumber = hasNumber(rs.getString(9));
                     boolean calledBack = rs.getInt(10) == 1;
-                    Counts q = queues.computeIfAbsent(queue, k -> new Counts());
+                    Counts q = queue(queues, VOICE, queue);
                     count(q, result, wait, talk, transfers);
                     if ("answered".equals(result)) {
                         q.answeredCall(withNumber, calledBack);
                     }
                     if (agent != null && "answered".equals(result)) {
-                        Counts a = agent(agents, pbx, agent, rs.getString(4));
+                        Counts a = agent(agents, pbx, agent, VOICE, rs.getString(4));
                         a.handled++;
                         a.waitAnswered += wait;
                         a.talk += talk;
@@ -281,7 +320,7 @@ public final class IntervalAggregator {
                     if (state.equals("logged_out")) {
                         continue;
                     }
-                    Counts a = agent(agents, rs.getString(1), rs.getString(2), rs.getString(3));
+                    Counts a = agent(agents, rs.getString(1), rs.getString(2), VOICE, rs.getString(3));
                     switch (state) {
                         case "available" -> a.availableMs += ms;
                         case "ringing" -> a.ringingMs += ms;
@@ -290,7 +329,7 @@ public final class IntervalAggregator {
                             a.wrapUpMs += ms;
                             String queue = rs.getString(5);
                             if (queue != null) {
-                                queues.computeIfAbsent(queue, k -> new Counts()).wrapUpMs += ms;
+                                queue(queues, VOICE, queue).wrapUpMs += ms;
                             }
                         }
                         case "paused" -> a.pausedMs += ms;
@@ -344,7 +383,65 @@ public final class IntervalAggregator {
                 }
             }
         }
+        countContacts(c, s, e, queues, agents);
         store(c, s, queues, agents);
+    }
+
+    /** The chats and emails that ended in the interval, per queue and medium, and per agent for the answered ones. */
+    private void countContacts(Connection c, long s, long e, Map<List<String>, Counts> queues,
+                               Map<List<String>, Counts> agents) throws SQLException {
+        ContactKpis.Settings t = contactThresholds;
+        try (PreparedStatement ps = c.prepareStatement("SELECT medium, queue, agent, result, wait_seconds, "
+                + "handle_seconds FROM contacts WHERE ended_ms >= ? AND ended_ms < ? AND queue IS NOT NULL")) {
+            ps.setLong(1, s);
+            ps.setLong(2, e);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String medium = rs.getString(1);
+                    String queue = rs.getString(2);
+                    String agent = rs.getString(3);
+                    String result = rs.getString(4);
+                    long wait = rs.getLong(5);
+                    long handle = rs.getLong(6);
+                    long threshold;
+                    try {
+                        threshold = t.thresholdSeconds(Medium.of(medium), queue);
+                    } catch (IllegalArgumentException unknown) {
+                        LOG.warn("contact of unknown medium '{}' left out of the interval figures", medium);
+                        continue;
+                    }
+                    countContact(queue(queues, medium, queue), result, wait, handle, threshold);
+                    if (agent != null && "answered".equals(result)) {
+                        List<String> who = contactAgent.apply(agent);
+                        Counts a = agent(agents, who.get(0), who.get(1), medium, agent);
+                        a.handled++;
+                        a.waitAnswered += wait;
+                        a.talk += handle;
+                    }
+                }
+            }
+        }
+    }
+
+    /** A contact's outcome, as {@code ContactKpis} counts it: no short abandon, T of its medium and queue. */
+    private static void countContact(Counts q, String result, long wait, long handle, long threshold) {
+        q.offered++;
+        switch (result == null ? "" : result) {
+            case "answered" -> {
+                q.answered++;
+                q.withinT += wait <= threshold ? 1 : 0;
+                q.waitAnswered += wait;
+                q.maxWaitAnswered = Math.max(q.maxWaitAnswered, wait);
+                q.talk += handle;
+            }
+            case "abandoned" -> {
+                q.abandoned++;
+                q.waitAbandoned += wait;
+                q.abandonedAfterT += wait > threshold ? 1 : 0;
+            }
+            case "unanswered" -> q.unanswered++;
+            default -> q.other++;
+        }
     }
 
     private void count(Counts q, String result, long wait, long talk, int transfers) {
@@ -380,27 +477,29 @@ public final class IntervalAggregator {
     }
 
     /** What a disposition or a survey counts for: its call's queue and its agent, each when known. */
-    private static List<Counts> targets(Map<String, Counts> queues, String queue, Map<List<String>, Counts> agents,
-                                        String pbx, String agent, String agentName) {
+    private static List<Counts> targets(Map<List<String>, Counts> queues, String queue,
+                                        Map<List<String>, Counts> agents, String pbx, String agent, String agentName) {
         List<Counts> targets = new ArrayList<>(2);
         if (queue != null) {
-            targets.add(queues.computeIfAbsent(queue, k -> new Counts()));
+            targets.add(queue(queues, VOICE, queue));
         }
         if (agent != null) {
-            targets.add(agent(agents, pbx, agent, agentName));
+            targets.add(agent(agents, pbx, agent, VOICE, agentName));
         }
         return targets;
     }
 
-    private static Counts agent(Map<List<String>, Counts> agents, String pbx, String agent, String name) {
-        Counts a = agents.computeIfAbsent(List.of(pbx == null ? "" : pbx, agent), k -> new Counts());
+    private static Counts agent(Map<List<String>, Counts> agents, String pbx, String agent, String medium,
+                                String name) {
+        Counts a = agents.computeIfAbsent(List.of(pbx == null ? "" : pbx, agent, medium), k -> new Counts());
         if (a.name == null) {
             a.name = name;
         }
         return a;
     }
 
-    private static void store(Connection c, long s, Map<String, Counts> queues, Map<List<String>, Counts> agents)
+    private static void store(Connection c, long s, Map<List<String>, Counts> queues,
+                              Map<List<String>, Counts> agents)
             throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
@@ -411,16 +510,17 @@ public final class IntervalAggregator {
                     ps.executeUpdate();
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO interval_queue (interval_ms, queue, offered, "
-                    + "answered, abandoned, short_abandoned, unanswered, other, answered_within_t, abandoned_after_t, "
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO interval_queue (interval_ms, medium, queue, "
+                    + "offered, answered, abandoned, short_abandoned, unanswered, other, answered_within_t, abandoned_after_t, "
                     + "wait_answered_s, max_wait_answered_s, wait_abandoned_s, talk_s, wrap_up_s, transfers, "
                     + "dispositions, resolved, surveys, satisfied, score_sum, sales, repeat_eligible, repeat_calls, "
-                    + "sales_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (Map.Entry<String, Counts> en : queues.entrySet()) {
+                    + "sales_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Map.Entry<List<String>, Counts> en : queues.entrySet()) {
                     Counts q = en.getValue();
                     int i = 1;
                     ps.setLong(i++, s);
-                    ps.setString(i++, en.getKey());
+                    ps.setString(i++, en.getKey().get(0));
+                    ps.setString(i++, en.getKey().get(1));
                     for (long v : new long[] {q.offered, q.answered, q.abandoned, q.shortAbandoned, q.unanswered,
                         q.other, q.withinT, q.abandonedAfterT, q.waitAnswered, q.maxWaitAnswered, q.waitAbandoned,
                         q.talk, Math.round(q.wrapUpMs / 1000.0), q.transfers, q.dispositions, q.resolved, q.surveys,
@@ -433,16 +533,17 @@ public final class IntervalAggregator {
                 ps.executeBatch();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO interval_agent (interval_ms, pbx, agent, "
-                    + "agent_name, handled, wait_answered_s, talk_s, transfers, available_ms, ringing_ms, on_call_ms, "
+                    + "medium, agent_name, handled, wait_answered_s, talk_s, transfers, available_ms, ringing_ms, on_call_ms, "
                     + "wrap_up_ms, paused_ms, dispositions, resolved, surveys, satisfied, score_sum, sales, "
                     + "repeat_eligible, repeat_calls, sales_amount) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (Map.Entry<List<String>, Counts> en : agents.entrySet()) {
                     Counts a = en.getValue();
                     int i = 1;
                     ps.setLong(i++, s);
                     ps.setString(i++, en.getKey().get(0));
                     ps.setString(i++, en.getKey().get(1));
+                    ps.setString(i++, en.getKey().get(2));
                     ps.setString(i++, a.name);
                     for (long v : new long[] {a.handled, a.waitAnswered, a.talk, a.transfers, a.availableMs,
                         a.ringingMs, a.onCallMs, a.wrapUpMs, a.pausedMs, a.dispositions, a.resolved, a.surveys,

@@ -19,6 +19,10 @@ import java.util.TreeMap;
  * Interval and agent reports from the 15-minute tables. Rows are counters, added up to the asked granularity
  * (15 min, 1 h, 1 day, in UTC) and only then turned into ratios, with the definitions of docs/kpis.md; so an hour is
  * exactly its four quarters. Each row is an ordered map (the same keys in JSON and in the CSV header).
+ *
+ * <p>Every row has a {@code medium} ({@code voice}, {@code chat}, {@code email}); a medium filter keeps one, none keeps
+ * all, each in rows of its own (media are never added together: their thresholds and handle times differ). Voice rows
+ * mean what they meant before media were counted.
  */
 public final class ReportStore {
 
@@ -48,33 +52,62 @@ public final class ReportStore {
      */
     public List<Map<String, Object>> intervals(Instant from, Instant to, String queue, String agent, long stepMs)
             throws SQLException {
-        return agent != null ? agentIntervals(from, to, agent, stepMs) : queueIntervals(from, to, queue, stepMs);
+        return intervals(from, to, queue, agent, null, stepMs);
     }
 
-    private List<Map<String, Object>> queueIntervals(Instant from, Instant to, String queue, long stepMs)
-            throws SQLException {
+    /** The same for one medium ({@code voice}, {@code chat}, {@code email}); null: every medium, each in its rows. */
+    public List<Map<String, Object>> intervals(Instant from, Instant to, String queue, String agent, String medium,
+                                               long stepMs) throws SQLException {
+        return agent != null ? agentIntervals(from, to, agent, medium, stepMs)
+                : queueIntervals(from, to, queue, medium, stepMs);
+    }
+
+    /** The media in report order; a row key sorts by it, then by queue (the total, null, first). */
+    public static final List<String> MEDIA = List.of("voice", "chat", "email");
+
+    private static final java.util.Comparator<List<String>> ROW_ORDER = java.util.Comparator
+            .<List<String>>comparingInt(k -> mediumOrder(k.get(0)))
+            .thenComparing(k -> k.get(1), java.util.Comparator.nullsFirst(String::compareTo));
+
+    private static int mediumOrder(String medium) {
+        int i = MEDIA.indexOf(medium);
+        return i < 0 ? MEDIA.size() : i;
+    }
+
+    /** {@code [medium, queue]}; a list that may hold a null queue (the total). */
+    private static List<String> rowKey(String medium, String queue) {
+        return java.util.Arrays.asList(medium, queue);
+    }
+
+    private List<Map<String, Object>> queueIntervals(Instant from, Instant to, String queue, String medium,
+                                                     long stepMs) throws SQLException {
         String sql = "SELECT interval_ms, queue, offered, answered, abandoned, short_abandoned, unanswered, other, "
                 + "answered_within_t, abandoned_after_t, wait_answered_s, max_wait_answered_s, wait_abandoned_s, "
-                + "talk_s, wrap_up_s, transfers, " + OUTCOMES + " FROM interval_queue WHERE interval_ms >= ? AND "
-                + "interval_ms < ?"
-                + (queue == null ? "" : " AND queue = ?");
-        // bucket -> queue (null = total) -> sums
-        TreeMap<Long, TreeMap<String, Sums>> buckets = new TreeMap<>();
+                + "talk_s, wrap_up_s, transfers, " + OUTCOMES + ", medium FROM interval_queue WHERE interval_ms >= ? "
+                + "AND interval_ms < ?"
+                + (queue == null ? "" : " AND queue = ?")
+                + (medium == null ? "" : " AND medium = ?");
+        // bucket -> [medium, queue (null = the medium's total)] -> sums
+        TreeMap<Long, TreeMap<List<String>, Sums>> buckets = new TreeMap<>();
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, from.toEpochMilli());
-            ps.setLong(2, to.toEpochMilli());
+            int p = 1;
+            ps.setLong(p++, from.toEpochMilli());
+            ps.setLong(p++, to.toEpochMilli());
             if (queue != null) {
-                ps.setString(3, queue);
+                ps.setString(p++, queue);
+            }
+            if (medium != null) {
+                ps.setString(p, medium);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long b = bucket(rs.getLong(1), stepMs);
-                    TreeMap<String, Sums> row = buckets.computeIfAbsent(b,
-                            k -> new TreeMap<>(java.util.Comparator.nullsFirst(String::compareTo)));
-                    Sums q = row.computeIfAbsent(rs.getString(2), k -> new Sums());
+                    String m = rs.getString(OUTCOMES_END + 1);
+                    TreeMap<List<String>, Sums> row = buckets.computeIfAbsent(b, k -> new TreeMap<>(ROW_ORDER));
+                    Sums q = row.computeIfAbsent(rowKey(m, rs.getString(2)), k -> new Sums());
                     q.addQueueRow(rs);
                     if (queue == null) {
-                        row.computeIfAbsent(null, k -> new Sums()).addQueueRow(rs);
+                        row.computeIfAbsent(rowKey(m, null), k -> new Sums()).addQueueRow(rs);
                     }
                 }
             }
@@ -83,27 +116,31 @@ public final class ReportStore {
             }
         }
         List<Map<String, Object>> out = new ArrayList<>();
-        buckets.forEach((b, row) -> row.forEach((q, s) -> {
+        buckets.forEach((b, row) -> row.forEach((k, s) -> {
             Map<String, Object> m = intervalRow(b, stepMs);
-            m.put("queue", q);
-            s.putQueueFigures(m, stepMs / 1000.0, slSeconds, targetPercent, q == null);
+            m.put("queue", k.get(1));
+            m.put("medium", k.get(0));
+            boolean voice = k.get(0).equals("voice");
+            // occupancy is from the agent states (the tracker's, voice); Erlang C's agents for calls, not chats
+            s.putQueueFigures(m, stepMs / 1000.0, slSeconds, targetPercent, voice && k.get(1) == null, voice);
             out.add(m);
         }));
         return out;
     }
 
     private static void addOccupancy(Connection c, Instant from, Instant to, long stepMs,
-                                     TreeMap<Long, TreeMap<String, Sums>> buckets) throws SQLException {
+                                     TreeMap<Long, TreeMap<List<String>, Sums>> buckets) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT interval_ms, SUM(available_ms), SUM(ringing_ms), "
                 + "SUM(on_call_ms), SUM(wrap_up_ms) FROM interval_agent WHERE interval_ms >= ? AND interval_ms < ? "
-                + "GROUP BY interval_ms")) {
+                + "AND medium = 'voice' GROUP BY interval_ms")) {
             ps.setLong(1, from.toEpochMilli());
             ps.setLong(2, to.toEpochMilli());
+            List<String> voiceTotal = rowKey("voice", null);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    TreeMap<String, Sums> row = buckets.get(bucket(rs.getLong(1), stepMs));
-                    if (row != null && row.containsKey(null)) {
-                        Sums t = row.get(null);
+                    TreeMap<List<String>, Sums> row = buckets.get(bucket(rs.getLong(1), stepMs));
+                    if (row != null && row.containsKey(voiceTotal)) {
+                        Sums t = row.get(voiceTotal);
                         t.availableMs += rs.getLong(2);
                         t.ringingMs += rs.getLong(3);
                         t.onCallMs += rs.getLong(4);
@@ -114,40 +151,53 @@ public final class ReportStore {
         }
     }
 
-    private List<Map<String, Object>> agentIntervals(Instant from, Instant to, String agent, long stepMs)
-            throws SQLException {
-        TreeMap<Long, Sums> buckets = new TreeMap<>();
+    private List<Map<String, Object>> agentIntervals(Instant from, Instant to, String agent, String medium,
+                                                     long stepMs) throws SQLException {
+        TreeMap<Long, TreeMap<List<String>, Sums>> buckets = new TreeMap<>();
         String[] name = new String[1];
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(AGENT_SELECT
-                + " WHERE agent = ? AND interval_ms >= ? AND interval_ms < ?")) {
+                + " WHERE agent = ? AND interval_ms >= ? AND interval_ms < ?"
+                + (medium == null ? "" : " AND medium = ?"))) {
             ps.setString(1, agent);
             ps.setLong(2, from.toEpochMilli());
             ps.setLong(3, to.toEpochMilli());
+            if (medium != null) {
+                ps.setString(4, medium);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    buckets.computeIfAbsent(bucket(rs.getLong(1), stepMs), k -> new Sums()).addAgentRow(rs);
-                    name[0] = rs.getString(4);
+                    buckets.computeIfAbsent(bucket(rs.getLong(1), stepMs), k -> new TreeMap<>(ROW_ORDER))
+                            .computeIfAbsent(rowKey(rs.getString(AGENT_MEDIUM), ""), k -> new Sums())
+                            .addAgentRow(rs);
+                    if (name[0] == null || rs.getString(AGENT_MEDIUM).equals("voice")) {
+                        name[0] = rs.getString(4);
+                    }
                 }
             }
         }
         List<Map<String, Object>> out = new ArrayList<>();
-        buckets.forEach((b, s) -> {
+        buckets.forEach((b, row) -> row.forEach((k, s) -> {
             Map<String, Object> m = intervalRow(b, stepMs);
             m.put("agent", agent);
             m.put("agentName", name[0]);
+            m.put("medium", k.get(0));
             s.putAgentFigures(m);
             out.add(m);
-        });
+        }));
         return out;
     }
 
     /** The counters both interval tables have, last in both selects: read by {@link Sums#addOutcomes}. */
     private static final String OUTCOMES = "dispositions, resolved, surveys, satisfied, score_sum, sales, "
             + "sales_amount, repeat_eligible, repeat_calls";
+    /** The column of the queue select's last {@link #OUTCOMES} column. */
+    private static final int OUTCOMES_END = 25;
 
     private static final String AGENT_SELECT = "SELECT interval_ms, pbx, agent, agent_name, handled, "
             + "wait_answered_s, talk_s, transfers, available_ms, ringing_ms, on_call_ms, wrap_up_ms, paused_ms, "
-            + OUTCOMES + " FROM interval_agent";
+            + OUTCOMES + ", medium FROM interval_agent";
+    /** The column of {@code medium} in {@link #AGENT_SELECT}. */
+    private static final int AGENT_MEDIUM = 23;
 
     private static long bucket(long intervalMs, long stepMs) {
         return Math.floorDiv(intervalMs, stepMs) * stepMs;
@@ -166,20 +216,31 @@ public final class ReportStore {
      * to the planned breaks (both from the stored agent state intervals), FCR, CSAT, conversion.
      */
     public List<Map<String, Object>> agents(Instant from, Instant to) throws SQLException {
-        Map<List<String>, Sums> byAgent = new TreeMap<>((a, b) -> (a.get(0) + '\u0000' + a.get(1))
-                .compareTo(b.get(0) + '\u0000' + b.get(1)));
+        return agents(from, to, null);
+    }
+
+    /** The same for one medium; null: every medium, one row per agent and medium. */
+    public List<Map<String, Object>> agents(Instant from, Instant to, String medium) throws SQLException {
+        // (pbx, agent, medium): each agent's media in report order
+        Map<List<String>, Sums> byAgent = new TreeMap<>(java.util.Comparator
+                .<List<String>, String>comparing(k -> k.get(0) + '\u0000' + k.get(1))
+                .thenComparingInt(k -> mediumOrder(k.get(2))));
         Map<List<String>, String> names = new LinkedHashMap<>();
         Map<List<String>, Map<String, Long>> reasons = new LinkedHashMap<>();
         Map<List<String>, PauseAdherence> adherence = new LinkedHashMap<>();
         long lo = from.toEpochMilli();
         long hi = to.toEpochMilli();
         try (Connection c = db.connection()) {
-            try (PreparedStatement ps = c.prepareStatement(AGENT_SELECT + " WHERE interval_ms >= ? AND interval_ms < ?")) {
+            try (PreparedStatement ps = c.prepareStatement(AGENT_SELECT + " WHERE interval_ms >= ? AND interval_ms < ?"
+                    + (medium == null ? "" : " AND medium = ?"))) {
                 ps.setLong(1, lo);
                 ps.setLong(2, hi);
+                if (medium != null) {
+                    ps.setString(3, medium);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        List<String> key = List.of(rs.getString(2), rs.getString(3));
+                        List<String> key = List.of(rs.getString(2), rs.getString(3), rs.getString(AGENT_MEDIUM));
                         byAgent.computeIfAbsent(key, k -> new Sums()).addAgentRow(rs);
                         if (rs.getString(4) != null) {
                             names.put(key, rs.getString(4));
@@ -218,9 +279,12 @@ public final class ReportStore {
             m.put("pbx", k.get(0));
             m.put("agent", k.get(1));
             m.put("agentName", names.get(k));
+            m.put("medium", k.get(2));
             s.putAgentFigures(m);
-            m.put("pausedSecondsByReason", reasons.getOrDefault(k, Map.of()));
-            PauseAdherence a = adherence.get(k);
+            // pauses and planned breaks are the agent's states (the tracker's): on the voice row
+            List<String> who = k.get(2).equals("voice") ? List.of(k.get(0), k.get(1)) : null;
+            m.put("pausedSecondsByReason", who == null ? Map.of() : reasons.getOrDefault(who, Map.of()));
+            PauseAdherence a = who == null ? null : adherence.get(who);
             if (a != null) {
                 a.putFigures(m);
             } else {
@@ -283,7 +347,8 @@ public final class ReportStore {
             repeatCalls += rs.getLong(i + 8);
         }
 
-        void putQueueFigures(Map<String, Object> m, double stepSeconds, int slT, int target, boolean total) {
+        void putQueueFigures(Map<String, Object> m, double stepSeconds, int slT, int target, boolean total,
+                             boolean voice) {
             m.put("offered", offered);
             m.put("answered", answered);
             m.put("abandoned", abandoned);
@@ -296,7 +361,7 @@ public final class ReportStore {
             m.put("ahtSeconds", aht);
             m.put("occupancyPercent", total ? occupancy(onCallMs, agentWrapUpMs, availableMs, ringingMs) : null);
             putOutcomes(m, answered);
-            m.put("agentsNeeded", aht == null || aht <= 0 ? null
+            m.put("agentsNeeded", !voice || aht == null || aht <= 0 ? null
                     : ErlangC.agentsNeeded(offered / stepSeconds, aht, slT, target));
         }
 

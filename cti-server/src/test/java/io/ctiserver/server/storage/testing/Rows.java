@@ -62,4 +62,22 @@ public final class Rows {
                 600L * lines, EndedBy.AGENT, offered, answered, ended, "solved", Map.of("subject", "Order " + id));
         return new StoredContact(r, t);
     }
+
+    /**
+     * A finished chat or email as its storage rows would carry it (a contact row, no transcript): {@code wait} from
+     * entering the queue to the first reply (or the end), {@code handle} from the accept to the close.
+     */
+    public static Row.Contact contact(String id, Medium medium, String queue, String agent, String result,
+                                      long wait, long handle, Instant ended) {
+        long endMs = ended.toEpochMilli();
+        long offeredMs = endMs - (wait + handle) * 1000;
+        ContactRecord r = new ContactRecord(id, medium, queue, agent,
+                new ContactCustomer("Eve", "eve@example.com", null, null, Map.of()), CallResult.valueOf(result.toUpperCase(java.util.Locale.ROOT)), wait,
+                handle, agent == null ? EndedBy.CALLER : EndedBy.AGENT, Instant.ofEpochMilli(offeredMs),
+                result.equals("answered") ? Instant.ofEpochMilli(offeredMs + wait * 1000) : null, ended, null,
+                Map.of());
+        List<Row> rows = io.ctiserver.server.storage.contacts.DatabaseContactStore.rows(new StoredContact(r,
+                List.of()));
+        return (Row.Contact) rows.get(rows.size() - 1);
+    }
 }
