@@ -225,7 +225,7 @@ public final class DesktopSession {
         ch.flush();
         channel = ch;
         outbound = o;
-        outbox = outboxes.of(ch.eventLoop());
+        outbox = outboxes.of(ch);
         return !replayable;
     }
 
