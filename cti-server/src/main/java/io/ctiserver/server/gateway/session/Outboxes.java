@@ -8,6 +8,16 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Outboxes {
 
     private final Map<EventLoop, Outbox> byLoop = new ConcurrentHashMap<>();
+    /** The bench's hook on every written frame; null in production. */
+    private volatile WriteProbe probe;
+
+    void probe(WriteProbe p) {
+        this.probe = p;
+    }
+
+    WriteProbe probe() {
+        return probe;
+    }
 
     Outbox of(EventLoop loop) {
         return byLoop.computeIfAbsent(loop, Outbox::new);
