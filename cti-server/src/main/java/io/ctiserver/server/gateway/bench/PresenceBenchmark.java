@@ -165,6 +165,33 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
         }
     }
 
+    /**
+     * CPU and user-mode CPU of the gateway's threads that carry the fan-out (the fan-out thread and the connections'
+     * event loops), in nanoseconds: unlike the process's, without the JIT compiler's and the collector's.
+     */
+    private static long[] fanoutCpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] sum = new long[2];
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(Gateway.IO_THREADS) || t.getName().equals("gateway-fanout")) {
+                sum[0] += Math.max(0, mx.getThreadCpuTime(t.getId()));
+                sum[1] += Math.max(0, mx.getThreadUserTime(t.getId()));
+            }
+        }
+        return sum;
+    }
+
+    /** A process's user and system CPU in clock ticks (Linux's /proc; zeros elsewhere). */
+    private static long[] cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])}; // fields 14 and 15: utime, stime
+        } catch (java.io.IOException | RuntimeException e) {
+            return new long[2];
+        }
+    }
+
     private static void header() {
         System.out.printf("%-26s %9s %9s %9s %9s %9s%n", "", "samples", "p50 us", "p99 us", "p99.9 us", "max us");
     }
@@ -247,7 +274,19 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
             Thread.sleep(300);
             probe.reset();
             in.println("RESET");
+            long[] cpu0 = fanoutCpuNanos();
+            long[] childCpu0 = cpuTicks(child.pid());
             load(gw, presence, extensions, rate, seconds);
+            Thread.sleep(300);
+            long[] cpu = fanoutCpuNanos();
+            long[] childCpu = cpuTicks(child.pid());
+            int events = rate * seconds;
+            System.out.printf("%nCPU per event of %d frames: the gateway's fan-out and event loop threads %.2f ms "
+                    + "(%.2f in the kernel); the desktops' JVM %.2f ms (%.2f in the kernel; all its threads); over %d "
+                    + "events%n", desktops, (cpu[0] - cpu0[0]) / 1e6 / events,
+                    (cpu[0] - cpu0[0] - cpu[1] + cpu0[1]) / 1e6 / events,
+                    (childCpu[0] + childCpu[1] - childCpu0[0] - childCpu0[1]) * 10.0 / events,
+                    (childCpu[1] - childCpu0[1]) * 10.0 / events, events);
             Thread.sleep(300);
             in.println("REPORT");
             String call = WsBenchmark.expect(out, "RESULT ");
