@@ -8,6 +8,7 @@ import io.ctiserver.presence.PhoneSetting;
 import io.ctiserver.presence.PresenceChange;
 import io.ctiserver.presence.PresenceListener;
 import io.ctiserver.presence.PresenceView;
+import io.ctiserver.server.agi.Transport;
 import io.ctiserver.server.gateway.auth.TokenService;
 import io.ctiserver.server.gateway.auth.UserDirectory;
 import io.ctiserver.server.gateway.commands.AuditLog;
@@ -29,14 +30,14 @@ import io.ctiserver.server.gateway.session.SessionRegistry;
 import io.ctiserver.server.metrics.Operations;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -94,6 +95,8 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
     private final ThreadPoolExecutor loginExecutor;
     private final ScheduledExecutorService timer;
     private final TokenConnections connections = new TokenConnections();
+    /** The name of the connections' event loop threads ({@code gateway-io-N-M}): thread dumps, and the bench's CPU. */
+    public static final String IO_THREADS = "gateway-io";
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel server;
@@ -152,22 +155,50 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         fanout.start();
         GatewayServices services = new GatewayServices(config, users, tokens, sessions, fanout, commands, state,
                 loginExecutor, reports, operations, connections, stored);
-        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        server = new ServerBootstrap()
+        // Native epoll on Linux (NIO elsewhere, or with -Dcti.nio=true): a fan-out is a write system call per desktop,
+        // and epoll's writev from Java costs the fan-out threads less CPU than NIO's (bench presence, docs/phones.md).
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gateway-accept"),
+                Transport.ioHandlerFactory());
+        workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory(IO_THREADS),
+                Transport.ioHandlerFactory());
+        ChannelFuture bound = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 << 10, 256 << 10))
                 .childHandler(new GatewayInitializer(services, ssl))
                 .bind(new InetSocketAddress(config.bind(), config.port()))
-                .sync().channel();
+                .await();
+        if (!bound.isSuccess()) {
+            throw bindFailure(bound.cause());
+        }
+        server = bound.channel();
         timer.scheduleAtFixedRate(this::tick, config.kpiIntervalMillis(), config.kpiIntervalMillis(),
                 TimeUnit.MILLISECONDS);
-        LOG.info("desktop gateway listening on {}:{} ({}), {} users", config.bind(), port(),
-                ssl == null ? "http" : "https", users.all().size());
+        LOG.info("desktop gateway listening on {}:{} ({}, {} transport), {} users", config.bind(), port(),
+                ssl == null ? "http" : "https", Transport.name(), users.all().size());
         return this;
+    }
+
+    /**
+     * A failed bind as a {@link java.net.BindException} whatever the transport: NIO throws one, epoll a
+     * {@code NativeIoException} with the same message ("Address already in use").
+     */
+    private RuntimeException bindFailure(Throwable cause) {
+        if (cause instanceof java.net.BindException b) {
+            return sneaky(b);
+        }
+        java.net.BindException b = new java.net.BindException(config.bind() + ":" + config.port() + ": "
+                + cause.getMessage());
+        b.initCause(cause);
+        return sneaky(b);
+    }
+
+    /** Netty's bind throws its checked exception undeclared; so does this, as {@code start()} always has. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+        throw (T) t;
     }
 
     private void tick() {

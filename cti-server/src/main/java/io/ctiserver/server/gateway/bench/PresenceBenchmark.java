@@ -114,40 +114,101 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
             System.out.printf("target snapshot < 200 ms: %s%n", delivered[snapshots - 1] < 200_000_000L
                     ? "met (every one of " + snapshots + ")" : "NOT met");
 
-            // 2. A change to every desktop, against a call event to every desktop.
-            long[][] r = fanOut(gw, presence, desktops, extensions, rate, seconds, warmup, clientHeap);
-            long[] base = r[0];
-            long[] pres = r[1];
-            System.out.printf("%n%-26s %9s %9s %9s %9s %9s%n", "", "samples", "p50 us", "p99 us", "p99.9 us",
-                    "max us");
-            System.out.printf("%-26s %9d %9d %9d %9d %9d%n", "call event (baseline)", base[0], base[1], base[2],
-                    base[3], base[4]);
-            System.out.printf("%-26s %9d %9d %9d %9d %9d%n", "presence change", pres[0], pres[1], pres[2], pres[3],
-                    pres[4]);
-            if (base[1] > 0 && base[2] > 0) {
-                System.out.printf("%-26s %9s %8.2fx %8.2fx%n", "  ratio to baseline", "",
-                        (double) pres[1] / base[1], (double) pres[2] / base[2]);
-            }
-            System.out.printf("target p99 < 5 ms for a change to %d desktops: %s (p99 %d us); events dropped: %d%n",
-                    desktops, pres[2] > 0 && pres[2] < 5000 ? "met" : "NOT met", pres[2], gw.fanout().dropped());
+            // 2. A change to every desktop, against a call event to every desktop; the gateway's side measured by a
+            // probe on every frame's write, the desktops' side by the child JVM.
+            FanoutProbe probe = new FanoutProbe();
+            gw.sessions().writeProbe(probe);
+            Percentiles[] r = fanOut(gw, presence, probe, desktops, extensions, rate, seconds, warmup, clientHeap);
+            gw.sessions().writeProbe(null);
+            FanoutProbe.Result gwBase = probe.of("agent.state");
+            FanoutProbe.Result gwPres = probe.of("presence");
+            System.out.printf("%ngateway side: from the event entering the gateway to the frame's bytes handed to the "
+                    + "kernel (write completed)%n");
+            header();
+            row("call event (baseline)", gwBase.frames());
+            row("presence change", gwPres.frames());
+            ratio("  ratio to baseline", gwPres.frames(), gwBase.frames());
+            System.out.printf("to the last of the %d desktops, per event:%n", desktops);
+            row("call event (baseline)", gwBase.lastDesktop());
+            row("presence change", gwPres.lastDesktop());
+            ratio("  ratio to baseline", gwPres.lastDesktop(), gwBase.lastDesktop());
+            System.out.printf("%nend to end: from the event handed to the presence tracker or the gateway to the frame "
+                    + "decoded at the desktop (desktops in a child JVM on the same cores)%n");
+            header();
+            row("call event (baseline)", r[0]);
+            row("presence change", r[1]);
+            ratio("  ratio to baseline", r[1], r[0]);
+            System.out.printf("target p99 < 5 ms for a change to %d desktops: gateway side per frame %s (p99 %d us), "
+                            + "to the last desktop %s (p99 %d us); end to end %s (p99 %d us); events dropped: %d%n",
+                    desktops, met(gwPres.frames()), gwPres.frames().p99(), met(gwPres.lastDesktop()),
+                    gwPres.lastDesktop().p99(), met(r[1]), r[1].p99(), gw.fanout().dropped());
 
             // 3. The floor: as many frames of the same size over as many bare loopback sockets, no gateway.
             int frameBytes = 2 + Json.MAPPER.writeValueAsBytes(Map.of("seq", 12_345, "type", "presence", "time",
                     Instant.now(), "pbx", "pbx1", "payload", presence.entries().get(0))).length;
-            long[] floor;
+            SocketFloor.Result floor;
             try (SocketFloor f = new SocketFloor(desktops)) {
                 floor = f.measure(Math.max(1, rate / 2), seconds, warmup, frameBytes);
             }
             System.out.printf("%nthe floor, %d bare loopback sockets written %d bytes each per round, %d rounds/s "
                     + "(no gateway, no WebSocket):%n", desktops, frameBytes, Math.max(1, rate / 2));
-            System.out.printf("%-26s %9d %9d %9d %9d %9d%n", "bare sockets (floor)", floor[0], floor[1], floor[2],
-                    floor[3], floor[4]);
-            if (floor[1] > 0 && floor[2] > 0) {
-                System.out.printf("%-26s %9s %8.2fx %8.2fx%n", "  presence change / floor", "",
-                        (double) pres[1] / floor[1], (double) pres[2] / floor[2]);
-            }
+            header();
+            row("written (writers' side)", floor.written());
+            row("  to the last socket", floor.lastSocket());
+            row("read (readers' side)", floor.read());
+            ratio("presence/floor, written", gwPres.frames(), floor.written());
+            ratio("  to the last", gwPres.lastDesktop(), floor.lastSocket());
+            ratio("presence/floor, read", r[1], floor.read());
+            System.out.printf("load average after the run %.2f%n",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             return 0;
         }
+    }
+
+    /**
+     * CPU and user-mode CPU of the gateway's threads that carry the fan-out (the fan-out thread and the connections'
+     * event loops), in nanoseconds: unlike the process's, without the JIT compiler's and the collector's.
+     */
+    private static long[] fanoutCpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] sum = new long[2];
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(Gateway.IO_THREADS) || t.getName().equals("gateway-fanout")) {
+                sum[0] += Math.max(0, mx.getThreadCpuTime(t.getId()));
+                sum[1] += Math.max(0, mx.getThreadUserTime(t.getId()));
+            }
+        }
+        return sum;
+    }
+
+    /** A process's user and system CPU in clock ticks (Linux's /proc; zeros elsewhere). */
+    private static long[] cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])}; // fields 14 and 15: utime, stime
+        } catch (java.io.IOException | RuntimeException e) {
+            return new long[2];
+        }
+    }
+
+    private static void header() {
+        System.out.printf("%-26s %9s %9s %9s %9s %9s%n", "", "samples", "p50 us", "p99 us", "p99.9 us", "max us");
+    }
+
+    private static void row(String name, Percentiles p) {
+        System.out.printf("%-26s %9d %9d %9d %9d %9d%n", name, p.samples(), p.p50(), p.p99(), p.p999(), p.max());
+    }
+
+    private static void ratio(String name, Percentiles p, Percentiles base) {
+        if (base.p50() > 0 && base.p99() > 0) {
+            System.out.printf("%-26s %9s %8.2fx %8.2fx %8.2fx%n", name, "", (double) p.p50() / base.p50(),
+                    (double) p.p99() / base.p99(), (double) p.p999() / Math.max(1, base.p999()));
+        }
+    }
+
+    private static String met(Percentiles p) {
+        return p.samples() > 0 && p.p99() < 5000 ? "met" : "NOT met";
     }
 
     /** One desktop: connect, wait for its snapshot, subscribe to presence, time until presence.snapshot is in. */
@@ -190,8 +251,9 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
      * Connects the desktops (subscribed to presence), then one load where call events and presence changes alternate:
      * both measured under the same conditions, neither favoured by running second (JIT, connection set-up).
      */
-    private static long[][] fanOut(Gateway gw, PresenceTracker presence, int desktops, int extensions, int rate,
-                                   int seconds, int warmup, String clientHeap) throws Exception {
+    private static Percentiles[] fanOut(Gateway gw, PresenceTracker presence, FanoutProbe probe, int desktops,
+                                        int extensions, int rate, int seconds, int warmup, String clientHeap)
+            throws Exception {
         Path tokens = Files.createTempFile("bench-presence-tokens", ".txt");
         List<String> lines = new ArrayList<>(desktops);
         for (int i = 0; i < desktops; i++) {
@@ -209,8 +271,22 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
             System.out.printf("%n%s desktops subscribed to presence (each got the %d-line snapshot)%n",
                     connected == null ? "?" : connected.substring(10).trim(), extensions);
             load(gw, presence, extensions, rate, warmup);
+            Thread.sleep(300);
+            probe.reset();
             in.println("RESET");
+            long[] cpu0 = fanoutCpuNanos();
+            long[] childCpu0 = cpuTicks(child.pid());
             load(gw, presence, extensions, rate, seconds);
+            Thread.sleep(300);
+            long[] cpu = fanoutCpuNanos();
+            long[] childCpu = cpuTicks(child.pid());
+            int events = rate * seconds;
+            System.out.printf("%nCPU per event of %d frames: the gateway's fan-out and event loop threads %.2f ms "
+                    + "(%.2f in the kernel); the desktops' JVM %.2f ms (%.2f in the kernel; all its threads); over %d "
+                    + "events%n", desktops, (cpu[0] - cpu0[0]) / 1e6 / events,
+                    (cpu[0] - cpu0[0] - cpu[1] + cpu0[1]) / 1e6 / events,
+                    (childCpu[0] + childCpu[1] - childCpu0[0] - childCpu0[1]) * 10.0 / events,
+                    (childCpu[1] - childCpu0[1]) * 10.0 / events, events);
             Thread.sleep(300);
             in.println("REPORT");
             String call = WsBenchmark.expect(out, "RESULT ");
@@ -225,11 +301,7 @@ public final class PresenceBenchmark implements BenchCommand.Benchmark {
             }
             in.println("QUIT");
             child.waitFor(30, TimeUnit.SECONDS);
-            return new long[][] {
-                {Long.parseLong(c[1]), Long.parseLong(c[2]), Long.parseLong(c[3]), Long.parseLong(c[4]),
-                    Long.parseLong(c[5])},
-                {Long.parseLong(p[1]), Long.parseLong(p[2]), Long.parseLong(p[3]), Long.parseLong(p[4]),
-                    Long.parseLong(p[5])}};
+            return new Percentiles[] {Percentiles.parse(c, 1), Percentiles.parse(p, 1)};
         } finally {
             child.destroy();
             Files.deleteIfExists(tokens);

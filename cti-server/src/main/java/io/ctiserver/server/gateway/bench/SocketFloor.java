@@ -25,10 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code nanoTime()} to its share of the sockets (blocking writes of a heap buffer, as Netty's would be of a direct
  * one), two reader threads (as the bench client's two event
  * loops) select and read, and the latency is taken at each read. What the gateway adds is what it takes above this.
+ * The writers' side is measured too, as the gateway's is ({@link FanoutProbe}): from the round's start to each
+ * {@code write} returning (the bytes are the kernel's), and per round to its last socket.
  */
 final class SocketFloor implements AutoCloseable {
 
-    private static final int MAX_SAMPLES = 4_000_000;
+    private static final int MAX_SAMPLES = 1 << 20;
 
     private final ServerSocketChannel listener;
     private final List<SocketChannel> writers = new ArrayList<>();
@@ -37,6 +39,10 @@ final class SocketFloor implements AutoCloseable {
     private final Thread[] readerThreads = new Thread[2];
     private final long[] samples = new long[MAX_SAMPLES];
     private final AtomicInteger count = new AtomicInteger();
+    private final long[] writeSamples = new long[MAX_SAMPLES];
+    private final AtomicInteger writeCount = new AtomicInteger();
+    private final long[] roundSamples = new long[MAX_SAMPLES];
+    private final AtomicInteger roundCount = new AtomicInteger();
     private volatile boolean running = true;
     /** One writer thread per core, each with the connections of its share (as the gateway's event loops have). */
     private final ExecutorService[] writerPool;
@@ -98,31 +104,39 @@ final class SocketFloor implements AutoCloseable {
         }
     }
 
+    /** Per frame read (the desktops' side), per frame written (the writers' side), per round to its last socket. */
+    record Result(Percentiles read, Percentiles written, Percentiles lastSocket) {
+    }
+
     /**
      * {@code rate} rounds a second for {@code seconds} (after {@code warmup} seconds not counted), each a message of
-     * {@code bytes} to every connection; returns {@code {samples, p50, p99, p99.9, max}} in microseconds.
+     * {@code bytes} to every connection.
      */
-    long[] measure(int rate, int seconds, int warmup, int bytes) throws InterruptedException {
+    Result measure(int rate, int seconds, int warmup, int bytes) throws InterruptedException {
         Pacing.paced(rate, warmup, () -> round(bytes));
         Thread.sleep(200);
         count.set(0);
+        writeCount.set(0);
+        roundCount.set(0);
         Pacing.paced(rate, seconds, () -> round(bytes));
         Thread.sleep(300);
-        int n = Math.min(count.get(), MAX_SAMPLES);
-        long[] s = Arrays.copyOf(samples, n);
-        Arrays.sort(s);
-        return new long[] {n, pct(s, 0.50), pct(s, 0.99), pct(s, 0.999), n == 0 ? 0 : s[n - 1] / 1000};
+        return new Result(taken(samples, count), taken(writeSamples, writeCount), taken(roundSamples, roundCount));
+    }
+
+    private static Percentiles taken(long[] samples, AtomicInteger count) {
+        return Percentiles.of(Arrays.copyOf(samples, Math.min(count.get(), MAX_SAMPLES)));
     }
 
     /** One message to every connection, the connections split among the writer threads. */
     private void round(int bytes) {
         long sent = System.nanoTime();
         int threads = writerPool.length;
-        List<Future<?>> done = new ArrayList<>(threads);
+        List<Future<Long>> done = new ArrayList<>(threads);
         for (int t = 0; t < threads; t++) {
             int first = t;
             done.add(writerPool[t].submit(() -> {
                 ByteBuffer msg = ByteBuffer.allocate(bytes);
+                long last = 0;
                 for (int i = first; i < writers.size(); i += threads) {
                     msg.clear();
                     msg.putLong(0, sent);
@@ -133,12 +147,19 @@ final class SocketFloor implements AutoCloseable {
                     } catch (IOException e) {
                         throw new IllegalStateException("floor write failed", e);
                     }
+                    last = System.nanoTime() - sent;
+                    int slot = writeCount.getAndIncrement();
+                    if (slot < MAX_SAMPLES) {
+                        writeSamples[slot] = last;
+                    }
                 }
+                return last;
             }));
         }
-        for (Future<?> f : done) {
+        long last = 0;
+        for (Future<Long> f : done) {
             try {
-                f.get();
+                last = Math.max(last, f.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -146,13 +167,10 @@ final class SocketFloor implements AutoCloseable {
                 throw new IllegalStateException(e.getCause());
             }
         }
-    }
-
-    private static long pct(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
+        int slot = roundCount.getAndIncrement();
+        if (slot < MAX_SAMPLES) {
+            roundSamples[slot] = last;
         }
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1000;
     }
 
     @Override

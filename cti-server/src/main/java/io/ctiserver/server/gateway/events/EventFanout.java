@@ -101,6 +101,8 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private long droppedSeen;
     /** Fan-out thread only: the body being delivered, one direct copy shared by its desktops until it is dispatched. */
     private SharedBody current;
+    /** Fan-out thread only: when the event being dispatched entered the inbox. */
+    private long entered;
 
     public EventFanout(SessionRegistry sessions, CtiStateView state, CustomerLookup customers, String crmTemplate,
                        Clock clock, int inboxCapacity) {
@@ -234,6 +236,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
                 return;
             }
             try {
+                entered = in.enteredNanos();
                 dispatch(in.event());
                 dispatched.incrementAndGet();
             } catch (RuntimeException e) {
@@ -404,7 +407,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private SharedBody shared(byte[] body) {
         if (current == null || current.json() != body) {
             releaseShared();
-            current = new SharedBody(body);
+            current = new SharedBody(body, entered);
         }
         return current;
     }

@@ -253,7 +253,7 @@ public final class DesktopSession {
         p.incrementAndGet();
         pb.addAndGet(size);
         budget.add(size);
-        outbox.offer(new Outbox.Frame(ch, s, body.retainedTail(), p, pb, size, budget));
+        outbox.offer(new Outbox.Frame(ch, s, body.retainedTail(), p, pb, size, budget, body, outboxes.probe()));
     }
 
     /** On {@code o}'s event loop: the budget chose it. */

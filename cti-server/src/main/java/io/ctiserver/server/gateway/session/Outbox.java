@@ -40,10 +40,11 @@ final class Outbox implements Runnable {
 
     /**
      * One desktop's frame: its seq, a slice of the shared body, the counters of the connection it is for and the
-     * desktops' outbound budget it is counted in.
+     * desktops' outbound budget it is counted in; the body it is of and the bench's {@link WriteProbe} (null in
+     * production).
      */
     record Frame(Channel channel, long seq, ByteBuf tail, AtomicInteger pending, AtomicLong pendingBytes, long size,
-                 OutboundBudget budget) implements ChannelFutureListener {
+                 OutboundBudget budget, SharedBody body, WriteProbe probe) implements ChannelFutureListener {
 
         private void write() {
             if (!channel.isActive()) {
@@ -70,6 +71,9 @@ final class Outbox implements Runnable {
         @Override
         public void operationComplete(ChannelFuture future) {
             written();
+            if (probe != null && future.isSuccess()) {
+                probe.written(body, System.nanoTime());
+            }
         }
     }
 

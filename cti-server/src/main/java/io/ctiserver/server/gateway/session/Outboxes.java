@@ -14,6 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Outboxes {
 
     private final Map<EventLoop, Counted> byLoop = new ConcurrentHashMap<>();
+    /** The bench's hook on every written frame; null in production. */
+    private volatile WriteProbe probe;
+
+    void probe(WriteProbe p) {
+        this.probe = p;
+    }
+
+    WriteProbe probe() {
+        return probe;
+    }
 
     /** An outbox and the connections using it; changed only inside the map's atomic compute. */
     private static final class Counted {

@@ -40,6 +40,11 @@ public final class SessionRegistry {
         this.budget = new OutboundBudget(config.outboundBudgetBytes(), byId::values);
     }
 
+    /** Bench only: {@code probe} is told of every event frame written from now on (null: none). */
+    public void writeProbe(WriteProbe probe) {
+        outboxes.probe(probe);
+    }
+
     /** The unwritten bytes all desktops together may hold, and how many they hold now. */
     public OutboundBudget outboundBudget() {
         return budget;

@@ -16,18 +16,30 @@ import io.netty.buffer.ByteBufAllocator;
 public final class SharedBody {
 
     private final byte[] json;
+    private final long enteredNanos;
     private ByteBuf tail;
 
     /** {@code json} is a serialised JSON object: its first byte is '{'. */
     public SharedBody(byte[] json) {
+        this(json, System.nanoTime());
+    }
+
+    /** As above, for an event that entered the gateway at {@code enteredNanos} ({@code System.nanoTime()}). */
+    public SharedBody(byte[] json, long enteredNanos) {
         if (json.length < 2 || json[0] != '{') {
             throw new IllegalArgumentException("an event body is a JSON object");
         }
         this.json = json;
+        this.enteredNanos = enteredNanos;
     }
 
     public byte[] json() {
         return json;
+    }
+
+    /** When the event entered the gateway (its fan-out's inbox): where a {@link WriteProbe} measures from. */
+    public long enteredNanos() {
+        return enteredNanos;
     }
 
     /** The body after its '{', as a slice with a reference of its own. */

@@ -70,6 +70,43 @@ class OutboxTest {
         assertTrue(ch.isActive());
     }
 
+    @Test
+    void aWriteProbeIsToldOfEachFrameOnceWrittenWithTheTimeItsEventEntered() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        Outboxes outboxes = new Outboxes();
+        List<long[]> seen = new java.util.ArrayList<>();
+        List<SharedBody> bodies = new java.util.ArrayList<>();
+        outboxes.probe((b, at) -> {
+            bodies.add(b);
+            seen.add(new long[] {b.enteredNanos(), at});
+        });
+        DesktopSession s = new DesktopSession("id", new User("sup", Role.SUPERVISOR, null, null, null, null, "pbx1",
+                List.of(), false, List.of()), 16, 60_000_000_000L, 16, new RateLimiter(10, 10), () -> { },
+                OutboundBudget.unlimited(), outboxes);
+        s.attach(ch, -1, seq -> "{\"type\":\"snapshot\"}".getBytes(StandardCharsets.UTF_8), false);
+        ((TextWebSocketFrame) ch.readOutbound()).release();
+        long entered = System.nanoTime();
+        SharedBody body = new SharedBody("{\"type\":\"presence\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8),
+                entered);
+        s.deliver(body, System.nanoTime());
+        body.release();
+        assertTrue(seen.isEmpty(), "queued, not written yet");
+        ch.runPendingTasks();
+        assertEquals(1, seen.size());
+        assertTrue(bodies.get(0) == body, "the frame's own body");
+        assertEquals(entered, seen.get(0)[0]);
+        assertTrue(seen.get(0)[1] >= entered, "written after it entered");
+        outboxes.probe(null);
+        SharedBody next = new SharedBody("{\"type\":\"presence\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8));
+        s.deliver(next, System.nanoTime());
+        next.release();
+        ch.runPendingTasks();
+        assertEquals(1, seen.size(), "no probe, no call");
+        for (Object o; (o = ch.readOutbound()) != null; ) {
+            io.netty.util.ReferenceCountUtil.release(o);
+        }
+    }
+
     private static byte[] body(int length) {
         byte[] b = new byte[length];
         b[0] = '{';
