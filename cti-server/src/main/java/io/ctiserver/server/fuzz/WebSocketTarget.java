@@ -209,6 +209,7 @@ final class WebSocketTarget implements FuzzTarget {
             if (channel != null) {
                 channel.finishAndReleaseAll();
                 check(services.connections().size() == 0, "a closed connection is still registered");
+                check(services.sessions().outboxLoops() == 0, "a closed connection's loop still holds an outbox");
                 channel = null;
             }
         }

@@ -87,6 +87,11 @@ public final class SessionRegistry {
         }
     }
 
+    /** Event loops holding an outbox: those with an open desktop connection (tests, the fuzz oracle). */
+    public int outboxLoops() {
+        return outboxes.size();
+    }
+
     /** Connections cut since start because their desktop did not read (outbound queue full); for metrics. */
     public long slowConsumerCuts() {
         return slowConsumerCuts.sum();
