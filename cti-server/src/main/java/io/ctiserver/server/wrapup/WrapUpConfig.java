@@ -19,15 +19,18 @@ public record WrapUpConfig(@Range(min = 0, max = 3600) Integer seconds, Map<Stri
 
     public WrapUpConfig {
         seconds = seconds == null ? 0 : seconds;
-        queues = queues == null ? Map.of() : Map.copyOf(queues);
+        if (seconds < 0) {
+            throw new IllegalArgumentException("seconds: the wrap-up must be 0 seconds or more");
+        }
         reason = reason == null ? TrackerOptions.DEFAULT_WRAP_UP_REASON : reason.trim();
         if (reason.isEmpty()) {
             throw new IllegalArgumentException("reason must not be blank: app_queue's pause without a reason is a "
                     + "break, which the wrap-up's timer would end");
         }
-        if (seconds < 0 || queues.values().stream().anyMatch(s -> s == null || s < 0)) {
+        if (queues != null && queues.values().stream().anyMatch(s -> s == null || s < 0)) {
             throw new IllegalArgumentException("queues: wrap-up seconds must be 0 or more");
         }
+        queues = queues == null ? Map.of() : Map.copyOf(queues);
     }
 
     public static WrapUpConfig off() {
