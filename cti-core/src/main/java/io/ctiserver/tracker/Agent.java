@@ -22,7 +22,11 @@ final class Agent {
         this.device = Channel.deviceOfInterface(iface);
     }
 
-    AgentState derive(long now) {
+    /**
+     * The agent's state now. {@code wrapUpReason} is the pause reason of the server's wrap-up: a member paused with it
+     * in every queue is in wrap-up (the desktop's timer, the KPIs' wrap-up time), not on a break.
+     */
+    AgentState derive(long now, String wrapUpReason) {
         if (memberships.isEmpty()) {
             return AgentState.LOGGED_OUT;
         }
@@ -35,8 +39,8 @@ final class Agent {
         if (wrapUpUntil > now) {
             return AgentState.WRAP_UP;
         }
-        if (pausedMembership() != null) {
-            return AgentState.PAUSED;
+        if (pausedMembership(wrapUpReason) != null) {
+            return inWrapUpPause(wrapUpReason) ? AgentState.WRAP_UP : AgentState.PAUSED;
         }
         boolean unavailable = true;
         for (QueueMember m : memberships) {
@@ -46,13 +50,30 @@ final class Agent {
         return unavailable ? AgentState.LOGGED_OUT : AgentState.AVAILABLE;
     }
 
-    /** A membership when every membership is paused (a pause in one queue still leaves the agent reachable). */
-    QueueMember pausedMembership() {
+    /**
+     * A membership when every membership is paused (a pause in one queue still leaves the agent reachable): one whose
+     * reason is not the wrap-up's when there is one, as a break of the agent's own says more than the wrap-up.
+     */
+    QueueMember pausedMembership(String wrapUpReason) {
+        QueueMember shown = null;
         for (QueueMember m : memberships) {
             if (!m.paused) {
                 return null;
             }
+            if (shown == null || wrapUpReason.equals(shown.pausedReason) && !wrapUpReason.equals(m.pausedReason)) {
+                shown = m;
+            }
         }
-        return memberships.isEmpty() ? null : memberships.get(0);
+        return shown;
+    }
+
+    /** Paused in every queue, each with the wrap-up reason. */
+    boolean inWrapUpPause(String wrapUpReason) {
+        for (QueueMember m : memberships) {
+            if (!m.paused || !wrapUpReason.equals(m.pausedReason)) {
+                return false;
+            }
+        }
+        return !memberships.isEmpty();
     }
 }

@@ -12,11 +12,19 @@ import java.util.Set;
  * @param conferenceContexts contexts a desktop's "conference" Redirects both legs to (ConfBridge rooms): not a transfer
  * @param internalMaxDigits a dialled number with more digits than this is outbound; otherwise internal
  * @param dataPrefixes      channel variables (VarSet) with these prefixes become call data ({@code CTI_}, {@code IVR_})
+ * @param wrapUpReason      a member paused in every queue with this reason is in wrap-up, not on a break: the
+ *                          server's wrap-up after a call is such a pause (Asterisk's own {@code wrapuptime} is
+ *                          reported as wrap-up too, from the member's Wrapuptime)
  */
 public record TrackerOptions(Set<String> inboundContexts, Set<String> holdContexts, Set<String> conferenceContexts,
-                             int internalMaxDigits, List<String> dataPrefixes) {
+                             int internalMaxDigits, List<String> dataPrefixes, String wrapUpReason) {
+
+    public static final String DEFAULT_WRAP_UP_REASON = "wrap-up";
 
     public TrackerOptions {
+        if (wrapUpReason == null || wrapUpReason.isBlank()) {
+            throw new IllegalArgumentException("the wrap-up reason must not be blank");
+        }
         inboundContexts = Set.copyOf(inboundContexts);
         holdContexts = Set.copyOf(holdContexts);
         conferenceContexts = Set.copyOf(conferenceContexts);
@@ -29,6 +37,12 @@ public record TrackerOptions(Set<String> inboundContexts, Set<String> holdContex
                 Set.of("cti-hold"),
                 Set.of("cti-conference"),
                 5,
-                List.of("CTI_", "IVR_"));
+                List.of("CTI_", "IVR_"),
+                DEFAULT_WRAP_UP_REASON);
+    }
+
+    public TrackerOptions withWrapUpReason(String reason) {
+        return new TrackerOptions(inboundContexts, holdContexts, conferenceContexts, internalMaxDigits, dataPrefixes,
+                reason);
     }
 }

@@ -126,9 +126,15 @@ final class TrackerState {
     }
 
     void refreshAgent(Agent agent) {
-        AgentState state = agent.derive(clock.millis());
-        QueueMember pausedMember = state == AgentState.PAUSED ? agent.pausedMembership() : null;
-        String reason = pausedMember == null ? null : pausedMember.pausedReason;
+        String wrapUpReason = options.wrapUpReason();
+        AgentState state = agent.derive(clock.millis(), wrapUpReason);
+        String reason = null;
+        if (state == AgentState.PAUSED) {
+            QueueMember pausedMember = agent.pausedMembership(wrapUpReason);
+            reason = pausedMember == null ? null : pausedMember.pausedReason;
+        } else if (state == AgentState.WRAP_UP && agent.inWrapUpPause(wrapUpReason)) {
+            reason = wrapUpReason; // a wrap-up kept as a pause, which wrapup.end ends; Asterisk's wrapuptime has none
+        }
         Call call = agent.call != null ? agent.call : agent.ringingCall;
         String callId = call == null ? null : call.id;
         List<String> queueNames = new ArrayList<>(agent.memberships.size());

@@ -11,6 +11,7 @@ import io.ctiserver.server.omni.OmniConfig;
 import io.ctiserver.server.sim.SimConfig;
 import io.ctiserver.server.storage.StorageConfig;
 import io.ctiserver.server.webhooks.WebhooksConfig;
+import io.ctiserver.server.wrapup.WrapUpConfig;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -51,6 +52,7 @@ public final class ConfigSections {
             new Section<>("kpi", KpiConfig.class, KpiConfig::withDefaults),
             Section.of("gateway", GatewayConfig.class),
             Section.of("phones", PhonesConfig.class),
+            Section.of(WrapUpConfig.SECTION, WrapUpConfig.class),
             Section.of("omni", OmniConfig.class),
             new Section<>("storage", StorageConfig.class, StorageConfig::withDefaults),
             Section.of("metrics", MetricsConfig.class),

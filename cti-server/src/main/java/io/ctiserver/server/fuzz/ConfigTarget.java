@@ -11,6 +11,7 @@ import io.ctiserver.server.gateway.GatewayConfig;
 import io.ctiserver.server.gateway.auth.PasswordHash;
 import io.ctiserver.server.gateway.auth.UserConfig;
 import io.ctiserver.server.sim.SimConfig;
+import io.ctiserver.server.wrapup.WrapUpConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.DateTimeException;
@@ -57,6 +58,7 @@ final class ConfigTarget implements FuzzTarget {
         bind(() -> config.section("routing", RoutingConfig.class, RoutingConfig.defaults()));
         bind(() -> config.section("kpi", KpiConfig.class, KpiConfig.defaults()).toSettings());
         bind(() -> SimConfig.from(config));
+        bind(() -> config.section(WrapUpConfig.SECTION, WrapUpConfig.class, WrapUpConfig.off()).secondsFor("q"));
         bind(() -> {
             GatewayConfig g = config.section("gateway", GatewayConfig.class, GatewayConfig.defaults());
             for (UserConfig u : g.users()) {

@@ -46,6 +46,9 @@ import io.ctiserver.server.storage.StorageConfig;
 import io.ctiserver.server.storage.StorageWarmUp;
 import io.ctiserver.tracker.Resync;
 import io.ctiserver.tracker.Tracker;
+import io.ctiserver.tracker.TrackerOptions;
+import io.ctiserver.server.wrapup.WrapUp;
+import io.ctiserver.server.wrapup.WrapUpConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -58,6 +61,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,7 +130,9 @@ public final class CtiServer implements AutoCloseable {
             throw new IllegalArgumentException("nothing to connect to: the config lists no pbx.servers and the "
                     + "simulator is not enabled");
         }
-        ids.forEach(id -> trackers.add(new Tracker(id)));
+        WrapUpConfig wrapUp = config.section(WrapUpConfig.SECTION, WrapUpConfig.class, WrapUpConfig.off());
+        TrackerOptions trackerOptions = TrackerOptions.defaults().withWrapUpReason(wrapUp.reason());
+        ids.forEach(id -> trackers.add(new Tracker(id, trackerOptions)));
         MetricsConfig metricsConfig = config.section("metrics", MetricsConfig.class, MetricsConfig.defaults());
         if (metricsConfig.enabled()) {
             metrics = new CtiMetrics();
@@ -263,6 +269,17 @@ public final class CtiServer implements AutoCloseable {
             // Voice pauses for chat (busy:chat) go through the same, timed, action sender as call control.
             omni = omniModule.start(gateway, senders::get, state);
             trackers.forEach(t -> t.addListener(omniModule.service()));
+        }
+        if (wrapUp.enabled()) {
+            ScheduledThreadPoolExecutor wrapUpThread = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "wrap-up");
+                t.setDaemon(true);
+                return t;
+            });
+            wrapUpThread.setRemoveOnCancelPolicy(true);
+            closeables.add(wrapUpThread::shutdownNow);
+            links.values().forEach(l -> l.tracker().addListener(
+                    new WrapUp(l.id(), wrapUp, senders.get(l.id()), wrapUpThread)));
         }
         trackers.forEach(t -> t.addListener(gateway));
         presenceTrackers.forEach(p -> p.addListener(gateway));

@@ -15,12 +15,16 @@ public final class DemoServers {
     private DemoServers() {
     }
 
-    /** The demo config on ephemeral ports, with no generated traffic; tests place their own calls. */
+    /**
+     * The demo config on ephemeral ports, with no generated traffic; tests place their own calls. The demo's
+     * server-side wrap-up is off (agents take the next call at once), except for a test that sets {@code wrapUp}.
+     */
     public static ObjectNode config() {
         try (InputStream in = DemoServers.class.getResourceAsStream(ServerConfig.DEMO_RESOURCE)) {
             ObjectNode root = (ObjectNode) ServerConfig.mapper().readTree(in);
             root.withObject("/sim").put("amiPort", 0).put("arrivalsPerSecond", 0.0).put("agiTimeoutMs", 5000);
             root.withObject("/agi").put("port", 0);
+            root.withObject("/wrapUp").put("seconds", 0).putObject("queues");
             root.withObject("/gateway").put("port", 0);
             root.withObject("/omni").withObject("/chat").put("port", 0).put("bind", "127.0.0.1");
             // a database and journal of its own per server: never the working directory's data/ folder

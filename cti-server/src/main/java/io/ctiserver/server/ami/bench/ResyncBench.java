@@ -249,6 +249,7 @@ public final class ResyncBench implements BenchCommand.Benchmark {
             root = (com.fasterxml.jackson.databind.node.ObjectNode) ServerConfig.mapper().readTree(in);
         }
         root.withObject("/sim").put("enabled", false);
+        root.remove("wrapUp"); // the bench PBX's members are not paused after calls: resync alone is measured
         root.withObject("/agi").put("port", 0);
         root.withObject("/gateway").put("port", 0).put("defaultPbx", "bench");
         root.withObject("/pbx").withArray("servers").addObject().put("id", "bench").put("host", "127.0.0.1")
