@@ -14,10 +14,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RouteDecisionRegistry implements RouteDecisionListener {
 
     private final Map<String, RouteDecision> byId;
+    private final boolean remembers;
     private final List<RouteDecisionListener> listeners = new CopyOnWriteArrayList<>();
 
-    /** @param maxIds how many ids (up to three per decision) are remembered */
+    /** @param maxIds how many ids (up to three per decision) are remembered; 0: none, a fan-out only */
     public RouteDecisionRegistry(int maxIds) {
+        if (maxIds < 0) {
+            throw new IllegalArgumentException("maxIds must be 0 or more");
+        }
+        this.remembers = maxIds > 0;
         this.byId = new LinkedHashMap<>(256, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, RouteDecision> eldest) {
@@ -36,10 +41,12 @@ public final class RouteDecisionRegistry implements RouteDecisionListener {
 
     @Override
     public void onRouteDecision(RouteDecision d) {
-        synchronized (byId) {
-            for (String id : new String[] {d.uniqueid(), d.linkedid(), d.callId()}) {
-                if (id != null && !id.isEmpty()) {
-                    byId.put(id, d);
+        if (remembers) {
+            synchronized (byId) {
+                for (String id : new String[] {d.uniqueid(), d.linkedid(), d.callId()}) {
+                    if (id != null && !id.isEmpty()) {
+                        byId.put(id, d);
+                    }
                 }
             }
         }

@@ -12,6 +12,7 @@ import io.ctiserver.presence.CombinedPresenceView;
 import io.ctiserver.presence.PresenceResync;
 import io.ctiserver.presence.PresenceTracker;
 import io.ctiserver.presence.PresenceView;
+import io.ctiserver.routing.Customer;
 import io.ctiserver.routing.InMemoryCallHistory;
 import io.ctiserver.routing.RouteDecision;
 import io.ctiserver.routing.RouteDecisionRegistry;
@@ -141,7 +142,10 @@ public final class CtiServer implements AutoCloseable {
         state = new CombinedStateView(trackers.stream().map(Tracker::view).toList());
 
         InMemoryCallHistory history = new InMemoryCallHistory(100_000);
-        RouteDecisionRegistry decisions = new RouteDecisionRegistry(30_000);
+        // A fan-out only: the screen pop needs the customer, which RoutedCustomers keeps for far less memory.
+        RouteDecisionRegistry decisions = new RouteDecisionRegistry(0);
+        RoutedCustomers routedCustomers = new RoutedCustomers(30_000);
+        decisions.addListener(routedCustomers);
         StorageConfig storageConfig = config.section(StorageConfig.SECTION, StorageConfig.class,
                 StorageConfig.defaults()).withDefaults();
         if (storageConfig.enabled()) {
@@ -236,7 +240,7 @@ public final class CtiServer implements AutoCloseable {
                 .config(gatewayConfig)
                 .stateView(state)
                 .actionSenders(senders::get)
-                .customerLookup(customers(decisions))
+                .customerLookup(customers(routedCustomers))
                 .callDataSink((pbx, callId, data) -> {
                     PbxLink link = links.get(pbx);
                     return link == null ? java.util.concurrent.CompletableFuture.completedFuture(false)
@@ -323,25 +327,25 @@ public final class CtiServer implements AutoCloseable {
      * The screen pop's customer record: the one routing found for this call (by call id or Linkedid), else what
      * routing left on the call as {@code CTI_CUSTOMER_*} data.
      */
-    private static CustomerLookup customers(RouteDecisionRegistry decisions) {
+    private static CustomerLookup customers(RoutedCustomers routed) {
         return call -> {
-            Optional<RouteDecision> d = decision(decisions, call);
-            if (d.isPresent() && d.get().customer() != null) {
+            Optional<Customer> c = customer(routed, call);
+            if (c.isPresent()) {
                 @SuppressWarnings("unchecked")
-                Map<String, Object> record = JSON.convertValue(d.get().customer(), Map.class);
+                Map<String, Object> record = JSON.convertValue(c.get(), Map.class);
                 return record;
             }
             return CustomerLookup.FROM_CALL_DATA.lookup(call);
         };
     }
 
-    private static Optional<RouteDecision> decision(RouteDecisionRegistry decisions, CallView call) {
+    private static Optional<Customer> customer(RoutedCustomers routed, CallView call) {
         String routedId = call.data().get(RouteDecision.CTI_CALL_ID);
         for (String id : new String[] {routedId, call.callId(), call.linkedId()}) {
             if (id != null && !id.isEmpty()) {
-                Optional<RouteDecision> d = decisions.find(id);
-                if (d.isPresent()) {
-                    return d;
+                Optional<Customer> c = routed.find(id);
+                if (c.isPresent()) {
+                    return c;
                 }
             }
         }

@@ -24,15 +24,30 @@ import java.nio.file.Path;
  * @param serviceLevelSeconds T of the interval reports' service level and of Erlang C's target
  * @param serviceLevelTargetPercent the service-level goal Erlang C staffs for
  * @param schedule        planned breaks, for the agent report's adherence to pauses
+ * @param h2CacheMiB      embedded H2's page cache, MiB (H2's own default is 64 MiB per GiB of heap, so it grew with
+ *                        the database up to an eighth of the heap); ignored for PostgreSQL and when the URL sets
+ *                        {@code CACHE_SIZE} itself
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record StorageConfig(Boolean enabled, String url, String user, String password, String passwordFile,
                             String passwordEnv, Integer poolSize, String journalDir, Integer queueCapacity,
                             Integer batchSize, Integer maxReportDays, Integer serviceLevelSeconds,
                             Integer serviceLevelTargetPercent, Integer shortAbandonSeconds, Retention retention,
-                            BreakSchedule schedule) {
+                            BreakSchedule schedule, Integer h2CacheMiB) {
 
     public static final String SECTION = "storage";
+    public static final int DEFAULT_H2_CACHE_MIB = 16;
+
+    /** Every field but {@code h2CacheMiB} (its default). */
+    public StorageConfig(Boolean enabled, String url, String user, String password, String passwordFile,
+                         String passwordEnv, Integer poolSize, String journalDir, Integer queueCapacity,
+                         Integer batchSize, Integer maxReportDays, Integer serviceLevelSeconds,
+                         Integer serviceLevelTargetPercent, Integer shortAbandonSeconds, Retention retention,
+                         BreakSchedule schedule) {
+        this(enabled, url, user, password, passwordFile, passwordEnv, poolSize, journalDir, queueCapacity, batchSize,
+                maxReportDays, serviceLevelSeconds, serviceLevelTargetPercent, shortAbandonSeconds, retention,
+                schedule, null);
+    }
     public static final String DEFAULT_URL = "jdbc:h2:file:./data/cti;DB_CLOSE_ON_EXIT=FALSE";
     public static final String DEFAULT_JOURNAL = "data/journal";
 
@@ -70,7 +85,12 @@ public record StorageConfig(Boolean enabled, String url, String user, String pas
     public StorageConfig withSchedule(BreakSchedule s) {
         return new StorageConfig(enabled, url, user, password, passwordFile, passwordEnv, poolSize, journalDir,
                 queueCapacity, batchSize, maxReportDays, serviceLevelSeconds, serviceLevelTargetPercent,
-                shortAbandonSeconds, retention, s);
+                shortAbandonSeconds, retention, s, h2CacheMiB);
+    }
+
+    /** The H2 page cache in MiB: {@code h2CacheMiB} or its default. */
+    public int h2CacheMiBOrDefault() {
+        return or(h2CacheMiB, DEFAULT_H2_CACHE_MIB);
     }
 
     /** Every field filled in with its default; a bad value fails naming it. */
@@ -81,8 +101,9 @@ public record StorageConfig(Boolean enabled, String url, String user, String pas
                 or(batchSize, 1_000), or(maxReportDays, 92), or(serviceLevelSeconds, 20),
                 or(serviceLevelTargetPercent, 80), or(shortAbandonSeconds, 5),
                 retention == null ? Retention.defaults() : retention.withDefaults(),
-                schedule == null ? BreakSchedule.none() : schedule.validated());
+                schedule == null ? BreakSchedule.none() : schedule.validated(), or(h2CacheMiB, DEFAULT_H2_CACHE_MIB));
         positive("poolSize", c.poolSize);
+        positive("h2CacheMiB", c.h2CacheMiB);
         positive("queueCapacity", c.queueCapacity);
         positive("batchSize", c.batchSize);
         positive("maxReportDays", c.maxReportDays);

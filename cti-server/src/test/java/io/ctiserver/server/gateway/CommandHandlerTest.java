@@ -20,6 +20,7 @@ import io.ctiserver.server.gateway.commands.AuditLog;
 import io.ctiserver.server.gateway.commands.CommandHandler;
 import io.ctiserver.server.gateway.commands.CommandResult;
 import io.ctiserver.server.gateway.commands.DispositionStore;
+import io.ctiserver.server.gateway.events.EndedCall;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -40,7 +41,7 @@ class CommandHandlerTest {
     private final FakeAmi ami = new FakeAmi();
     private final DispositionStore dispositions = new DispositionStore(100);
     private final List<Map<String, String>> attached = new ArrayList<>();
-    private final Map<String, CallRecord> ended = new java.util.HashMap<>();
+    private final Map<String, EndedCall> ended = new java.util.HashMap<>();
     private CommandHandler handler;
     private UserDirectory users;
 
@@ -182,9 +183,9 @@ class CommandHandlerTest {
                 .ok());
         assertEquals("forbidden", run("agent202",
                 "{\"command\":\"disposition\",\"callId\":\"c1\",\"code\":\"sale\",\"resolved\":true}").error().code());
-        ended.put("old", new CallRecord("old", "pbx1", "1.1", CallDirection.INBOUND, "5551001", null, "5000",
-                "support", "Agent 201", Fixture.AGENT_201, CallResult.ANSWERED, 1, 2, EndedBy.CALLER, List.of(),
-                Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, Map.of()));
+        ended.put("old", EndedCall.of(new CallRecord("old", "pbx1", "1.1", CallDirection.INBOUND, "5551001", null,
+                "5000", "support", "Agent 201", Fixture.AGENT_201, CallResult.ANSWERED, 1, 2, EndedBy.CALLER,
+                List.of(), Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, Map.of())));
         assertTrue(run("agent201", "{\"command\":\"disposition\",\"callId\":\"old\",\"code\":\"callback\","
                 + "\"resolved\":false}").ok(), "after the call ended");
         assertEquals("missing_field", run("agent201", "{\"command\":\"disposition\",\"callId\":\"old\",\"code\":\"x\"}")

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ctiserver.ami.AmiMessage;
+import io.ctiserver.events.CallEnded;
+import io.ctiserver.events.CallRecord;
 import io.ctiserver.events.CallView;
 import io.ctiserver.events.Party;
 import io.ctiserver.server.gateway.commands.AuditLog;
 import io.ctiserver.server.gateway.commands.DispositionStore;
+import io.ctiserver.server.run.CtiServer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,10 +32,17 @@ import org.openqa.selenium.support.ui.Select;
 class AgentDesktopBrowserTest {
 
     private static WebServer web;
+    /** The records of the calls that ended, as the tracker hands them to every listener. */
+    private static final Map<String, CallRecord> ENDED = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
         web = new WebServer();
+        web.server.tracker(CtiServer.DEMO_PBX).addListener(e -> {
+            if (e instanceof CallEnded ended) {
+                ENDED.put(ended.record().callId(), ended.record());
+            }
+        });
         // Agent 204 lets the sales calls ring out, so agent 203 takes them.
         web.server.simulator().setAgentBehaviour("Local/204@agents/n", "noanswer", 600);
     }
@@ -153,8 +164,9 @@ class AgentDesktopBrowserTest {
                     By.cssSelector("#cards article.call[data-call-id='" + callId + "']")).isEmpty());
 
             // The call's record has the hold (the tracker reads R1's hold and the Bridge's return).
-            io.ctiserver.events.CallRecord record = web.server.gateway().fanout().recentlyEnded(callId);
-            assertTrue(record != null && record.holds().size() == 1, "the record shows the hold: " + record);
+            b.waitUntil("the call's record", () -> ENDED.containsKey(callId));
+            CallRecord record = ENDED.get(callId);
+            assertTrue(record.holds().size() == 1, "the record shows the hold: " + record);
 
             WebElement form = b.waitFor(() -> b.visible(By.cssSelector("form.disposition[data-call-id='" + callId + "']")));
             new Select(form.findElement(By.name("code"))).selectByVisibleText("Complaint");

@@ -2,7 +2,6 @@ package io.ctiserver.server.gateway.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ctiserver.ami.AmiActionSender;
-import io.ctiserver.events.CallRecord;
 import io.ctiserver.events.CtiStateView;
 import io.ctiserver.server.gateway.CallDataSink;
 import io.ctiserver.server.gateway.GatewayConfig;
@@ -13,6 +12,7 @@ import io.ctiserver.server.gateway.commands.aftercall.AfterCallCommands;
 import io.ctiserver.server.gateway.commands.agent.AgentStateCommands;
 import io.ctiserver.server.gateway.commands.call.CallControlCommands;
 import io.ctiserver.server.gateway.commands.supervision.SupervisionCommands;
+import io.ctiserver.server.gateway.events.EndedCall;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,7 +39,7 @@ public final class CommandHandler {
     /** The standard families: agent state, call control, supervision, after-call; then {@code extra} ones. */
     public CommandHandler(GatewayConfig config, UserDirectory users, CtiStateView state,
                           Function<String, AmiActionSender> senders, CallDataSink dataSink,
-                          Function<String, CallRecord> recentlyEnded, AuditLog audit, DispositionStore dispositions,
+                          Function<String, EndedCall> recentlyEnded, AuditLog audit, DispositionStore dispositions,
                           Clock clock) {
         this(new CommandSupport(config, users, state, senders, clock), audit,
                 s -> standardFamilies(s, dataSink, recentlyEnded, dispositions));
@@ -64,7 +64,7 @@ public final class CommandHandler {
     }
 
     public static List<CommandFamily> standardFamilies(CommandSupport s, CallDataSink dataSink,
-                                                       Function<String, CallRecord> recentlyEnded,
+                                                       Function<String, EndedCall> recentlyEnded,
                                                        DispositionStore dispositions) {
         List<CommandFamily> list = new ArrayList<>();
         list.add(new AgentStateCommands(s));

@@ -82,9 +82,9 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong dispatched = new AtomicLong();
     private final AtomicLong serialised = new AtomicLong();
-    private final Map<String, CallRecord> recentEnded = new LinkedHashMap<>(256, 0.75f, false) {
+    private final Map<String, EndedCall> recentEnded = new LinkedHashMap<>(256, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CallRecord> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, EndedCall> eldest) {
             return size() > RECENT_ENDED;
         }
     };
@@ -220,8 +220,8 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
         return serialised.get();
     }
 
-    /** The record of a recently ended call (for dispositions after the call), or null. */
-    public CallRecord recentlyEnded(String callId) {
+    /** The PBX and agent of a recently ended call (for dispositions after the call), or null. */
+    public EndedCall recentlyEnded(String callId) {
         synchronized (recentEnded) {
             return recentEnded.get(callId);
         }
@@ -309,7 +309,7 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
         } else if (e instanceof CallEnded c) {
             CallRecord r = c.record();
             synchronized (recentEnded) {
-                recentEnded.put(r.callId(), r);
+                recentEnded.put(r.callId(), EndedCall.of(r));
             }
             byte[] body = encode(e, Map.of("callId", r.callId(), "record", r));
             tap(e.type(), r.callId(), r.queue(), body);

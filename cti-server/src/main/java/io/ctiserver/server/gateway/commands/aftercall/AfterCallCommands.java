@@ -1,6 +1,5 @@
 package io.ctiserver.server.gateway.commands.aftercall;
 
-import io.ctiserver.events.CallRecord;
 import io.ctiserver.events.CallView;
 import io.ctiserver.server.gateway.CallDataSink;
 import io.ctiserver.server.gateway.auth.Role;
@@ -15,6 +14,7 @@ import io.ctiserver.server.gateway.commands.DispositionStore;
 import io.ctiserver.server.gateway.commands.Fields;
 import io.ctiserver.server.gateway.commands.Invocation;
 import io.ctiserver.server.gateway.events.EventFanout;
+import io.ctiserver.server.gateway.events.EndedCall;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
@@ -29,10 +29,10 @@ public final class AfterCallCommands implements CommandFamily {
 
     private final CommandSupport s;
     private final CallDataSink dataSink;
-    private final Function<String, CallRecord> recentlyEnded;
+    private final Function<String, EndedCall> recentlyEnded;
     private final DispositionStore dispositions;
 
-    public AfterCallCommands(CommandSupport support, CallDataSink dataSink, Function<String, CallRecord> recentlyEnded,
+    public AfterCallCommands(CommandSupport support, CallDataSink dataSink, Function<String, EndedCall> recentlyEnded,
                              DispositionStore dispositions) {
         this.s = support;
         this.dataSink = dataSink;
@@ -75,7 +75,7 @@ public final class AfterCallCommands implements CommandFamily {
                 throw CommandSupport.forbiddenCall(callId);
             }
         } else {
-            CallRecord r = recentlyEnded.apply(callId);
+            EndedCall r = recentlyEnded.apply(callId);
             if (r == null) {
                 throw new CommandException(Code.NOT_FOUND, "no call '" + callId + "'");
             }
