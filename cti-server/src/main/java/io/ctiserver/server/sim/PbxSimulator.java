@@ -298,6 +298,14 @@ public final class PbxSimulator implements AutoCloseable {
 
     // ---- truth --------------------------------------------------------------------------------------------------
 
+    /**
+     * Keeps at most {@code max} queue_log lines in memory from now on ({@link QueueLog#MAX_LINES} by default; 0:
+     * none, the file alone): {@code bench soak} measures the server's heap, not the simulator's record of the truth.
+     */
+    public void keepQueueLogLines(int max) {
+        queueLog.keep(max);
+    }
+
     /** Every queue_log line so far (the truth), oldest first; also after {@link #stop()}. */
     public List<String> queueLog() {
         if (!stopped) {

@@ -15,13 +15,16 @@ import java.util.List;
  * ({@code epoch|callid|queue|agent|event|data1|data2|...}). Written on the engine thread, read by tests through
  * {@link #lines()}; optionally appended to a file as well.
  *
- * <p>The in-memory copy is bounded: past {@link #MAX_LINES} the oldest half is dropped (the file keeps everything).
+ * <p>The in-memory copy is bounded: past {@link #MAX_LINES} (or the bound {@link #keep} set) the oldest half is
+ * dropped (the file keeps everything). A test reads a few thousand lines; 100,000 are about 12 MiB of the heap the
+ * simulator shares with the server in the demo and the benchmarks.
  */
 public final class QueueLog {
 
-    public static final int MAX_LINES = 1_000_000;
+    public static final int MAX_LINES = 100_000;
 
     private final List<String> lines = new ArrayList<>();
+    private volatile int maxLines = MAX_LINES;
     private final Writer file;
     private long lastFlushNanos = System.nanoTime();
 
@@ -43,10 +46,13 @@ public final class QueueLog {
         }
         String line = sb.toString();
         synchronized (lines) {
-            if (lines.size() >= MAX_LINES) {
-                lines.subList(0, MAX_LINES / 2).clear();
+            int max = maxLines;
+            if (max > 0) {
+                if (lines.size() >= max) {
+                    lines.subList(0, Math.max(1, max / 2)).clear();
+                }
+                lines.add(line);
             }
-            lines.add(line);
         }
         if (file != null) {
             try {
@@ -59,6 +65,22 @@ public final class QueueLog {
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("queue_log write failed", e);
+            }
+        }
+    }
+
+    /**
+     * Keeps at most {@code max} lines in memory from now on (0: none, the file alone, if any): for a benchmark that
+     * measures the server's heap beside the simulator, whose truth Asterisk would keep on its own disk.
+     */
+    void keep(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("queue_log lines kept: 0 or more, got " + max);
+        }
+        synchronized (lines) {
+            maxLines = max;
+            if (lines.size() > max) {
+                lines.subList(0, lines.size() - max).clear();
             }
         }
     }
