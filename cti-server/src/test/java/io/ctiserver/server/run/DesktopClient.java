@@ -68,6 +68,23 @@ public final class DesktopClient implements AutoCloseable {
         return token;
     }
 
+    /**
+     * Sends a command ({@code fields} plus {@code type} and a fresh {@code id}) and waits for its {@code result}; the
+     * events it causes stay queued for the next await.
+     */
+    public JsonNode command(java.util.Map<String, Object> fields, Duration timeout) throws Exception {
+        String id = "cmd-" + COMMAND_IDS.incrementAndGet();
+        java.util.Map<String, Object> msg = new java.util.LinkedHashMap<>(fields);
+        msg.put("type", "command");
+        msg.put("id", id);
+        send(msg);
+        return awaitKeepingOthers(f -> f.path("type").asText().equals("result") && f.path("id").asText().equals(id),
+                timeout, "the result of " + fields);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger COMMAND_IDS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     /** Sends one JSON message on the WebSocket. */
     void send(Object message) throws Exception {
         ws.sendText(JSON.writeValueAsString(message), true).get(5, TimeUnit.SECONDS);

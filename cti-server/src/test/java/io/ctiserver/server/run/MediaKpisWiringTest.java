@@ -10,11 +10,9 @@ import io.ctiserver.server.omni.OmniService;
 import io.ctiserver.server.omni.email.InboundEmail;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class MediaKpisWiringTest {
 
-    private static final AtomicInteger IDS = new AtomicInteger();
     private static final CustomerLink SILENT = new CustomerLink() {
         @Override
         public void send(byte[] frame) {
@@ -125,12 +122,6 @@ class MediaKpisWiringTest {
     }
 
     private static JsonNode command(DesktopClient d, Map<String, Object> fields) throws Exception {
-        String id = "k" + IDS.incrementAndGet();
-        Map<String, Object> msg = new LinkedHashMap<>(fields);
-        msg.put("type", "command");
-        msg.put("id", id);
-        d.send(msg);
-        return d.awaitKeepingOthers(f -> f.path("type").asText().equals("result")
-                && f.path("id").asText().equals(id), Duration.ofSeconds(10), "the result of " + fields);
+        return d.command(fields, Duration.ofSeconds(10));
     }
 }

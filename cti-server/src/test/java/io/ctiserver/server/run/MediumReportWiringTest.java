@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +41,6 @@ import org.junit.jupiter.api.Test;
 class MediumReportWiringTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final AtomicInteger IDS = new AtomicInteger();
     private static final String AGENT_IFACE = "Local/201@agents/n";
 
     @Test
@@ -186,12 +184,6 @@ class MediumReportWiringTest {
     }
 
     private static JsonNode command(DesktopClient d, Map<String, Object> fields) throws Exception {
-        String id = "m" + IDS.incrementAndGet();
-        Map<String, Object> msg = new LinkedHashMap<>(fields);
-        msg.put("type", "command");
-        msg.put("id", id);
-        d.send(msg);
-        return d.awaitKeepingOthers(f -> f.path("type").asText().equals("result")
-                && f.path("id").asText().equals(id), Duration.ofSeconds(20), "the result of " + fields);
+        return d.command(fields, Duration.ofSeconds(20));
     }
 }

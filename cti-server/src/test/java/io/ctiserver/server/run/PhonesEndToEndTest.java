@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +28,6 @@ class PhonesEndToEndTest {
     private static final String PASSWORD = "phones-pass";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final AtomicInteger IDS = new AtomicInteger();
     private static CtiServer server;
     private static PbxSimulator sim;
 
@@ -54,13 +52,7 @@ class PhonesEndToEndTest {
     }
 
     private static JsonNode command(DesktopClient d, Map<String, Object> fields) throws Exception {
-        String id = "c" + IDS.incrementAndGet();
-        Map<String, Object> msg = new java.util.LinkedHashMap<>(fields);
-        msg.put("type", "command");
-        msg.put("id", id);
-        d.send(msg);
-        return d.awaitKeepingOthers(f -> f.path("type").asText().equals("result")
-                && f.path("id").asText().equals(id), WAIT, "the result of " + fields);
+        return d.command(fields, WAIT);
     }
 
     private static void awaitChannel(Predicate<String> p, String what) throws InterruptedException {

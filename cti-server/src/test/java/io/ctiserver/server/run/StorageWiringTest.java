@@ -118,16 +118,9 @@ class StorageWiringTest {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
 
     private static JsonNode command(DesktopClient d, Map<String, Object> fields) throws Exception {
-        String id = "s" + IDS.incrementAndGet();
-        Map<String, Object> msg = new java.util.LinkedHashMap<>(fields);
-        msg.put("type", "command");
-        msg.put("id", id);
-        d.send(msg);
-        return d.awaitKeepingOthers(f -> f.path("type").asText().equals("result")
-                && f.path("id").asText().equals(id), Duration.ofSeconds(10), "the result of " + fields);
+        return d.command(fields, Duration.ofSeconds(10));
     }
 
     private static long count(Storage s, String table) throws Exception {

@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,6 @@ class WrapUpEndToEndTest {
     private static final String AGENT = "Local/203@agents/n";
     private static final int SALES_SECONDS = 4;
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final AtomicInteger IDS = new AtomicInteger();
     private static CtiServer server;
     private static PbxSimulator sim;
 
@@ -58,13 +56,7 @@ class WrapUpEndToEndTest {
     }
 
     private static JsonNode command(DesktopClient d, Map<String, Object> fields) throws Exception {
-        String id = "w" + IDS.incrementAndGet();
-        Map<String, Object> msg = new java.util.LinkedHashMap<>(fields);
-        msg.put("type", "command");
-        msg.put("id", id);
-        d.send(msg);
-        return d.awaitKeepingOthers(f -> f.path("type").asText().equals("result")
-                && f.path("id").asText().equals(id), WAIT, "the result of " + fields);
+        return d.command(fields, WAIT);
     }
 
     /** The next agent.state of 203 with {@code state}. */
