@@ -92,6 +92,13 @@ class MediumReportWiringTest {
                     assertTrue(System.nanoTime() < deadline, "both contacts stored: " + storage.health());
                     Thread.sleep(50);
                 }
+                // stored() also answers from the rows still on their way: wait until they are in the database,
+                // where the aggregator reads them
+                long offered = storage.writer().accepted();
+                while (storage.writer().written() < offered) {
+                    assertTrue(System.nanoTime() < deadline, "rows written: " + storage.health());
+                    Thread.sleep(50);
+                }
                 storage.aggregator().runAll(); // what the database thread does every 30 s
 
                 String range = "from=" + from + "&to=" + to + "&interval=1h";

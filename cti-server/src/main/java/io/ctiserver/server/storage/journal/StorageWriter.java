@@ -227,7 +227,6 @@ public final class StorageWriter implements AutoCloseable {
                     rowWriter.write(c, rows);
                 }
                 journal.commit();
-                written += rows.size();
                 if (!dbUp) {
                     LOG.info("storage database is back; journal backlog {}", journal.depth());
                 }
@@ -235,6 +234,7 @@ public final class StorageWriter implements AutoCloseable {
                 lastError = null;
                 backoff = 0;
                 afterCommit.accept(rows);
+                written += rows.size(); // after afterCommit: whoever sees the count finds the rows' intervals marked
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException | RuntimeException e) {

@@ -61,6 +61,7 @@ public final class IntervalAggregator {
     private final int slSeconds;
     private final int shortAbandonSeconds;
     private final TreeSet<Long> dirty = new TreeSet<>();
+    private final Object runLock = new Object();
     /** Caller number to {earliest start, latest end} of its new calls. */
     private final Map<String, long[]> pendingCallers = new HashMap<>();
     private long sweepFrom = Long.MAX_VALUE;
@@ -163,8 +164,18 @@ public final class IntervalAggregator {
         }
     }
 
-    /** Recomputes every dirty interval now; returns how many. */
+    /**
+     * Recomputes every dirty interval now; returns how many. One run at a time: a caller that finds the database
+     * thread mid-run waits for it, so that on return every interval dirty at the call is computed (it would otherwise
+     * find the dirty set already taken and return before the other run had written its rows).
+     */
     public int runAll() throws SQLException {
+        synchronized (runLock) {
+            return runAllNow();
+        }
+    }
+
+    private int runAllNow() throws SQLException {
         try (Connection c = db.connection()) {
             markCalledBack(c);
             List<Long> todo;
