@@ -28,7 +28,9 @@ import java.util.stream.Stream;
 
 /**
  * {@code bench store [--db h2|pg|both] [--pg-url URL --pg-user U --pg-password P] [--seconds N]
- * [--calls-per-second N] [--states-per-second N] [--history-rows N] [--history-checkpoints N,N] [--queues N]}.
+ * [--calls-per-second N] [--states-per-second N] [--history-rows N] [--history-checkpoints N,N] [--queues N]
+ * [--h2-cache-mib N]}. {@code --h2-cache-mib} sets embedded H2's page cache (default {@code storage.h2CacheMiB}'s), to
+ * weigh a smaller cache's heap against its query times.
  *
  * <ol>
  *   <li>Ingest: one thread plays the tracker, producing call records (serialised as the storage listener does) and
@@ -56,7 +58,7 @@ public final class StoreBenchmark implements BenchCommand.Benchmark {
     @Override
     public int run(List<String> args) throws Exception {
         CliArgs cli = CliArgs.parse(args, Set.of("db", "pg-url", "pg-user", "pg-password", "seconds",
-                "calls-per-second", "states-per-second", "history-rows", "history-checkpoints", "queues"), Set.of());
+                "calls-per-second", "states-per-second", "history-rows", "history-checkpoints", "queues", "h2-cache-mib"), Set.of());
         String which = cli.get("db", "both");
         int seconds = cli.getInt("seconds", 20);
         int cps = cli.getInt("calls-per-second", 2_000);
@@ -64,6 +66,7 @@ public final class StoreBenchmark implements BenchCommand.Benchmark {
         int historyRows = cli.getInt("history-rows", 1_000_000);
         List<Integer> checkpoints = checkpoints(cli.get("history-checkpoints", ""), historyRows);
         int queues = cli.getInt("queues", 100);
+        int h2CacheMiB = cli.getInt("h2-cache-mib", StorageConfig.DEFAULT_H2_CACHE_MIB);
         String pgUrl = cli.get("pg-url", null);
         if (!which.equals("h2") && pgUrl == null) {
             System.out.println("PostgreSQL: give --pg-url jdbc:postgresql://HOST:PORT/DB (an empty database), or "
@@ -82,11 +85,12 @@ public final class StoreBenchmark implements BenchCommand.Benchmark {
             Path dir = Files.createTempDirectory("cti-bench-store-");
             try {
                 StorageConfig c = db.equals("h2")
-                        ? StorageConfig.of("jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "sa", "",
-                        dir.resolve("journal"))
+                        ? StorageConfig.of("jdbc:h2:file:" + dir.resolve("db").toAbsolutePath() + ";CACHE_SIZE="
+                        + h2CacheMiB * 1024, "sa", "", dir.resolve("journal"))
                         : StorageConfig.of(pgUrl, cli.get("pg-user", "postgres"), cli.get("pg-password", null),
                         dir.resolve("journal"));
-                System.out.printf("%n== %s ==%n", db.equals("h2") ? "H2 (embedded file)" : "PostgreSQL");
+                System.out.printf("%n== %s ==%n", db.equals("h2") ? "H2 (embedded file, page cache " + h2CacheMiB
+                        + " MiB)" : "PostgreSQL");
                 try (Storage s = Storage.start(c)) {
                     s.aggregator().minGapMillis(Long.MAX_VALUE); // the report stage aggregates on its own
                     ingest(s, baseline, cps, sps, seconds);
