@@ -90,6 +90,7 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     private volatile VoicePauser voice = VoicePauser.NONE;
     private volatile EmailOutbox outbox = EmailOutbox.NONE;
     private volatile Function<String, String> agentByIface = iface -> null;
+    private volatile java.util.function.BiConsumer<AgentLoad, Instant> loadListener = (l, at) -> { };
     private volatile List<AgentLoad> loads = List.of();
     /** The live contacts per medium and queue, counted on the omni thread at each tick (every second). */
     private volatile List<MediaKpis.Live> live = List.of();
@@ -136,6 +137,15 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     /** Maps a queue-member interface (from the tracker's agent events) to the agent's username. */
     public OmniService agentsByIface(Function<String, String> f) {
         this.agentByIface = f;
+        return this;
+    }
+
+    /**
+     * Told every agent load change on the omni thread, with its time: the storage's {@code AgentMediaListener}, so
+     * that the stored reports have the time agents held chats and emails. It must not block.
+     */
+    public OmniService loadListener(java.util.function.BiConsumer<AgentLoad, Instant> l) {
+        this.loadListener = l;
         return this;
     }
 
@@ -703,6 +713,11 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
                 closed(cl);
             } else if (e instanceof ContactEvent.LoadChanged l) {
                 kpis.load(l.load(), l.time());
+                try {
+                    loadListener.accept(l.load(), l.time());
+                } catch (RuntimeException ex) {
+                    LOG.warn("load listener failed for {}", l.load().agent(), ex);
+                }
                 byte[] body = OmniJson.event("agent.load", l.time(), l.load());
                 desktops.toAgent(l.load().agent(), body);
                 desktops.toSupervisors(body);

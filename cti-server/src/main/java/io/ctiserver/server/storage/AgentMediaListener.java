@@ -1,0 +1,63 @@
+package io.ctiserver.server.storage;
+
+import io.ctiserver.contact.AgentLoad;
+import io.ctiserver.contact.Medium;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+
+/**
+ * Turns the omnichannel router's load changes into {@link Row.AgentMedia} stretches: each change of what an agent is
+ * (ready for contacts, holding a chat, holding an email) ends the stretch the agent was in and offers it as a row.
+ * A change of how many chats (two instead of one) or of the voice load is no new stretch: voice is the tracker's
+ * ({@code agent_states}), united with these rows when the reports are computed.
+ *
+ * <p>Runs on the omni thread (the one {@code OmniService} calls it on); the offer never blocks. Memory: one entry per
+ * agent who is ready or holds a contact; an agent who is neither is forgotten.
+ */
+public final class AgentMediaListener implements BiConsumer<AgentLoad, Instant> {
+
+    private final Predicate<Row> sink;
+    private final Map<String, Stretch> agents = new HashMap<>();
+
+    private record Stretch(boolean ready, boolean chat, boolean email, long since) {
+        boolean idle() {
+            return !ready && !chat && !email;
+        }
+
+        boolean sameAs(Stretch o) {
+            return ready == o.ready && chat == o.chat && email == o.email;
+        }
+    }
+
+    /** @param sink where rows go: {@code storage::offer} */
+    public AgentMediaListener(Predicate<Row> sink) {
+        this.sink = sink;
+    }
+
+    @Override
+    public void accept(AgentLoad load, Instant at) {
+        long now = at.toEpochMilli();
+        Stretch next = new Stretch(load.ready(), load.load().of(Medium.CHAT) > 0, load.load().of(Medium.EMAIL) > 0,
+                now);
+        Stretch prev = agents.get(load.agent());
+        if (prev != null && prev.sameAs(next)) {
+            return; // the same stretch goes on
+        }
+        if (prev != null && now > prev.since()) {
+            sink.test(new Row.AgentMedia(load.agent(), prev.ready(), prev.chat(), prev.email(), prev.since(), now));
+        }
+        if (next.idle()) {
+            agents.remove(load.agent());
+        } else {
+            agents.put(load.agent(), next);
+        }
+    }
+
+    /** Agents in a stretch now (tests). */
+    int tracked() {
+        return agents.size();
+    }
+}
