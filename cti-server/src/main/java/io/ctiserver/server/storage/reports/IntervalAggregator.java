@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * an agent's calls and chats are one agent in the agent report. Agent states, wrap-up, dispositions and surveys are
  * voice.
  *
+ * <p>Occupancy on every medium ({@code interval_occupancy}): per agent, the voice states and the omnichannel router's
+ * stretches ({@code agent_media}: ready, holding a chat, holding an email) united, so time on a call with two chats
+ * counts once as busy; staffed is the union of the voice's staffed states and ready-or-holding.
+ *
  * <p>First-call resolution by repeat caller: an answered queue call with a caller number is a repeat call when another
  * queue call from the same (normalised) number ends after it and started no later than the repeat-call window after
  * its end. It counts in the interval of the first call, so a call that arrives later marks the earlier calls'
