@@ -103,12 +103,18 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     /** @param kpiWindow the voice KPI engine's sliding window and bucket, so that every medium counts alike */
     public OmniService(OmniConfig config, ContactStore store, Bot bot, KnowledgeBase kb, Clock clock,
                        java.time.Duration kpiWindow, java.time.Duration kpiBucket) {
+        this(config, store, bot, kb, clock, kpiWindow, kpiBucket, java.time.ZoneOffset.UTC);
+    }
+
+    /** @param kpiZone the voice KPI engine's zone, whose midnight starts the contacts' "today" as the calls' */
+    public OmniService(OmniConfig config, ContactStore store, Bot bot, KnowledgeBase kb, Clock clock,
+                       java.time.Duration kpiWindow, java.time.Duration kpiBucket, java.time.ZoneId kpiZone) {
         this.config = config;
         this.clock = clock;
         this.store = store;
         this.bot = bot;
         this.kb = kb;
-        this.kpis = new ContactKpis(config.kpi(), kpiWindow, kpiBucket);
+        this.kpis = new ContactKpis(config.kpi(), kpiWindow, kpiBucket, kpiZone);
         List<QueueSettings> queues = new ArrayList<>(config.queues());
         this.router = new ContactRouter(config.capacity(), queues);
         this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(INBOX),
