@@ -80,8 +80,9 @@ public final class ContactKpis {
      *
      * @param day  the day (in {@code zone}) the figures are of
      * @param zone the KPI zone ({@code kpi.zone}), whose midnight starts the day
+     * @param occupancy the agents' time since midnight, as the window's
      */
-    public record Today(LocalDate day, String zone, List<Figures> figures) {
+    public record Today(LocalDate day, String zone, List<Figures> figures, Occupancy occupancy) {
 
         /** The day's figures of {@code medium} in {@code queue} (null: all queues), if any contact counted. */
         public Figures of(Medium medium, String queue) {
@@ -175,6 +176,9 @@ public final class ContactKpis {
     private final ZoneId zone;
     /** The day of {@link #latestMillis} in {@link #zone}; the contacts that ended in it, per medium and queue. */
     private LocalDate day;
+    private long dayStartMillis;
+    /** Agent time since midnight (only its time fields are used). */
+    private final Bucket todayTime = new Bucket();
     private final Map<Medium, Tally> todayTotal = new EnumMap<>(Medium.class);
     private final Map<Medium, TreeMap<String, Tally>> todayByQueue = new EnumMap<>(Medium.class);
 
@@ -240,8 +244,10 @@ public final class ContactKpis {
         LocalDate d = dayOf(latestMillis);
         if (!d.equals(day)) {
             day = d;
+            dayStartMillis = d.atStartOfDay(zone).toInstant().toEpochMilli();
             todayTotal.clear();
             todayByQueue.clear();
+            todayTime.clear();
         }
     }
 
@@ -287,6 +293,10 @@ public final class ContactKpis {
         boolean staffed = a.last.ready() || !load.isEmpty();
         long from = a.at.toEpochMilli();
         long to = now.toEpochMilli();
+        long todayFrom = Math.max(from, dayStartMillis); // today: the part since midnight
+        if (to > todayFrom) {
+            addTime(todayTime, load, staffed, to - todayFrom);
+        }
         long nowMillis = Math.max(latestMillis, to);
         // only the part inside the window can count: skip whole buckets before it
         from = Math.max(from, (Math.floorDiv(nowMillis, bucketMillis) - ring.length + 1) * bucketMillis);
@@ -295,21 +305,25 @@ public final class ContactKpis {
             long ms = end - from;
             Bucket b = bucket(from, nowMillis);
             if (b != null) {
-                if (staffed) {
-                    b.staffedMillis += ms;
-                }
-                if (!load.isEmpty()) {
-                    b.busyAnyMillis += ms;
-                }
-                for (Medium m : Medium.values()) {
-                    if (load.of(m) > 0) {
-                        b.busyMillis.merge(m, ms, Long::sum);
-                    }
-                }
+                addTime(b, load, staffed, ms);
             }
             from = end;
         }
         a.at = now;
+    }
+
+    private static void addTime(Bucket b, Capacity load, boolean staffed, long ms) {
+        if (staffed) {
+            b.staffedMillis += ms;
+        }
+        if (!load.isEmpty()) {
+            b.busyAnyMillis += ms;
+        }
+        for (Medium m : Medium.values()) {
+            if (load.of(m) > 0) {
+                b.busyMillis.merge(m, ms, Long::sum);
+            }
+        }
     }
 
     /** The bucket for {@code millis}, or null when that time is outside the window ending at {@code nowMillis}. */
@@ -335,6 +349,7 @@ public final class ContactKpis {
         agents.values().forEach(a -> a.last = null);
         todayTotal.clear();
         todayByQueue.clear();
+        todayTime.clear();
     }
 
     /** The figures over the window ending at {@code now}. */
@@ -349,13 +364,16 @@ public final class ContactKpis {
             }
         }
         List<Figures> out = figures(sum.total, sum.byQueue);
+        return new Snapshot(now, ring.length * bucketMillis / 1000, out, occupancy(sum),
+                new Today(day, zone.getId(), figures(todayTotal, todayByQueue), occupancy(todayTime)));
+    }
+
+    private static Occupancy occupancy(Bucket time) {
         Map<Medium, Double> per = new EnumMap<>(Medium.class);
         for (Medium m : Medium.values()) {
-            per.put(m, pct(sum.busyMillis.getOrDefault(m, 0L), sum.staffedMillis));
+            per.put(m, pct(time.busyMillis.getOrDefault(m, 0L), time.staffedMillis));
         }
-        return new Snapshot(now, ring.length * bucketMillis / 1000, out,
-                new Occupancy(per, pct(sum.busyAnyMillis, sum.staffedMillis), sum.staffedMillis / 1000),
-                new Today(day, zone.getId(), figures(todayTotal, todayByQueue)));
+        return new Occupancy(per, pct(time.busyAnyMillis, time.staffedMillis), time.staffedMillis / 1000);
     }
 
     /** Per medium: its total (queue null), then each queue. */

@@ -160,4 +160,26 @@ class ContactKpisTest {
         assertNull(s.today().of(Medium.EMAIL, null), "no email today");
         assertEquals(4, s.of(Medium.CHAT, "support").offered());
     }
+
+    /** Occupancy today: the agents' time since midnight, split there; busy on several media at once counted once. */
+    @Test
+    void occupancyTodayIsTheTimeSinceMidnight() {
+        ContactKpis k = new ContactKpis(ContactKpis.Settings.defaults(), java.time.Duration.ofMinutes(30),
+                java.time.Duration.ofMinutes(1), java.time.ZoneId.of("Europe/Paris"));
+        Instant t = Instant.parse("2026-12-03T22:58:00Z"); // 23:58 in Paris
+        AgentLoad idle = new AgentLoad("ann", null, List.of("support"), true, Capacity.DEFAULT, Capacity.NONE,
+                false, t);
+        k.load(idle, t);
+        // 23:59-00:01: a call and two chats at once, across midnight; then idle to 00:03
+        k.load(new AgentLoad("ann", null, List.of(), true, Capacity.DEFAULT, new Capacity(1, 2, 0), false, t),
+                t.plusSeconds(60));
+        k.load(idle, t.plusSeconds(180));
+        ContactKpis.Snapshot s = k.snapshot(t.plusSeconds(300));
+        assertEquals(java.time.LocalDate.of(2026, 12, 4), s.today().day());
+        assertEquals(180, s.today().occupancy().staffedSeconds(), "00:00 to 00:03");
+        assertEquals(100.0 / 3, s.today().occupancy().anyMedium(), 1e-9, "busy 60 of 180 s, once");
+        assertEquals(100.0 / 3, s.today().occupancy().perMedium().get(Medium.CHAT), 1e-9);
+        assertEquals(300, s.occupancy().staffedSeconds(), "the window goes back before midnight");
+        assertEquals(40.0, s.occupancy().anyMedium(), 1e-9);
+    }
 }

@@ -74,6 +74,10 @@ class MediaKpisWiringTest {
             assertEquals(1, figure(today, "chat", "support").path("answered").asInt(), today.toString());
             assertEquals(100.0, figure(today, "chat", "support").path("serviceLevelPercent").asDouble(), 1e-9);
             assertTrue(figure(today, "email", "support").isMissingNode(), "no email ended today");
+            JsonNode occupancy = today.path("occupancy");
+            double chatToday = occupancy.path("perMedium").path("chat").asDouble(-1);
+            assertTrue(chatToday > 0 && chatToday < 100, "agent201 held the chat part of its time: " + occupancy);
+            assertTrue(occupancy.path("anyMedium").asDouble(-1) >= chatToday, occupancy.toString());
 
             // the kpi event says the same (its frames are checked against the AsyncAPI document as they arrive)
             JsonNode event = sup.await(f -> f.path("type").asText().equals("kpi")
