@@ -1,6 +1,7 @@
 package io.ctiserver.server.omni;
 
 import io.ctiserver.contact.AgentLoad;
+import io.ctiserver.contact.AgentLoadListener;
 import io.ctiserver.contact.Contact;
 import io.ctiserver.contact.ContactCustomer;
 import io.ctiserver.contact.ContactEvent;
@@ -90,7 +91,7 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     private volatile VoicePauser voice = VoicePauser.NONE;
     private volatile EmailOutbox outbox = EmailOutbox.NONE;
     private volatile Function<String, String> agentByIface = iface -> null;
-    private volatile java.util.function.BiConsumer<AgentLoad, Instant> loadListener = (l, at) -> { };
+    private volatile AgentLoadListener loadListener = AgentLoadListener.NONE;
     private volatile List<AgentLoad> loads = List.of();
     /** The live contacts per medium and queue, counted on the omni thread at each tick (every second). */
     private volatile List<MediaKpis.Live> live = List.of();
@@ -146,11 +147,8 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
         return this;
     }
 
-    /**
-     * Told every agent load change on the omni thread, with its time: the storage's {@code AgentMediaListener}, so
-     * that the stored reports have the time agents held chats and emails. It must not block.
-     */
-    public OmniService loadListener(java.util.function.BiConsumer<AgentLoad, Instant> l) {
+    /** Told every agent load change and tick on the omni thread: the storage's {@code AgentMediaListener}. */
+    public OmniService loadListener(AgentLoadListener l) {
         this.loadListener = l;
         return this;
     }
@@ -533,8 +531,14 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     // ---- internals (omni thread) -------------------------------------------------------------------------------
 
     private void tick() {
-        apply(router.tick(clock.instant()));
+        Instant now = clock.instant();
+        apply(router.tick(now));
         live = MediaKpis.count(router.contacts());
+        try {
+            loadListener.tick(now);
+        } catch (RuntimeException ex) {
+            LOG.warn("load listener tick failed", ex);
+        }
     }
 
     private void botTurn(Conversation c, TranscriptEntry e) {
@@ -720,7 +724,7 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
             } else if (e instanceof ContactEvent.LoadChanged l) {
                 kpis.load(l.load(), l.time());
                 try {
-                    loadListener.accept(l.load(), l.time());
+                    loadListener.load(l.load(), l.time());
                 } catch (RuntimeException ex) {
                     LOG.warn("load listener failed for {}", l.load().agent(), ex);
                 }

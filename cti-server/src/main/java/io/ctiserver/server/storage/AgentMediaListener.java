@@ -1,11 +1,12 @@
 package io.ctiserver.server.storage;
 
 import io.ctiserver.contact.AgentLoad;
+import io.ctiserver.contact.AgentLoadListener;
 import io.ctiserver.contact.Medium;
+import io.ctiserver.server.storage.reports.IntervalAggregator;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -14,10 +15,14 @@ import java.util.function.Predicate;
  * A change of how many chats (two instead of one) or of the voice load is no new stretch: voice is the tracker's
  * ({@code agent_states}), united with these rows when the reports are computed.
  *
+ * <p>A stretch still open when a 15-minute interval ends is cut there (on the tick after the boundary): the part
+ * before is stored and a stretch goes on from the boundary, so an agent ready all morning is in each interval's
+ * report soon after it ends, not at noon.
+ *
  * <p>Runs on the omni thread (the one {@code OmniService} calls it on); the offer never blocks. Memory: one entry per
  * agent who is ready or holds a contact; an agent who is neither is forgotten.
  */
-public final class AgentMediaListener implements BiConsumer<AgentLoad, Instant> {
+public final class AgentMediaListener implements AgentLoadListener {
 
     private final Predicate<Row> sink;
     private final Map<String, Stretch> agents = new HashMap<>();
@@ -38,7 +43,7 @@ public final class AgentMediaListener implements BiConsumer<AgentLoad, Instant> 
     }
 
     @Override
-    public void accept(AgentLoad load, Instant at) {
+    public void load(AgentLoad load, Instant at) {
         long now = at.toEpochMilli();
         Stretch next = new Stretch(load.ready(), load.load().of(Medium.CHAT) > 0, load.load().of(Medium.EMAIL) > 0,
                 now);
@@ -53,6 +58,18 @@ public final class AgentMediaListener implements BiConsumer<AgentLoad, Instant> 
             agents.remove(load.agent());
         } else {
             agents.put(load.agent(), next);
+        }
+    }
+
+    @Override
+    public void tick(Instant now) {
+        long boundary = IntervalAggregator.intervalOf(now.toEpochMilli());
+        for (Map.Entry<String, Stretch> e : agents.entrySet()) {
+            Stretch s = e.getValue();
+            if (s.since() < boundary) {
+                sink.test(new Row.AgentMedia(e.getKey(), s.ready(), s.chat(), s.email(), s.since(), boundary));
+                e.setValue(new Stretch(s.ready(), s.chat(), s.email(), boundary));
+            }
         }
     }
 

@@ -151,16 +151,29 @@ class MediaOccupancyTest {
         List<Row> out = new ArrayList<>();
         io.ctiserver.server.storage.AgentMediaListener l = new io.ctiserver.server.storage.AgentMediaListener(
                 out::add);
-        l.accept(load(true, 0, 0, 0), T0);
-        l.accept(load(true, 0, 1, 0), T0.plusSeconds(60));
-        l.accept(load(true, 1, 2, 0), T0.plusSeconds(90)); // a call and a second chat: still "holding a chat"
-        l.accept(load(true, 0, 2, 1), T0.plusSeconds(120));
-        l.accept(load(false, 0, 0, 0), T0.plusSeconds(300));
-        l.accept(load(false, 0, 0, 0), T0.plusSeconds(400)); // idle: nothing more
+        l.load(load(true, 0, 0, 0), T0);
+        l.load(load(true, 0, 1, 0), T0.plusSeconds(60));
+        l.load(load(true, 1, 2, 0), T0.plusSeconds(90)); // a call and a second chat: still "holding a chat"
+        l.load(load(true, 0, 2, 1), T0.plusSeconds(120));
+        l.load(load(false, 0, 0, 0), T0.plusSeconds(300));
+        l.load(load(false, 0, 0, 0), T0.plusSeconds(400)); // idle: nothing more
         assertEquals(List.of(
                 new Row.AgentMedia("agent1", true, false, false, at(0), at(1)),
                 new Row.AgentMedia("agent1", true, true, false, at(1), at(2)),
                 new Row.AgentMedia("agent1", true, true, true, at(2), at(5))), out);
+
+        // ready from 10:10 on: the open stretch is cut at 10:15 on the first tick after it, and goes on from there
+        out.clear();
+        l.load(load(true, 0, 0, 0), T0.plus(Duration.ofMinutes(10)));
+        l.tick(T0.plus(Duration.ofMinutes(15)).minusMillis(1));
+        assertEquals(List.of(), out, "the interval has not ended");
+        l.tick(T0.plus(Duration.ofMinutes(15)).plusMillis(400));
+        l.tick(T0.plus(Duration.ofMinutes(15)).plusMillis(1400));
+        assertEquals(List.of(new Row.AgentMedia("agent1", true, false, false, at(10), at(15))), out, "cut once");
+        l.load(load(false, 0, 0, 0), T0.plus(Duration.ofMinutes(20)));
+        assertEquals(new Row.AgentMedia("agent1", true, false, false, at(15), at(20)), out.get(1));
+        l.tick(T0.plus(Duration.ofMinutes(31)));
+        assertEquals(2, out.size(), "an idle agent has no stretch to cut");
     }
 
     private static io.ctiserver.contact.AgentLoad load(boolean ready, int voice, int chat, int email) {
