@@ -96,9 +96,24 @@ function mediumFigures(medium, queue) {
   return media ? (media.figures || []).find(f => f.medium === medium && f.queue === queue) || null : null;
 }
 
+/** Today's figures of one medium in one queue (media.today.figures: since midnight in the KPI zone), or null. */
+function mediumToday(medium, queue) {
+  const today = media && media.today ? media.today.figures || [] : [];
+  return today.find(f => f.medium === medium && f.queue === queue) || null;
+}
+
+/** A service-level cell: coloured against the target, T and the target in its title. */
+function slCell(cls, f) {
+  const sl = f ? f.serviceLevelPercent : null;
+  return h('td', { class: cls, dataset: { level: slLevel(sl) },
+    title: f ? 'within ' + duration(f.thresholdSeconds) + ', target ' + settings.serviceLevelTargetPercent + ' %' : null },
+    pct(sl));
+}
+
 /**
  * Chats and emails beside the calls of one queue: waiting, in progress and the service level per medium over the
- * KPI window (voice: calls waiting and agents on a call). Null without omnichannel (no media in the kpi event).
+ * KPI window and today (voice: calls waiting and agents on a call). Null without omnichannel (no media in the kpi
+ * event).
  */
 function mediaTable(name, waitingCalls, onCall) {
   if (!media) return null;
@@ -106,20 +121,18 @@ function mediaTable(name, waitingCalls, onCall) {
   const minutes = Math.round((media.windowSeconds || 0) / 60);
   const rows = MEDIA.map(([m, label]) => {
     const l = m === 'voice' ? { waiting: waitingCalls, inProgress: onCall } : live(m);
-    const f = mediumFigures(m, name);
-    const sl = f ? f.serviceLevelPercent : null;
     return h('tr', { dataset: { medium: m } },
       h('th', { scope: 'row' }, label),
       h('td', { class: 'waiting' }, String(l.waiting)),
       h('td', { class: 'in-progress' }, String(l.inProgress)),
-      h('td', { class: 'sl', dataset: { level: slLevel(sl) },
-        title: f ? 'within ' + duration(f.thresholdSeconds) + ', target ' + settings.serviceLevelTargetPercent + ' %' : null },
-        pct(sl)));
+      slCell('sl', mediumFigures(m, name)),
+      slCell('sl-today', mediumToday(m, name)));
   });
   return h('table', { class: 'table media' },
-    h('caption', {}, 'By medium (service level: last ' + minutes + ' min)'),
+    h('caption', {}, 'By medium (service level: last ' + minutes + ' min, and today)'),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Medium'), h('th', { scope: 'col' }, 'Waiting'),
-      h('th', { scope: 'col' }, 'In progress'), h('th', { scope: 'col' }, 'Service level'))),
+      h('th', { scope: 'col' }, 'In progress'), h('th', { scope: 'col' }, 'Service level'),
+      h('th', { scope: 'col' }, 'Today'))),
     h('tbody', {}, rows));
 }
 

@@ -3,6 +3,9 @@ package io.ctiserver.contact;
 import io.ctiserver.events.CallResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -22,6 +25,10 @@ import java.util.TreeMap;
  * answered; occupancy per medium = time with at least one contact of that medium / staffed time, and in total =
  * time with at least one contact of any medium / staffed time, so an agent busy on a call and two chats at once
  * counts once. Staffed = ready for contacts or holding one.
+ *
+ * <p>Today: the same contact figures per medium and queue since midnight in the KPI zone (as the voice engine's
+ * "today"), counters reset when the first contact, load or snapshot of a new day arrives. Memory: one tally per medium
+ * and queue, whatever the traffic.
  */
 public final class ContactKpis {
 
@@ -68,17 +75,40 @@ public final class ContactKpis {
     public record Occupancy(Map<Medium, Double> perMedium, Double anyMedium, long staffedSeconds) {
     }
 
-    /** @param windowSeconds the length of the sliding window the figures cover, ending at {@code time} */
-    public record Snapshot(Instant time, long windowSeconds, List<Figures> figures, Occupancy occupancy) {
+    /**
+     * The contact figures since midnight in {@code zone}.
+     *
+     * @param day  the day (in {@code zone}) the figures are of
+     * @param zone the KPI zone ({@code kpi.zone}), whose midnight starts the day
+     * @param occupancy the agents' time since midnight, as the window's
+     */
+    public record Today(LocalDate day, String zone, List<Figures> figures, Occupancy occupancy) {
+
+        /** The day's figures of {@code medium} in {@code queue} (null: all queues), if any contact counted. */
+        public Figures of(Medium medium, String queue) {
+            return find(figures, medium, queue);
+        }
+    }
+
+    private static Figures find(List<Figures> figures, Medium medium, String queue) {
+        for (Figures f : figures) {
+            if (f.medium() == medium && java.util.Objects.equals(f.queue(), queue)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @param windowSeconds the length of the sliding window the figures cover, ending at {@code time}
+     * @param today         the contact figures since midnight
+     */
+    public record Snapshot(Instant time, long windowSeconds, List<Figures> figures, Occupancy occupancy,
+                           Today today) {
 
         /** The figures of {@code medium} in {@code queue} (null: all queues), if any contact counted. */
         public Figures of(Medium medium, String queue) {
-            for (Figures f : figures) {
-                if (f.medium() == medium && java.util.Objects.equals(f.queue(), queue)) {
-                    return f;
-                }
-            }
-            return null;
+            return find(figures, medium, queue);
         }
     }
 
@@ -143,6 +173,14 @@ public final class ContactKpis {
     private final long[] index;
     private final Map<String, AgentTime> agents = new HashMap<>();
     private long latestMillis = Long.MIN_VALUE;
+    private final ZoneId zone;
+    /** The day of {@link #latestMillis} in {@link #zone}; the contacts that ended in it, per medium and queue. */
+    private LocalDate day;
+    private long dayStartMillis;
+    /** Agent time since midnight (only its time fields are used). */
+    private final Bucket todayTime = new Bucket();
+    private final Map<Medium, Tally> todayTotal = new EnumMap<>(Medium.class);
+    private final Map<Medium, TreeMap<String, Tally>> todayByQueue = new EnumMap<>(Medium.class);
 
     public ContactKpis(Settings settings) {
         this(settings, DEFAULT_WINDOW, DEFAULT_BUCKET);
@@ -153,6 +191,12 @@ public final class ContactKpis {
      *               ({@code kpi.windowMinutes}, {@code kpi.bucketSeconds}), so that every medium is counted alike
      */
     public ContactKpis(Settings settings, Duration window, Duration bucket) {
+        this(settings, window, bucket, ZoneOffset.UTC);
+    }
+
+    /** @param zone the KPI engine's zone ({@code kpi.zone}), whose midnight starts "today" */
+    public ContactKpis(Settings settings, Duration window, Duration bucket, ZoneId zone) {
+        this.zone = java.util.Objects.requireNonNull(zone, "zone");
         if (bucket.toMillis() <= 0 || window.toMillis() < bucket.toMillis()
                 || window.toMillis() % bucket.toMillis() != 0 || window.toMillis() / bucket.toMillis() > 1440) {
             throw new IllegalArgumentException("window (" + window + ") must be a positive multiple of bucket ("
@@ -169,19 +213,46 @@ public final class ContactKpis {
         }
     }
 
-    /** Counts a finished contact in the bucket of its end; one that ended before the window is not counted. */
+    /**
+     * Counts a finished contact in the bucket of its end, and today if it ended today; one that ended before the
+     * window is not counted in it.
+     */
     public synchronized void record(ContactRecord r) {
         long ended = r.endedAt() == null ? Math.max(latestMillis, 0) : r.endedAt().toEpochMilli();
-        latestMillis = Math.max(latestMillis, ended);
-        Bucket b = bucket(ended, latestMillis);
-        if (b == null) {
-            return;
-        }
+        advance(ended);
         String queue = r.queue() == null ? "" : r.queue();
         long t = settings.thresholdSeconds(r.medium(), queue);
-        count(b.total.computeIfAbsent(r.medium(), m -> new Tally()), r, t);
-        count(b.byQueue.computeIfAbsent(r.medium(), m -> new TreeMap<>()).computeIfAbsent(queue, q -> new Tally()),
-                r, t);
+        if (dayOf(ended).equals(day)) {
+            countIn(todayTotal, todayByQueue, r, queue, t);
+        }
+        Bucket b = bucket(ended, latestMillis);
+        if (b != null) {
+            countIn(b.total, b.byQueue, r, queue, t);
+        }
+    }
+
+    private static void countIn(Map<Medium, Tally> total, Map<Medium, TreeMap<String, Tally>> byQueue,
+                                ContactRecord r, String queue, long t) {
+        count(total.computeIfAbsent(r.medium(), m -> new Tally()), r, t);
+        count(byQueue.computeIfAbsent(r.medium(), m -> new TreeMap<>()).computeIfAbsent(queue, q -> new Tally()), r,
+                t);
+    }
+
+    /** Time moves on to {@code millis} (never back); the first time of a new day starts today's counters afresh. */
+    private void advance(long millis) {
+        latestMillis = Math.max(latestMillis, millis);
+        LocalDate d = dayOf(latestMillis);
+        if (!d.equals(day)) {
+            day = d;
+            dayStartMillis = d.atStartOfDay(zone).toInstant().toEpochMilli();
+            todayTotal.clear();
+            todayByQueue.clear();
+            todayTime.clear();
+        }
+    }
+
+    private LocalDate dayOf(long millis) {
+        return Instant.ofEpochMilli(millis).atZone(zone).toLocalDate();
     }
 
     private static void count(Tally x, ContactRecord r, long t) {
@@ -206,7 +277,7 @@ public final class ContactKpis {
 
     /** An agent's new load (from {@link ContactEvent.LoadChanged}); time since the previous one accrues. */
     public synchronized void load(AgentLoad l, Instant now) {
-        latestMillis = Math.max(latestMillis, now.toEpochMilli());
+        advance(now.toEpochMilli());
         AgentTime a = agents.computeIfAbsent(l.agent(), x -> new AgentTime());
         accrue(a, now);
         a.last = l;
@@ -222,6 +293,10 @@ public final class ContactKpis {
         boolean staffed = a.last.ready() || !load.isEmpty();
         long from = a.at.toEpochMilli();
         long to = now.toEpochMilli();
+        long todayFrom = Math.max(from, dayStartMillis); // today: the part since midnight
+        if (to > todayFrom) {
+            addTime(todayTime, load, staffed, to - todayFrom);
+        }
         long nowMillis = Math.max(latestMillis, to);
         // only the part inside the window can count: skip whole buckets before it
         from = Math.max(from, (Math.floorDiv(nowMillis, bucketMillis) - ring.length + 1) * bucketMillis);
@@ -230,21 +305,25 @@ public final class ContactKpis {
             long ms = end - from;
             Bucket b = bucket(from, nowMillis);
             if (b != null) {
-                if (staffed) {
-                    b.staffedMillis += ms;
-                }
-                if (!load.isEmpty()) {
-                    b.busyAnyMillis += ms;
-                }
-                for (Medium m : Medium.values()) {
-                    if (load.of(m) > 0) {
-                        b.busyMillis.merge(m, ms, Long::sum);
-                    }
-                }
+                addTime(b, load, staffed, ms);
             }
             from = end;
         }
         a.at = now;
+    }
+
+    private static void addTime(Bucket b, Capacity load, boolean staffed, long ms) {
+        if (staffed) {
+            b.staffedMillis += ms;
+        }
+        if (!load.isEmpty()) {
+            b.busyAnyMillis += ms;
+        }
+        for (Medium m : Medium.values()) {
+            if (load.of(m) > 0) {
+                b.busyMillis.merge(m, ms, Long::sum);
+            }
+        }
     }
 
     /** The bucket for {@code millis}, or null when that time is outside the window ending at {@code nowMillis}. */
@@ -268,11 +347,14 @@ public final class ContactKpis {
             index[i] = Long.MIN_VALUE;
         }
         agents.values().forEach(a -> a.last = null);
+        todayTotal.clear();
+        todayByQueue.clear();
+        todayTime.clear();
     }
 
     /** The figures over the window ending at {@code now}. */
     public synchronized Snapshot snapshot(Instant now) {
-        latestMillis = Math.max(latestMillis, now.toEpochMilli());
+        advance(now.toEpochMilli());
         agents.values().forEach(a -> accrue(a, now));
         long nowIdx = Math.floorDiv(latestMillis, bucketMillis);
         Bucket sum = new Bucket();
@@ -281,21 +363,31 @@ public final class ContactKpis {
                 ring[i].addInto(sum);
             }
         }
+        List<Figures> out = figures(sum.total, sum.byQueue);
+        return new Snapshot(now, ring.length * bucketMillis / 1000, out, occupancy(sum),
+                new Today(day, zone.getId(), figures(todayTotal, todayByQueue), occupancy(todayTime)));
+    }
+
+    private static Occupancy occupancy(Bucket time) {
+        Map<Medium, Double> per = new EnumMap<>(Medium.class);
+        for (Medium m : Medium.values()) {
+            per.put(m, pct(time.busyMillis.getOrDefault(m, 0L), time.staffedMillis));
+        }
+        return new Occupancy(per, pct(time.busyAnyMillis, time.staffedMillis), time.staffedMillis / 1000);
+    }
+
+    /** Per medium: its total (queue null), then each queue. */
+    private List<Figures> figures(Map<Medium, Tally> total, Map<Medium, TreeMap<String, Tally>> byQueue) {
         List<Figures> out = new ArrayList<>();
         for (Medium m : Medium.values()) {
-            Tally t = sum.total.get(m);
+            Tally t = total.get(m);
             if (t == null) {
                 continue;
             }
             out.add(figures(m, null, t));
-            sum.byQueue.get(m).forEach((q, x) -> out.add(figures(m, q, x)));
+            byQueue.get(m).forEach((q, x) -> out.add(figures(m, q, x)));
         }
-        Map<Medium, Double> per = new EnumMap<>(Medium.class);
-        for (Medium m : Medium.values()) {
-            per.put(m, pct(sum.busyMillis.getOrDefault(m, 0L), sum.staffedMillis));
-        }
-        return new Snapshot(now, ring.length * bucketMillis / 1000, out,
-                new Occupancy(per, pct(sum.busyAnyMillis, sum.staffedMillis), sum.staffedMillis / 1000));
+        return List.copyOf(out);
     }
 
     private Figures figures(Medium m, String queue, Tally x) {

@@ -123,4 +123,63 @@ class ContactKpisTest {
         assertNull(s.of(Medium.CHAT, null));
         assertNull(s.occupancy().anyMedium());
     }
+
+    /** Today: since midnight in the KPI zone, beside the window; a clock across midnight starts it afresh. */
+    @Test
+    void todayCountsSinceMidnightInTheZoneAndResetsAcrossIt() {
+        java.time.ZoneId paris = java.time.ZoneId.of("Europe/Paris");
+        ContactKpis k = new ContactKpis(ContactKpis.Settings.defaults(), java.time.Duration.ofMinutes(30),
+                java.time.Duration.ofMinutes(1), paris);
+        Instant beforeMidnight = Instant.parse("2026-12-03T22:50:00Z"); // 23:50 in Paris
+        k.record(ended(Medium.CHAT, CallResult.ANSWERED, 30, beforeMidnight));
+        k.record(ended(Medium.CHAT, CallResult.ANSWERED, 90, beforeMidnight.plusSeconds(60)));
+        k.record(ended(Medium.EMAIL, CallResult.ABANDONED, 600, beforeMidnight.plusSeconds(120)));
+        ContactKpis.Snapshot s = k.snapshot(beforeMidnight.plusSeconds(300));
+        assertEquals(java.time.LocalDate.of(2026, 12, 3), s.today().day());
+        assertEquals("Europe/Paris", s.today().zone());
+        ContactKpis.Figures chat = s.today().of(Medium.CHAT, "support");
+        assertEquals(2, chat.offered());
+        assertEquals(50.0, chat.serviceLevelPercent(), 1e-9, "30 s within 60 s, 90 s not");
+        assertEquals(60.0, chat.asaSeconds(), 1e-9);
+        assertEquals(1, s.today().of(Medium.EMAIL, null).abandoned());
+        assertEquals(s.figures(), s.today().figures(), "all of today is still in the window");
+
+        // 00:05 in Paris (23:05 UTC, still 3 December there): a new day, the window keeps the last 30 minutes
+        Instant afterMidnight = Instant.parse("2026-12-03T23:05:00Z");
+        s = k.snapshot(afterMidnight);
+        assertEquals(java.time.LocalDate.of(2026, 12, 4), s.today().day());
+        assertEquals(List.of(), s.today().figures(), "nothing yet today");
+        assertEquals(2, s.of(Medium.CHAT, "support").offered(), "the window crosses midnight");
+
+        k.record(ended(Medium.CHAT, CallResult.ANSWERED, 10, afterMidnight.plusSeconds(30)));
+        // late news of a contact that ended before midnight: yesterday's, in the window only
+        k.record(ended(Medium.CHAT, CallResult.ABANDONED, 200, beforeMidnight.plusSeconds(540))); // 23:59
+        s = k.snapshot(afterMidnight.plusSeconds(60));
+        assertEquals(1, s.today().of(Medium.CHAT, "support").offered());
+        assertEquals(100.0, s.today().of(Medium.CHAT, null).serviceLevelPercent(), 1e-9);
+        assertNull(s.today().of(Medium.EMAIL, null), "no email today");
+        assertEquals(4, s.of(Medium.CHAT, "support").offered());
+    }
+
+    /** Occupancy today: the agents' time since midnight, split there; busy on several media at once counted once. */
+    @Test
+    void occupancyTodayIsTheTimeSinceMidnight() {
+        ContactKpis k = new ContactKpis(ContactKpis.Settings.defaults(), java.time.Duration.ofMinutes(30),
+                java.time.Duration.ofMinutes(1), java.time.ZoneId.of("Europe/Paris"));
+        Instant t = Instant.parse("2026-12-03T22:58:00Z"); // 23:58 in Paris
+        AgentLoad idle = new AgentLoad("ann", null, List.of("support"), true, Capacity.DEFAULT, Capacity.NONE,
+                false, t);
+        k.load(idle, t);
+        // 23:59-00:01: a call and two chats at once, across midnight; then idle to 00:03
+        k.load(new AgentLoad("ann", null, List.of(), true, Capacity.DEFAULT, new Capacity(1, 2, 0), false, t),
+                t.plusSeconds(60));
+        k.load(idle, t.plusSeconds(180));
+        ContactKpis.Snapshot s = k.snapshot(t.plusSeconds(300));
+        assertEquals(java.time.LocalDate.of(2026, 12, 4), s.today().day());
+        assertEquals(180, s.today().occupancy().staffedSeconds(), "00:00 to 00:03");
+        assertEquals(100.0 / 3, s.today().occupancy().anyMedium(), 1e-9, "busy 60 of 180 s, once");
+        assertEquals(100.0 / 3, s.today().occupancy().perMedium().get(Medium.CHAT), 1e-9);
+        assertEquals(300, s.occupancy().staffedSeconds(), "the window goes back before midnight");
+        assertEquals(40.0, s.occupancy().anyMedium(), 1e-9);
+    }
 }

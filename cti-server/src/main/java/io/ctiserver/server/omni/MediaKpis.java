@@ -17,18 +17,19 @@ import java.util.TreeMap;
  * and the contacts live now per medium and queue. The {@code media} of the {@code kpi} event and of
  * {@code GET /api/kpis} (the {@code MediaKpis} schema of both documents).
  *
- * @param live per medium and queue with a live contact: waiting (queued or offered, not yet accepted) and in progress
- *             (accepted, not yet closed), and since when the oldest waiting one waits
+ * @param live  per medium and queue with a live contact: waiting (queued or offered, not yet accepted) and in
+ *              progress (accepted, not yet closed), and since when the oldest waiting one waits
+ * @param today the same figures as {@code figures}, since midnight in the KPI zone
  */
 public record MediaKpis(Instant time, long windowSeconds, List<ContactKpis.Figures> figures,
-                        ContactKpis.Occupancy occupancy, List<Live> live) {
+                        ContactKpis.Occupancy occupancy, List<Live> live, ContactKpis.Today today) {
 
     /** @param oldestWaitingSince when the longest-waiting contact entered the queue; null when none waits */
     public record Live(Medium medium, String queue, int waiting, int inProgress, Instant oldestWaitingSince) {
     }
 
     public static MediaKpis of(ContactKpis.Snapshot s, List<Live> live) {
-        return new MediaKpis(s.time(), s.windowSeconds(), s.figures(), s.occupancy(), live);
+        return new MediaKpis(s.time(), s.windowSeconds(), s.figures(), s.occupancy(), live, s.today());
     }
 
     /** The live counts of these contacts, ordered by medium, then queue. */

@@ -68,7 +68,7 @@ public final class OmniModule implements AutoCloseable {
         KpiSettings k = kpi == null ? KpiSettings.defaults() : kpi;
         return new OmniModule(new OmniService(config,
                 store != null ? store : new InMemoryContactStore(config.storeCapacity()), bot, kb, Clock.systemUTC(),
-                k.window(), k.bucket()));
+                k.window(), k.bucket(), k.zone()));
     }
 
     public OmniService service() {

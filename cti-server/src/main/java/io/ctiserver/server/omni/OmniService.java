@@ -1,6 +1,7 @@
 package io.ctiserver.server.omni;
 
 import io.ctiserver.contact.AgentLoad;
+import io.ctiserver.contact.AgentLoadListener;
 import io.ctiserver.contact.Contact;
 import io.ctiserver.contact.ContactCustomer;
 import io.ctiserver.contact.ContactEvent;
@@ -90,6 +91,7 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     private volatile VoicePauser voice = VoicePauser.NONE;
     private volatile EmailOutbox outbox = EmailOutbox.NONE;
     private volatile Function<String, String> agentByIface = iface -> null;
+    private volatile AgentLoadListener loadListener = AgentLoadListener.NONE;
     private volatile List<AgentLoad> loads = List.of();
     /** The live contacts per medium and queue, counted on the omni thread at each tick (every second). */
     private volatile List<MediaKpis.Live> live = List.of();
@@ -102,12 +104,18 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     /** @param kpiWindow the voice KPI engine's sliding window and bucket, so that every medium counts alike */
     public OmniService(OmniConfig config, ContactStore store, Bot bot, KnowledgeBase kb, Clock clock,
                        java.time.Duration kpiWindow, java.time.Duration kpiBucket) {
+        this(config, store, bot, kb, clock, kpiWindow, kpiBucket, java.time.ZoneOffset.UTC);
+    }
+
+    /** @param kpiZone the voice KPI engine's zone, whose midnight starts the contacts' "today" as the calls' */
+    public OmniService(OmniConfig config, ContactStore store, Bot bot, KnowledgeBase kb, Clock clock,
+                       java.time.Duration kpiWindow, java.time.Duration kpiBucket, java.time.ZoneId kpiZone) {
         this.config = config;
         this.clock = clock;
         this.store = store;
         this.bot = bot;
         this.kb = kb;
-        this.kpis = new ContactKpis(config.kpi(), kpiWindow, kpiBucket);
+        this.kpis = new ContactKpis(config.kpi(), kpiWindow, kpiBucket, kpiZone);
         List<QueueSettings> queues = new ArrayList<>(config.queues());
         this.router = new ContactRouter(config.capacity(), queues);
         this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(INBOX),
@@ -136,6 +144,12 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     /** Maps a queue-member interface (from the tracker's agent events) to the agent's username. */
     public OmniService agentsByIface(Function<String, String> f) {
         this.agentByIface = f;
+        return this;
+    }
+
+    /** Told every agent load change and tick on the omni thread: the storage's {@code AgentMediaListener}. */
+    public OmniService loadListener(AgentLoadListener l) {
+        this.loadListener = l;
         return this;
     }
 
@@ -517,8 +531,14 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
     // ---- internals (omni thread) -------------------------------------------------------------------------------
 
     private void tick() {
-        apply(router.tick(clock.instant()));
+        Instant now = clock.instant();
+        apply(router.tick(now));
         live = MediaKpis.count(router.contacts());
+        try {
+            loadListener.tick(now);
+        } catch (RuntimeException ex) {
+            LOG.warn("load listener tick failed", ex);
+        }
     }
 
     private void botTurn(Conversation c, TranscriptEntry e) {
@@ -703,6 +723,11 @@ public final class OmniService implements CtiEventListener, AutoCloseable {
                 closed(cl);
             } else if (e instanceof ContactEvent.LoadChanged l) {
                 kpis.load(l.load(), l.time());
+                try {
+                    loadListener.load(l.load(), l.time());
+                } catch (RuntimeException ex) {
+                    LOG.warn("load listener failed for {}", l.load().agent(), ex);
+                }
                 byte[] body = OmniJson.event("agent.load", l.time(), l.load());
                 desktops.toAgent(l.load().agent(), body);
                 desktops.toSupervisors(body);

@@ -235,6 +235,10 @@ public final class CtiServer implements AutoCloseable {
         OmniConfig omniConfig = config.section("omni", OmniConfig.class, null);
         OmniModule omniModule = omniConfig != null && omniConfig.enabled()
                 ? OmniModule.create(omniConfig, storage == null ? null : storage.contacts(), kpis.settings()) : null;
+        if (omniModule != null && storage != null) {
+            // the time agents hold chats and emails, for the stored occupancy per medium
+            omniModule.service().loadListener(new io.ctiserver.server.storage.AgentMediaListener(storage::offer));
+        }
 
         Gateway.Builder gatewayBuilder = Gateway.builder()
                 .config(gatewayConfig)

@@ -31,6 +31,7 @@ public final class Retention {
         this.clock = clock;
         put("call_records", "started_ms", r.callRecordsDays());
         put("agent_states", "end_ms", r.agentStatesDays());
+        put("agent_media", "end_ms", r.agentStatesDays()); // the omnichannel side of the agent's states
         put("dispositions", "time_ms", r.dispositionsDays());
         put("surveys", "time_ms", r.surveysDays());
         put("audit_log", "time_ms", r.auditDays());
@@ -39,6 +40,7 @@ public final class Retention {
         put("contact_transcripts", "ended_ms", r.contactsDays()); // a transcript goes with its contact
         put("interval_queue", "interval_ms", r.intervalsDays());
         put("interval_agent", "interval_ms", r.intervalsDays());
+        put("interval_occupancy", "interval_ms", r.intervalsDays());
     }
 
     private void put(String table, String column, int keepDays) {

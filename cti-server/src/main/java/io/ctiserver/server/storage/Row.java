@@ -21,7 +21,8 @@ import java.math.BigDecimal;
     @JsonSubTypes.Type(value = Row.Audit.class, name = "audit"),
     @JsonSubTypes.Type(value = Row.RouteDecision.class, name = "route"),
     @JsonSubTypes.Type(value = Row.Contact.class, name = "contact"),
-    @JsonSubTypes.Type(value = Row.TranscriptLine.class, name = "line")
+    @JsonSubTypes.Type(value = Row.TranscriptLine.class, name = "line"),
+    @JsonSubTypes.Type(value = Row.AgentMedia.class, name = "media")
 })
 public sealed interface Row {
 
@@ -108,6 +109,20 @@ public sealed interface Row {
         @Override
         public long timeMs() {
             return endedMs;
+        }
+    }
+
+    /**
+     * One stretch of an agent as the omnichannel router sees it: ready for contacts, holding at least one chat,
+     * holding at least one email (an offered contact holds its slot, as in the agent's load). A stretch ends when one
+     * of the three changes. Key: (agent, startMs). The reports map the agent (a username) to the interface of their
+     * calls and unite it with the voice states, so an agent busy on several media at once counts once.
+     */
+    record AgentMedia(String agent, boolean ready, boolean chat, boolean email, long startMs, long endMs)
+            implements Row {
+        @Override
+        public long timeMs() {
+            return endMs;
         }
     }
 }

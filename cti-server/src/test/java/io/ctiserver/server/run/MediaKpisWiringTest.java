@@ -67,6 +67,17 @@ class MediaKpisWiringTest {
                     && live(m, "chat", "support").isMissingNode(), "the chat counted and no longer live");
             assertEquals(100.0, figure(after, "chat", "support").path("serviceLevelPercent").asDouble(), 1e-9);
             assertEquals(1, live(after, "email", "support").path("waiting").asInt(), "offered, not accepted: waiting");
+            // today's figures beside the window's: since midnight in the KPI zone
+            JsonNode today = after.path("today");
+            assertEquals(java.time.LocalDate.now(java.time.ZoneId.of(today.path("zone").asText())).toString(),
+                    today.path("day").asText(), today.toString());
+            assertEquals(1, figure(today, "chat", "support").path("answered").asInt(), today.toString());
+            assertEquals(100.0, figure(today, "chat", "support").path("serviceLevelPercent").asDouble(), 1e-9);
+            assertTrue(figure(today, "email", "support").isMissingNode(), "no email ended today");
+            JsonNode occupancy = today.path("occupancy");
+            double chatToday = occupancy.path("perMedium").path("chat").asDouble(-1);
+            assertTrue(chatToday > 0 && chatToday < 100, "agent201 held the chat part of its time: " + occupancy);
+            assertTrue(occupancy.path("anyMedium").asDouble(-1) >= chatToday, occupancy.toString());
 
             // the kpi event says the same (its frames are checked against the AsyncAPI document as they arrive)
             JsonNode event = sup.await(f -> f.path("type").asText().equals("kpi")
@@ -77,6 +88,8 @@ class MediaKpisWiringTest {
             assertEquals(figure(fromEvent, "chat", "support"), figure(fromRest, "chat", "support"));
             assertEquals(live(fromEvent, "email", "support"), live(fromRest, "email", "support"));
             assertEquals(fromEvent.path("windowSeconds"), fromRest.path("windowSeconds"));
+            assertEquals(figure(fromEvent.path("today"), "chat", "support"),
+                    figure(fromRest.path("today"), "chat", "support"));
 
             // an agent still reads only their own entry, without media
             DesktopClient.Rest own = agent.get("/api/kpis");

@@ -85,6 +85,8 @@ class MediumReportWiringTest {
                 m.setText("Hello, my invoice is wrong.");
                 Transport.send(m);
                 String email = handle(agent, "email");
+                // not ready any more: the last stretch (ready, holding nothing) ends and is stored
+                assertTrue(command(agent, Map.of("command", "contact.ready", "ready", false)).path("ok").asBoolean());
 
                 Storage storage = server.storage();
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -119,6 +121,24 @@ class MediumReportWiringTest {
                 onlyEmail.body().path("rows").forEach(r -> assertEquals("email", r.path("medium").asText()));
                 assertTrue(onlyEmail.body().path("rows").size() >= 2, "support and the email total");
 
+                // stored occupancy per medium (the router's stretches): each medium's total row has the time agents
+                // held its contacts over staffed time; chat and email one after the other, no call: busy on any
+                // medium is their sum
+                Map<String, JsonNode> totals = new LinkedHashMap<>();
+                report.body().path("rows").forEach(r -> {
+                    if (r.path("queue").isNull() || r.path("queue").isMissingNode()) {
+                        totals.put(r.path("medium").asText(), r);
+                    }
+                });
+                assertTrue(totals.containsKey("chat") && totals.containsKey("email"), report.body().toString());
+                double chatOcc = totals.get("chat").path("occupancyPercent").asDouble(-1);
+                double emailOcc = totals.get("email").path("occupancyPercent").asDouble(-1);
+                double anyOcc = totals.get("chat").path("anyMediumOccupancyPercent").asDouble(-1);
+                assertTrue(chatOcc > 0 && emailOcc > 0 && chatOcc + emailOcc <= 100 + 1e-9,
+                        "chat and email held a share of the staffed time: " + totals);
+                assertEquals(chatOcc + emailOcc, anyOcc, 1e-6, "held one after the other: " + totals);
+                assertEquals(anyOcc, totals.get("email").path("anyMediumOccupancyPercent").asDouble(-1), 1e-9);
+
                 DesktopClient.Rest agents = sup.get("/api/reports/agents?" + range.replace("&interval=1h", ""));
                 Map<String, Long> handled = new LinkedHashMap<>();
                 agents.body().path("agents").forEach(r -> {
@@ -129,6 +149,15 @@ class MediumReportWiringTest {
                 assertEquals(Map.of("chat", 1L, "email", 1L), handled,
                         "agent201's chat and email under its interface (its states on the voice row): "
                                 + agents.body());
+                for (JsonNode r : agents.body().path("agents")) {
+                    if (r.path("agent").asText().equals(AGENT_IFACE) && !r.path("medium").asText().equals("voice")) {
+                        // each held for at least HOLD: staffed at least both, each a share of it
+                        assertTrue(r.path("staffedSeconds").asLong() >= 2 * HOLD.toSeconds(), r.toString());
+                        double occ = r.path("occupancyPercent").asDouble(-1);
+                        assertTrue(occ > 0 && occ < 100, r.toString());
+                        assertTrue(r.path("anyMediumOccupancyPercent").asDouble(-1) > occ, r.toString());
+                    }
+                }
 
                 // the agent reads their own rows, one per medium
                 DesktopClient.Rest own = agent.get("/api/reports/intervals?" + range + "&agent="
@@ -174,6 +203,9 @@ class MediumReportWiringTest {
         }
     }
 
+    /** How long the agent keeps each contact (so that the stored occupancy has whole seconds). */
+    private static final Duration HOLD = Duration.ofMillis(1100);
+
     /** The next offer of {@code medium} to the agent: accepted, answered and closed; its contact id. */
     private static String handle(DesktopClient agent, String medium) throws Exception {
         JsonNode offer = agent.awaitKeepingOthers(f -> f.path("type").asText().equals("contact.offered")
@@ -186,6 +218,9 @@ class MediumReportWiringTest {
                 Map.of("command", "contact.close", "contactId", id, "disposition", "solved"))) {
             JsonNode r = command(agent, c);
             assertTrue(r.path("ok").asBoolean(), c + " -> " + r);
+            if (c.get("command").equals("contact.reply")) {
+                Thread.sleep(HOLD.toMillis());
+            }
         }
         return id;
     }

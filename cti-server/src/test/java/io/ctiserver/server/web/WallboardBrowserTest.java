@@ -215,7 +215,9 @@ class WallboardBrowserTest {
             assertEquals("0", mediaCell(b, "support", "chat", "in-progress"));
             assertEquals("support", text(b, ".tile[data-queue='support'] h2"), "chats wait: not 'no one waiting'");
             assertEquals("—", mediaCell(b, "support", "chat", "sl"), "no chat answered yet");
-            assertTrue(text(b, ".tile[data-queue='support'] table.media caption").contains("last 30 min"));
+            assertEquals("—", mediaCell(b, "support", "chat", "sl-today"), "nor today");
+            assertTrue(text(b, ".tile[data-queue='support'] table.media caption").contains("last 30 min, and today"));
+            assertEquals("Today", text(b, ".tile[data-queue='support'] table.media thead th:nth-of-type(5)").trim());
             assertNoCriticalViolations(b, "wallboard with chats and emails");
             assertEquals(List.of(), mediaTableViolations(b), "axe-core on the media tables, every impact");
             b.screenshot("wallboard-media.png");
@@ -234,6 +236,10 @@ class WallboardBrowserTest {
                     + "\"solved\"}");
             b.waitUntil("the chat's service level", () -> mediaCell(b, "support", "chat", "sl").equals("100 %")
                     && mediaCell(b, "support", "chat", "in-progress").equals("0"));
+            // today's (since midnight in the KPI zone) beside the window's, from media.today of the kpi event
+            b.waitUntil("the chat's service level today", () -> mediaCell(b, "support", "chat", "sl-today")
+                    .equals("100 %"));
+            assertEquals("—", mediaCell(b, "support", "email", "sl-today"), "no email answered today");
             assertEquals("good", b.js("return document.querySelector(\".tile[data-queue='support'] table.media "
                     + "tr[data-medium='chat'] .sl\").dataset.level;"));
             b.resize(390, 844);

@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * an agent's calls and chats are one agent in the agent report. Agent states, wrap-up, dispositions and surveys are
  * voice.
  *
+ * <p>Occupancy on every medium ({@code interval_occupancy}): per agent, the voice states and the omnichannel router's
+ * stretches ({@code agent_media}: ready, holding a chat, holding an email) united, so time on a call with two chats
+ * counts once as busy; staffed is the union of the voice's staffed states and ready-or-holding.
+ *
  * <p>First-call resolution by repeat caller: an answered queue call with a caller number is a repeat call when another
  * queue call from the same (normalised) number ends after it and started no later than the repeat-call window after
  * its end. It counts in the interval of the first call, so a call that arrives later marks the earlier calls'
@@ -128,18 +132,23 @@ public final class IntervalAggregator {
                 }
             }
             if (r instanceof Row.AgentInterval a) {
-                if (a.state().equals("logged_out")) {
-                    continue;
+                if (!a.state().equals("logged_out")) {
+                    markSpan(a.startMs(), a.endMs());
                 }
-                long first = Math.max(intervalOf(a.startMs()), intervalOf(a.endMs()) - MAX_INTERVALS_PER_ROW
-                        * INTERVAL_MS);
-                for (long s = first; s < a.endMs(); s += INTERVAL_MS) {
-                    dirty.add(s);
-                }
+            } else if (r instanceof Row.AgentMedia m) {
+                markSpan(m.startMs(), m.endMs());
             } else if (r instanceof Row.Call || r instanceof Row.Disposition || r instanceof Row.Survey
                     || r instanceof Row.Contact) {
                 dirty.add(intervalOf(r.timeMs()));
             }
+        }
+    }
+
+    /** The intervals of an agent's stretch (of its last day at most: a weekend logged out adds no more). */
+    private void markSpan(long startMs, long endMs) {
+        long first = Math.max(intervalOf(startMs), intervalOf(endMs) - MAX_INTERVALS_PER_ROW * INTERVAL_MS);
+        for (long s = first; s < endMs; s += INTERVAL_MS) {
+            dirty.add(s);
         }
     }
 
@@ -395,7 +404,107 @@ public final class IntervalAggregator {
             }
         }
         countContacts(c, s, e, queues, agents);
-        store(c, s, queues, agents);
+        store(c, s, queues, agents, occupancy(c, s, e));
+    }
+
+    /** What an agent is at a time, for occupancy: bits of a stretch, voice (agent states) or omni (agent_media). */
+    private static final int STAFFED = 1;
+    private static final int VOICE_BUSY = 2;
+    private static final int CHAT = 4;
+    private static final int EMAIL = 8;
+    private static final int BITS = 4;
+    /** Occupancy counters of one agent in one interval: {staffed, busy on any medium, holding a chat, an email}. */
+    private static final int STAFFED_MS = 0;
+    private static final int BUSY_ANY_MS = 1;
+    private static final int CHAT_MS = 2;
+    private static final int EMAIL_MS = 3;
+
+    /**
+     * Per agent ({@code [pbx, interface]}, or {@code ["", username]}): the interval's occupancy counters, from the
+     * voice states and the omnichannel stretches united: time in several stretches at once (a call and two chats) is
+     * counted once. Staffed: available, ringing, on a call or in wrap-up, or ready for contacts or holding one; busy
+     * on any medium: on a call or in wrap-up (the voice occupancy's busy), or holding a chat or an email.
+     */
+    private Map<List<String>, long[]> occupancy(Connection c, long s, long e) throws SQLException {
+        Map<List<String>, List<long[]>> stretches = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pbx, agent, state, start_ms, end_ms FROM agent_states "
+                + "WHERE end_ms > ? AND start_ms < ?")) {
+            ps.setLong(1, s);
+            ps.setLong(2, e);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int bits = switch (rs.getString(3)) {
+                        case "available", "ringing" -> STAFFED;
+                        case "on_call", "wrap_up" -> STAFFED | VOICE_BUSY;
+                        default -> 0; // paused, logged out: neither staffed nor busy
+                    };
+                    addStretch(stretches, List.of(rs.getString(1), rs.getString(2)), bits, rs.getLong(4),
+                            rs.getLong(5), s, e);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT agent, ready, chat, email, start_ms, end_ms FROM "
+                + "agent_media WHERE end_ms > ? AND start_ms < ?")) {
+            ps.setLong(1, s);
+            ps.setLong(2, e);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int bits = (rs.getBoolean(3) ? CHAT : 0) | (rs.getBoolean(4) ? EMAIL : 0);
+                    bits |= rs.getBoolean(2) || bits != 0 ? STAFFED : 0;
+                    List<String> who = contactAgent.apply(rs.getString(1));
+                    addStretch(stretches, List.of(who.get(0), who.get(1)), bits, rs.getLong(5), rs.getLong(6), s, e);
+                }
+            }
+        }
+        Map<List<String>, long[]> out = new HashMap<>();
+        stretches.forEach((agent, list) -> {
+            long[] o = unite(list);
+            if (o[STAFFED_MS] > 0) {
+                out.put(agent, o);
+            }
+        });
+        return out;
+    }
+
+    /** A stretch clipped to the interval, as two edges: {time, +bits} and {time, -bits}. */
+    private static void addStretch(Map<List<String>, List<long[]>> stretches, List<String> agent, int bits,
+                                   long start, long end, long s, long e) {
+        long from = Math.max(s, start);
+        long to = Math.min(e, end);
+        if (bits != 0 && to > from) {
+            List<long[]> edges = stretches.computeIfAbsent(agent, k -> new ArrayList<>());
+            edges.add(new long[] {from, bits});
+            edges.add(new long[] {to, -bits});
+        }
+    }
+
+    /** Sweeps one agent's edges in time order, counting each bit's open stretches: the time with each bit set. */
+    private static long[] unite(List<long[]> edges) {
+        edges.sort(java.util.Comparator.comparingLong(x -> x[0]));
+        int[] open = new int[BITS];
+        long[] o = new long[4];
+        long at = Long.MIN_VALUE;
+        for (long[] edge : edges) {
+            if (at != Long.MIN_VALUE && edge[0] > at) {
+                long ms = edge[0] - at;
+                boolean chat = open[2] > 0;
+                boolean email = open[3] > 0;
+                boolean busy = open[1] > 0 || chat || email;
+                o[STAFFED_MS] += open[0] > 0 || busy ? ms : 0;
+                o[BUSY_ANY_MS] += busy ? ms : 0;
+                o[CHAT_MS] += chat ? ms : 0;
+                o[EMAIL_MS] += email ? ms : 0;
+            }
+            at = edge[0];
+            int bits = (int) Math.abs(edge[1]);
+            int step = edge[1] > 0 ? 1 : -1;
+            for (int b = 0; b < BITS; b++) {
+                if ((bits & (1 << b)) != 0) {
+                    open[b] += step;
+                }
+            }
+        }
+        return o;
     }
 
     /** The chats and emails that ended in the interval, per queue and medium, and per agent for the answered ones. */
@@ -510,12 +619,12 @@ public final class IntervalAggregator {
     }
 
     private static void store(Connection c, long s, Map<List<String>, Counts> queues,
-                              Map<List<String>, Counts> agents)
+                              Map<List<String>, Counts> agents, Map<List<String>, long[]> occupancy)
             throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            for (String t : new String[] {"interval_queue", "interval_agent"}) {
+            for (String t : new String[] {"interval_queue", "interval_agent", "interval_occupancy"}) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE interval_ms = ?")) {
                     ps.setLong(1, s);
                     ps.executeUpdate();
@@ -562,6 +671,21 @@ public final class IntervalAggregator {
                         ps.setLong(i++, v);
                     }
                     ps.setBigDecimal(i, a.salesAmount);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO interval_occupancy (interval_ms, pbx, agent, "
+                    + "staffed_ms, busy_any_ms, chat_ms, email_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (Map.Entry<List<String>, long[]> en : occupancy.entrySet()) {
+                    long[] o = en.getValue();
+                    ps.setLong(1, s);
+                    ps.setString(2, en.getKey().get(0));
+                    ps.setString(3, en.getKey().get(1));
+                    ps.setLong(4, o[STAFFED_MS]);
+                    ps.setLong(5, o[BUSY_ANY_MS]);
+                    ps.setLong(6, o[CHAT_MS]);
+                    ps.setLong(7, o[EMAIL_MS]);
                     ps.addBatch();
                 }
                 ps.executeBatch();

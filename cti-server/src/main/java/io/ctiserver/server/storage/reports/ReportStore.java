@@ -111,8 +111,11 @@ public final class ReportStore {
                     }
                 }
             }
-            if (queue == null && !buckets.isEmpty()) {
-                addOccupancy(c, from, to, stepMs, buckets);
+            if (queue == null) {
+                if (!buckets.isEmpty()) {
+                    addOccupancy(c, from, to, stepMs, buckets);
+                }
+                addMediaOccupancy(c, from, to, null, medium, stepMs, buckets, null);
             }
         }
         List<Map<String, Object>> out = new ArrayList<>();
@@ -121,8 +124,8 @@ public final class ReportStore {
             m.put("queue", k.get(1));
             m.put("medium", k.get(0));
             boolean voice = k.get(0).equals("voice");
-            // occupancy is from the agent states (the tracker's, voice); Erlang C's agents for calls, not chats
-            s.putQueueFigures(m, stepMs / 1000.0, slSeconds, targetPercent, voice && k.get(1) == null, voice);
+            // occupancy in the medium's total row only (agents serve several queues); Erlang C for calls, not chats
+            s.putQueueFigures(m, stepMs / 1000.0, slSeconds, targetPercent, k.get(1) == null, voice);
             out.add(m);
         }));
         return out;
@@ -145,6 +148,47 @@ public final class ReportStore {
                         t.ringingMs += rs.getLong(3);
                         t.onCallMs += rs.getLong(4);
                         t.agentWrapUpMs += rs.getLong(5);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The occupancy on every medium ({@code interval_occupancy}) added to the buckets' rows: to each medium's total
+     * row ({@code rowQueue} null: the interval report) or the agent's rows ({@code rowQueue} "": the agent's interval
+     * report, {@code agent} set). A chat or email row is made when the medium had busy time and no row yet (a chat
+     * held through the interval, none ended in it); voice rows are made only by calls and agent states, as before.
+     */
+    private static void addMediaOccupancy(Connection c, Instant from, Instant to, String agent, String medium,
+                                          long stepMs, TreeMap<Long, TreeMap<List<String>, Sums>> buckets,
+                                          String rowQueue) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT interval_ms, SUM(staffed_ms), SUM(busy_any_ms), "
+                + "SUM(chat_ms), SUM(email_ms) FROM interval_occupancy WHERE interval_ms >= ? AND interval_ms < ?"
+                + (agent == null ? "" : " AND agent = ?") + " GROUP BY interval_ms")) {
+            ps.setLong(1, from.toEpochMilli());
+            ps.setLong(2, to.toEpochMilli());
+            if (agent != null) {
+                ps.setString(3, agent);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long[] o = {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)};
+                    long b = bucket(rs.getLong(1), stepMs);
+                    for (String m : MEDIA) {
+                        if (medium != null && !medium.equals(m)) {
+                            continue;
+                        }
+                        TreeMap<List<String>, Sums> row = buckets.get(b);
+                        List<String> key = rowKey(m, rowQueue);
+                        Sums t = row == null ? null : row.get(key);
+                        if (t == null && !m.equals("voice") && Sums.busyOf(o, m) > 0) {
+                            t = buckets.computeIfAbsent(b, k -> new TreeMap<>(ROW_ORDER))
+                                    .computeIfAbsent(key, k -> new Sums());
+                        }
+                        if (t != null) {
+                            t.addOccupancy(o, m);
+                        }
                     }
                 }
             }
@@ -174,6 +218,7 @@ public final class ReportStore {
                     }
                 }
             }
+            addMediaOccupancy(c, from, to, agent, medium, stepMs, buckets, "");
         }
         List<Map<String, Object>> out = new ArrayList<>();
         buckets.forEach((b, row) -> row.forEach((k, s) -> {
@@ -181,7 +226,7 @@ public final class ReportStore {
             m.put("agent", agent);
             m.put("agentName", name[0]);
             m.put("medium", k.get(0));
-            s.putAgentFigures(m);
+            s.putAgentFigures(m, k.get(0));
             out.add(m);
         }));
         return out;
@@ -248,6 +293,32 @@ public final class ReportStore {
                     }
                 }
             }
+            // occupancy on every medium: onto the agent's rows; a chat or email row for time held without a close
+            try (PreparedStatement ps = c.prepareStatement("SELECT pbx, agent, SUM(staffed_ms), SUM(busy_any_ms), "
+                    + "SUM(chat_ms), SUM(email_ms) FROM interval_occupancy WHERE interval_ms >= ? AND interval_ms < ? "
+                    + "GROUP BY pbx, agent")) {
+                ps.setLong(1, lo);
+                ps.setLong(2, hi);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long[] o = {rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)};
+                        for (String m : MEDIA) {
+                            if (medium != null && !medium.equals(m)) {
+                                continue;
+                            }
+                            List<String> key = List.of(rs.getString(1), rs.getString(2), m);
+                            Sums t = byAgent.get(key);
+                            if (t == null && !m.equals("voice") && Sums.busyOf(o, m) > 0) {
+                                t = new Sums();
+                                byAgent.put(key, t);
+                            }
+                            if (t != null) {
+                                t.addOccupancy(o, m);
+                            }
+                        }
+                    }
+                }
+            }
             // every logged-in stretch: paused ones give the time per reason, all of them the adherence
             try (PreparedStatement ps = c.prepareStatement("SELECT pbx, agent, state, reason, start_ms, end_ms FROM "
                     + "agent_states WHERE end_ms > ? AND start_ms < ? AND state <> 'logged_out'")) {
@@ -280,7 +351,7 @@ public final class ReportStore {
             m.put("agent", k.get(1));
             m.put("agentName", names.get(k));
             m.put("medium", k.get(2));
-            s.putAgentFigures(m);
+            s.putAgentFigures(m, k.get(2));
             // pauses and planned breaks are the agent's states (the tracker's): on the voice row
             List<String> who = k.get(2).equals("voice") ? List.of(k.get(0), k.get(1)) : null;
             m.put("pausedSecondsByReason", who == null ? Map.of() : reasons.getOrDefault(who, Map.of()));
@@ -302,6 +373,23 @@ public final class ReportStore {
         long dispositions, resolved, surveys, satisfied, scoreSum, sales, repeatEligible, repeatCalls;
         BigDecimal salesAmount = BigDecimal.ZERO;
         long handled, availableMs, ringingMs, onCallMs, agentWrapUpMs, pausedMs;
+        /** From {@code interval_occupancy}: staffed and busy on any medium, and busy on this row's medium. */
+        long staffedMs, busyAnyMs, mediumMs;
+
+        /** The busy time of {@code medium} in an {@code interval_occupancy} sum (voice: none there). */
+        static long busyOf(long[] o, String medium) {
+            return switch (medium) {
+                case "chat" -> o[2];
+                case "email" -> o[3];
+                default -> 0;
+            };
+        }
+
+        void addOccupancy(long[] o, String medium) {
+            staffedMs += o[0];
+            busyAnyMs += o[1];
+            mediumMs += busyOf(o, medium);
+        }
 
         void addQueueRow(ResultSet rs) throws SQLException {
             offered += rs.getLong(3);
@@ -359,17 +447,23 @@ public final class ReportStore {
             m.put("abandonRatePercent", percent(abandoned, offered));
             Double aht = ratio(talk + wrapUp, answered);
             m.put("ahtSeconds", aht);
-            m.put("occupancyPercent", total ? occupancy(onCallMs, agentWrapUpMs, availableMs, ringingMs) : null);
+            m.put("occupancyPercent", !total ? null : voice ? occupancy(onCallMs, agentWrapUpMs, availableMs, ringingMs)
+                    : percent(mediumMs, staffedMs));
+            m.put("anyMediumOccupancyPercent", total ? percent(busyAnyMs, staffedMs) : null);
             putOutcomes(m, answered);
             m.put("agentsNeeded", !voice || aht == null || aht <= 0 ? null
                     : ErlangC.agentsNeeded(offered / stepSeconds, aht, slT, target));
         }
 
-        void putAgentFigures(Map<String, Object> m) {
+        void putAgentFigures(Map<String, Object> m, String medium) {
             m.put("handled", handled);
             m.put("asaSeconds", ratio(waitAnswered, handled));
             m.put("ahtSeconds", ratio(talk + agentWrapUpMs / 1000.0, handled));
-            m.put("occupancyPercent", occupancy(onCallMs, agentWrapUpMs, availableMs, ringingMs));
+            // voice: from the agent states, as before media; chat and email: time holding one / staffed time
+            m.put("occupancyPercent", medium.equals("voice") ? occupancy(onCallMs, agentWrapUpMs, availableMs,
+                    ringingMs) : percent(mediumMs, staffedMs));
+            m.put("anyMediumOccupancyPercent", percent(busyAnyMs, staffedMs));
+            m.put("staffedSeconds", staffedMs / 1000);
             m.put("availableSeconds", availableMs / 1000);
             m.put("ringingSeconds", ringingMs / 1000);
             m.put("onCallSeconds", onCallMs / 1000);

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class RowWriter {
 
-    private enum Kind { CALL, AGENT, DISP, SURVEY, AUDIT, ROUTE, LINE, CONTACT }
+    private enum Kind { CALL, AGENT, DISP, SURVEY, AUDIT, ROUTE, LINE, CONTACT, MEDIA }
 
     private final Map<Kind, String> sql = new EnumMap<>(Kind.class);
 
@@ -40,6 +40,8 @@ public final class RowWriter {
                 "customer_name", "customer_email", "customer_phone", "customer_norm", "customer_id", "result",
                 "wait_seconds", "handle_seconds", "ended_by", "offered_ms", "answered_ms", "ended_ms", "disposition",
                 "entries", "record_json")));
+        sql.put(Kind.MEDIA, d.upsert("agent_media", List.of("agent", "start_ms"),
+                List.of("ready", "chat", "email", "end_ms")));
     }
 
     /** Writes every row, all or nothing. */
@@ -101,6 +103,8 @@ public final class RowWriter {
             return List.of("k", x.contactId());
         } else if (r instanceof Row.TranscriptLine x) {
             return List.of("l", x.contactId(), x.seq());
+        } else if (r instanceof Row.AgentMedia x) {
+            return List.of("m", x.agent(), x.startMs());
         }
         return List.of("r", ((Row.RouteDecision) r).id());
     }
@@ -120,6 +124,8 @@ public final class RowWriter {
             return Kind.CONTACT;
         } else if (r instanceof Row.TranscriptLine) {
             return Kind.LINE;
+        } else if (r instanceof Row.AgentMedia) {
+            return Kind.MEDIA;
         }
         return Kind.ROUTE;
     }
@@ -222,6 +228,13 @@ public final class RowWriter {
             ps.setString(i++, r.disposition());
             ps.setInt(i++, r.entries());
             ps.setString(i, r.json());
+        } else if (row instanceof Row.AgentMedia r) {
+            ps.setString(i++, r.agent());
+            ps.setLong(i++, r.startMs());
+            ps.setBoolean(i++, r.ready());
+            ps.setBoolean(i++, r.chat());
+            ps.setBoolean(i++, r.email());
+            ps.setLong(i, r.endMs());
         }
     }
 
