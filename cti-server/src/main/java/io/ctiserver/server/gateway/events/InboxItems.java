@@ -34,7 +34,8 @@ import java.util.Map;
  *   <li>{@code kpi}: the supervisors' figures, all of them, every {@code kpiIntervalMillis}.</li>
  *   <li>{@code presence}, per PBX and line: its payload is the line's whole entry (state, registration, contacts,
  *       hint) with a version, not the change; clients keep the latest version per line (the JS client ignores an
- *       older version), and the previous entry is not sent.</li>
+ *       older version), and the previous entry is not sent. Who sees a line depends on its PBX and id alone
+ *       ({@code PresenceAccess.sees}), so the one kept goes to the same desktops as the ones it superseded.</li>
  * </ul>
  * Not snapshots, so never coalesced: the call events (each is a step a desktop acts on: the screen pop, the answer,
  * the end with its record, and webhooks get each one); {@code agent.state} (it carries {@code previous}, the
