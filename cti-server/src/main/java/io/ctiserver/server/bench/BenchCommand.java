@@ -30,6 +30,7 @@ public final class BenchCommand implements Verb {
         benchmarks.put("kpi", new io.ctiserver.server.kpi.KpiBenchmark());
         benchmarks.put("resync", new io.ctiserver.server.ami.bench.ResyncBench());
         benchmarks.put("presence", new io.ctiserver.server.gateway.bench.PresenceBenchmark());
+        benchmarks.put("inbox", new io.ctiserver.server.gateway.bench.InboxBenchmark());
         benchmarks.put("chat", new io.ctiserver.server.omni.bench.ChatBenchmark());
         benchmarks.put("fuzz", new io.ctiserver.server.fuzz.FuzzBenchmark());
         benchmarks.put("soak", new io.ctiserver.server.run.SoakBenchmark());

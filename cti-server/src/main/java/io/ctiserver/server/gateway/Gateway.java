@@ -75,7 +75,6 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements CtiEventListener, PresenceListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-    private static final int INBOX = 65_536;
 
     private final GatewayConfig config;
     private final CtiStateView state;
@@ -113,8 +112,8 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         tokens.onEnded((grant, reason) -> connections.closeAll(grant.token(), reason));
         this.sessions = new SessionRegistry(config);
         this.stored = b.stored;
-        this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, INBOX,
-                stored::recentCalls);
+        this.fanout = new EventFanout(sessions, state, b.customers, config.crmUrlTemplate(), clock, b.inboxEvents,
+                b.inboxBytes, stored::recentCalls);
         this.phoneSettings = new PhoneSettingEvents(b.phones, users, fanout::publishPhoneEvent);
         PresenceAccess access = new PresenceAccess(b.phones);
         this.fanout.presence(new PresenceFeed(b.presence, access, access.lineNames(users.all())));
@@ -299,6 +298,8 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         private PresenceView presence = java.util.List::of;
         private Operations operations = Operations.NONE;
         private StoredData stored = StoredData.NONE;
+        private int inboxEvents = EventFanout.DEFAULT_INBOX_EVENTS;
+        private long inboxBytes = EventFanout.defaultInboxBytes();
 
         public Builder config(GatewayConfig c) {
             this.config = c;
@@ -374,6 +375,13 @@ public final class Gateway implements CtiEventListener, PresenceListener, AutoCl
         /** History, reports, the screen pop's recent calls and storage health; without it those answer 404. */
         public Builder storedData(StoredData s) {
             this.stored = Objects.requireNonNull(s);
+            return this;
+        }
+
+        /** The fan-out inbox's bounds (default 65,536 events, {@link EventFanout#defaultInboxBytes()}). */
+        public Builder inboxBounds(int events, long bytes) {
+            this.inboxEvents = events;
+            this.inboxBytes = bytes;
             return this;
         }
 

@@ -205,6 +205,17 @@ public final class CtiMetrics implements AutoCloseable {
                 .register(registry);
         FunctionCounter.builder("cti.desktop.events.dispatched", fanout, EventFanout::dispatched)
                 .description("events dispatched to desktops").register(registry);
+        FunctionCounter.builder("cti.desktop.events.coalesced", fanout, EventFanout::coalesced)
+                .description("snapshot events (queue.stats, kpi, presence) left out of the gateway's inbox because a "
+                        + "later one of the same key came first").register(registry);
+        Gauge.builder("cti.desktop.inbox.events", fanout, EventFanout::inboxEvents)
+                .description("events waiting for the gateway's fan-out thread").register(registry);
+        Gauge.builder("cti.desktop.inbox.pending", fanout, EventFanout::inboxBytes)
+                .description("estimated bytes of the events waiting for the gateway's fan-out thread")
+                .baseUnit("bytes").register(registry);
+        Gauge.builder("cti.desktop.inbox.budget", fanout, EventFanout::inboxBudgetBytes)
+                .description("the gateway inbox's byte budget: beyond it (or 65,536 events) events are dropped and "
+                        + "every desktop resynced").baseUnit("bytes").register(registry);
         FunctionCounter.builder("cti.desktop.sessions.cut", sessions, SessionRegistry::slowConsumerCuts)
                 .description("WebSocket connections closed because the desktop did not read (close code 1008)")
                 .register(registry);

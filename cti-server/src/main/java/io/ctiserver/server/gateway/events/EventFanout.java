@@ -37,8 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -46,8 +44,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns domain events into desktop frames. The tracker's thread only offers the event to a bounded inbox (never
- * blocks: when the inbox is full the event is counted as dropped and every session is resynced); one fan-out thread
- * serialises each event once and hands the shared bytes to every session that should see it.
+ * waits: when the inbox is full, by count or by estimated bytes, the event is counted as dropped and every session is
+ * resynced); one fan-out thread serialises each event once and hands the shared bytes to every session that should
+ * see it. The inbox keeps one snapshot per key ({@code queue.stats} per queue, {@code kpi}, {@code presence} per line,
+ * see {@link InboxItems}): a fan-out that falls behind skips superseded snapshots instead of piling them up.
  *
  * <p>Routing: an agent gets the events of calls on their interface and their own state; queue subscribers get that
  * queue's stats and calls; supervisors, admins and integrations get everything; {@code pbx.status} goes to all;
@@ -58,9 +58,8 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventFanout.class);
     private static final int RECENT_ENDED = 10_000;
 
-    /** An event wrapped with the nanoTime it entered the gateway. */
-    private record Inbound(Object event, long enteredNanos) {
-    }
+    /** The inbox's count bound by default (the gateway's). */
+    public static final int DEFAULT_INBOX_EVENTS = 65_536;
 
     private record Envelope(String type, Instant time, String pbx, Object payload) {
     }
@@ -78,8 +77,9 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     private final CustomerLookup customers;
     private final String crmTemplate;
     private final Clock clock;
-    private final BlockingQueue<Inbound> inbox;
+    private final FanoutInbox<Object> inbox;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong coalesced = new AtomicLong();
     private final AtomicLong dispatched = new AtomicLong();
     private final AtomicLong serialised = new AtomicLong();
     private final Map<String, EndedCall> recentEnded = new LinkedHashMap<>(256, 0.75f, false) {
@@ -104,21 +104,26 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
     /** Fan-out thread only: when the event being dispatched entered the inbox. */
     private long entered;
 
+    /** With the default byte budget and no stored calls for the screen pop. */
     public EventFanout(SessionRegistry sessions, CtiStateView state, CustomerLookup customers, String crmTemplate,
                        Clock clock, int inboxCapacity) {
-        this(sessions, state, customers, crmTemplate, clock, inboxCapacity, n -> List.of());
+        this(sessions, state, customers, crmTemplate, clock, inboxCapacity, defaultInboxBytes(), n -> List.of());
     }
 
-    /** @param recentCalls a caller's last calls for the screen pop (see {@code StoredData.recentCalls}) */
+    /**
+     * @param inboxCapacity the most events waiting for the fan-out thread
+     * @param inboxBytes    the most estimated bytes they may hold ({@link InboxItems#weight})
+     * @param recentCalls   a caller's last calls for the screen pop (see {@code StoredData.recentCalls})
+     */
     public EventFanout(SessionRegistry sessions, CtiStateView state, CustomerLookup customers, String crmTemplate,
-                       Clock clock, int inboxCapacity, Function<String, List<?>> recentCalls) {
+                       Clock clock, int inboxCapacity, long inboxBytes, Function<String, List<?>> recentCalls) {
         this.recentCalls = recentCalls;
         this.sessions = sessions;
         this.state = state;
         this.customers = customers;
         this.crmTemplate = crmTemplate;
         this.clock = clock;
-        this.inbox = new ArrayBlockingQueue<>(inboxCapacity);
+        this.inbox = new FanoutInbox<>(inboxCapacity, inboxBytes);
         this.thread = new Thread(this::run, "gateway-fanout");
         this.thread.setDaemon(true);
     }
@@ -201,14 +206,46 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
         offer(kpi);
     }
 
+    /**
+     * The inbox's byte budget by default: a sixteenth of the max heap (32 MiB in a 512 MiB heap), between 4 and 64 MiB.
+     * Call events weigh 1-2 KB each (a 32 MiB inbox holds some 20,000, minutes of a busy PBX's events), snapshots are
+     * one per key whatever their rate.
+     */
+    public static long defaultInboxBytes() {
+        return Math.max(4L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16));
+    }
+
     private void offer(Object o) {
-        if (!inbox.offer(new Inbound(o, System.nanoTime()))) {
-            dropped.incrementAndGet();
+        switch (inbox.offer(o, InboxItems.snapshotKey(o), InboxItems.weight(o))) {
+            case DROPPED -> dropped.incrementAndGet();
+            case COALESCED -> coalesced.incrementAndGet();
+            case QUEUED -> {
+            }
         }
     }
 
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Snapshots left out because a later one of the same key came before the fan-out took them. */
+    public long coalesced() {
+        return coalesced.get();
+    }
+
+    /** Events waiting for the fan-out thread. */
+    public int inboxEvents() {
+        return inbox.size();
+    }
+
+    /** Their estimated bytes. */
+    public long inboxBytes() {
+        return inbox.weight();
+    }
+
+    /** The inbox's byte budget. */
+    public long inboxBudgetBytes() {
+        return inbox.maxWeight();
     }
 
     public long dispatched() {
@@ -229,29 +266,30 @@ public final class EventFanout implements CtiEventListener, AutoCloseable {
 
     private void run() {
         while (running) {
-            Inbound in;
+            FanoutInbox.Entry<Object> in;
             try {
                 in = inbox.take();
             } catch (InterruptedException e) {
                 return;
             }
             try {
-                entered = in.enteredNanos();
-                dispatch(in.event());
+                entered = in.offeredNanos();
+                dispatch(in.item());
                 dispatched.incrementAndGet();
             } catch (RuntimeException e) {
-                LOG.error("could not deliver {}", in.event().getClass().getSimpleName(), e);
+                LOG.error("could not deliver {}", in.item().getClass().getSimpleName(), e);
             } catch (OutOfMemoryError e) {
                 // Direct memory for socket writes ran out (desktops that fell behind hold copies): this thread must
                 // not die with it, or no desktop gets another event. Counted as a drop: every desktop is resynced.
                 dropped.incrementAndGet();
-                LOG.error("could not deliver {}: {}", in.event().getClass().getSimpleName(), e.toString());
+                LOG.error("could not deliver {}: {}", in.item().getClass().getSimpleName(), e.toString());
             } finally {
                 releaseShared();
             }
             long d = dropped.get();
             if (d != droppedSeen && inbox.isEmpty()) {
-                LOG.warn("gateway inbox overflowed: {} events dropped; resyncing every desktop", d - droppedSeen);
+                LOG.warn("gateway inbox overflowed (bounds {} events, {} bytes): {} events dropped; resyncing every "
+                        + "desktop", inbox.maxItems(), inbox.maxWeight(), d - droppedSeen);
                 droppedSeen = d;
                 for (DesktopSession s : sessions.all()) {
                     s.resync(seq -> snapshot(s, seq, true));

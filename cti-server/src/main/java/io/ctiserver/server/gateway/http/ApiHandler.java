@@ -315,6 +315,9 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         body.put("attached", services.sessions().all().stream().filter(s -> s.attached()).count());
         body.put("eventsDispatched", services.fanout().dispatched());
         body.put("eventsDropped", services.fanout().dropped());
+        body.put("eventsCoalesced", services.fanout().coalesced());
+        body.put("inboxEvents", services.fanout().inboxEvents());
+        body.put("inboxBytes", services.fanout().inboxBytes());
         Object storage = services.stored().health();
         if (storage != null) {
             body.put("storage", storage);
