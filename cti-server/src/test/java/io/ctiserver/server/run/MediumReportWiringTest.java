@@ -96,8 +96,7 @@ class MediumReportWiringTest {
                 }
                 // stored() also answers from the rows still on their way: wait until they are in the database,
                 // where the aggregator reads them
-                long offered = storage.writer().accepted();
-                while (storage.writer().written() < offered) {
+                while (!storage.writer().drained()) {
                     assertTrue(System.nanoTime() < deadline, "rows written: " + storage.health());
                     Thread.sleep(50);
                 }

@@ -211,7 +211,7 @@ class StoreQueriesTest {
             Row c8 = Rows.call("c8", "5552003", "support", "PJSIP/a2", "answered", 5, 60,
                     T0.plus(Duration.ofMinutes(70)));
             s.offer(c8);
-            StorageTest.await(() -> s.writer().written() >= s.writer().accepted(), "row written");
+            StorageTest.await(() -> s.writer().drained(), "row written");
             s.aggregator().runAll();
             List<Map<String, Object>> day = s.reports().intervals(q1, q1.plus(Duration.ofDays(1)), null, null,
                     Duration.ofDays(1).toMillis());

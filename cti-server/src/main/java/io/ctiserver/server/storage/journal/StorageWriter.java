@@ -121,6 +121,15 @@ public final class StorageWriter implements AutoCloseable {
         return written;
     }
 
+    /**
+     * True when every row accepted so far is in the database, with its report intervals marked for the aggregator
+     * (replayed journal rows are in {@link #written()} too, so comparing counts would not say this).
+     */
+    public boolean drained() {
+        long a = accepted.get(); // before the others: a row accepted after this read is not asked about
+        return durable >= a && journal.depth() == 0;
+    }
+
     public long journalDepth() {
         return journal.depth();
     }
@@ -226,15 +235,18 @@ public final class StorageWriter implements AutoCloseable {
                     db.ensureSchema();
                     rowWriter.write(c, rows);
                 }
+                // The rows are in the database: mark their intervals before the journal lets them go, so that once
+                // drained() is true, their intervals are marked too (a second write after a failed commit is an
+                // upsert and marks them again, harmlessly)
+                afterCommit.accept(rows);
                 journal.commit();
+                written += rows.size();
                 if (!dbUp) {
                     LOG.info("storage database is back; journal backlog {}", journal.depth());
                 }
                 dbUp = true;
                 lastError = null;
                 backoff = 0;
-                afterCommit.accept(rows);
-                written += rows.size(); // after afterCommit: whoever sees the count finds the rows' intervals marked
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException | RuntimeException e) {
