@@ -36,7 +36,7 @@ public record StorageConfig(Boolean enabled, String url, String user, String pas
                             BreakSchedule schedule, Integer h2CacheMiB) {
 
     public static final String SECTION = "storage";
-    public static final int DEFAULT_H2_CACHE_MIB = 16;
+    public static final int DEFAULT_H2_CACHE_MIB = 8;
 
     /** Every field but {@code h2CacheMiB} (its default). */
     public StorageConfig(Boolean enabled, String url, String user, String password, String passwordFile,

@@ -22,9 +22,9 @@ class DatabaseCacheSizeTest {
     Path dir;
 
     @Test
-    void theDefaultCacheIsSixteenMiB() throws Exception {
+    void theDefaultCacheIsEightMiB() throws Exception {
         StorageConfig c = StorageConfig.of(h2Url(), "sa", "", dir.resolve("journal")).withDefaults();
-        assertEquals(16 * 1024, cacheKiB(c));
+        assertEquals(8 * 1024, cacheKiB(c));
     }
 
     @Test
