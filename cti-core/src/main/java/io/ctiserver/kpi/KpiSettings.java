@@ -66,7 +66,7 @@ public record KpiSettings(
     public static KpiSettings defaults() {
         return new KpiSettings(Duration.ofMinutes(30), Duration.ofMinutes(1), ZoneId.of("UTC"), 20,
                 ServiceLevelFormula.ANSWERED_AND_ABANDONED_AFTER_T, 5, Duration.ofHours(24), Duration.ofSeconds(1),
-                500, 5000, 20_000, 50_000);
+                500, 5000, 10_000, 50_000);
     }
 
     public int bucketCount() {

@@ -50,9 +50,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * {@code bench soak --minutes N [--rate 20] [--desktops 200] [--agents 200]}: the whole server (simulator, AMI link,
  * tracker, FastAGI routing, gateway) for N minutes at {@code rate} calls per second with one WebSocket desktop per
- * agent, reporting each minute: used heap after a full GC, calls tracked against calls up in the PBX, channels up in
- * the PBX, H2's page cache (part of that heap), desktops attached, events held in resume buffers, the event lag at
- * the desktops (event time to frame receipt, p50/p99/max), open file descriptors. Then traffic stops and the tracked calls must drain to 0.
+ * agent, reporting each minute: used heap after a full GC (the least of three), H2's page cache (part of that heap),
+ * calls tracked against calls up in the PBX, channels up in the PBX, desktops attached, events held in resume
+ * buffers, the event lag at the desktops (event time to frame receipt, p50/p99/max), open file descriptors. Then
+ * traffic stops and the tracked calls must drain to 0.
  *
  * <p>Pass rule (the 60-minute run): heap after GC at every minute from 5 on within 10% of minute 5's, and tracked
  * calls back to the PBX's live count (0) once the traffic has drained. Exit status 0 when both hold.
@@ -124,9 +125,8 @@ public final class SoakBenchmark implements BenchCommand.Benchmark {
             double heapAt5 = -1;
             boolean heapOk = true;
             for (int m = 1; m <= minutes; m++) {
-                Thread.sleep(60_000);
-                System.gc();
-                double heap = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0;
+                Thread.sleep(58_000);
+                double heap = heapAfterGc();
                 PbxSimulator.Load load = pbx.load();
                 int tracked = server.state().calls().size();
                 long attached = server.gateway().sessions().all().stream().filter(DesktopSession::attached).count();
@@ -161,6 +161,24 @@ public final class SoakBenchmark implements BenchCommand.Benchmark {
             System.out.println(pass ? "PASS" : "FAIL");
             return pass ? 0 : 1;
         }
+    }
+
+    /**
+     * Used heap after a full GC, MiB: the least of three GCs a second apart. What a leak keeps stays in all three; a
+     * batch the server holds for a moment (a journal batch, a report being computed: one reading of 80 MiB between
+     * readings of 65 in the soak of 3 December 18:32) is in one at most.
+     */
+    private static double heapAfterGc() throws InterruptedException {
+        double least = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            if (i > 0) {
+                Thread.sleep(1_000);
+            }
+            System.gc();
+            Runtime rt = Runtime.getRuntime();
+            least = Math.min(least, (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+        }
+        return least;
     }
 
     /**
