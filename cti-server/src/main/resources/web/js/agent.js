@@ -524,7 +524,11 @@ function askDisposition(record, pop) {
     h('div', { class: 'check' }, h('input', { type: 'checkbox', id: id + '-resolved', name: 'resolved' }),
       h('label', { for: id + '-resolved' }, 'Resolved on this call')),
     sales ? [h('label', { for: id + '-outcome' }, 'Sales outcome'),
-      h('select', { id: id + '-outcome', name: 'outcome' }, settings.salesOutcomes.map(o => h('option', { value: o }, o.replace('_', '-'))))] : null,
+      h('select', { id: id + '-outcome', name: 'outcome' }, settings.salesOutcomes.map(o => h('option', { value: o }, o.replace('_', '-')))),
+      // the server takes 0..999999999.99 with at most two decimals; the browser checks the same before sending
+      h('label', { for: id + '-amount' }, 'Sale amount'),
+      h('input', { id: id + '-amount', name: 'amount', type: 'number', min: '0', max: '999999999.99', step: '0.01',
+        inputmode: 'decimal' })] : null,
     h('label', { for: id + '-notes' }, 'Notes'),
     h('textarea', { id: id + '-notes', name: 'notes', rows: 2, maxlength: 256 }),
     h('button', { type: 'submit' }, 'Save disposition'));
@@ -535,6 +539,7 @@ function askDisposition(record, pop) {
     const ok = await act(messages, 'Disposition', cti.disposition(record.callId, {
       code: fd.get('code'), resolved: fd.get('resolved') === 'on', notes: notes || undefined,
       outcome: sales ? fd.get('outcome') : undefined,
+      amount: sales && fd.get('amount') ? String(fd.get('amount')) : undefined,
     }));
     if (ok) {
       messages.note('Disposition saved: ' + fd.get('code'));

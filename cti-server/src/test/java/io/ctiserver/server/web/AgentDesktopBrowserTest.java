@@ -172,6 +172,7 @@ class AgentDesktopBrowserTest {
             new Select(form.findElement(By.name("code"))).selectByVisibleText("Complaint");
             form.findElement(By.name("resolved")).click();
             new Select(form.findElement(By.name("outcome"))).selectByValue("sale"); // sales queue: outcome asked
+            form.findElement(By.name("amount")).sendKeys("149.90");
             form.findElement(By.name("notes")).sendKeys("Wants a callback on Monday");
             button(form, "Save disposition").click();
             b.waitUntil("the form goes once saved", () -> b.driver.findElements(
@@ -185,6 +186,7 @@ class AgentDesktopBrowserTest {
             assertEquals("Wants a callback on Monday", d.notes());
             assertEquals("agent203", d.agent());
             assertEquals("sale", d.outcome(), "the sales outcome is stored with the disposition");
+            assertEquals(new java.math.BigDecimal("149.90"), d.amount(), "and the sale's amount");
             // The KPI engine counts it (first-call resolution): visible to a supervisor through GET /api/kpis.
             String supervisor = web.token("supervisor");
             long deadline = System.nanoTime() + 10_000_000_000L;
